@@ -1,0 +1,44 @@
+// The exact minibatch Hessian as an m×m matrix on a subspace that contains its whole range.
+// H = U·Hr·Uᵀ with U (n×m) orthonormal columns; every direction orthogonal to range(U) is an exact
+// null direction of H (DESIGN §2). For the MLP, m ≈ B(C−1)+… ≪ n; for the CNN, U = I.
+
+export interface Basis {
+  n: number;
+  m: number;
+  /** Uᵀv: full parameter space → reduced coordinates. */
+  toReduced(v: Float64Array): Float64Array;
+  /** Uw: reduced coordinates → full parameter space. */
+  fromReduced(w: Float64Array): Float64Array;
+}
+
+export interface ExactStep {
+  loss: number;
+  correct: number;
+  /** Batch gradient, full space (float64). */
+  grad: Float64Array;
+  /** Hr = UᵀHU, m×m symmetric, row-major. */
+  hr: Float64Array;
+  basis: Basis;
+}
+
+export function identityBasis(n: number): Basis {
+  return { n, m: n, toReduced: (v) => v.slice(), fromReduced: (w) => w.slice() };
+}
+
+/** y = Hr·x for an m×m row-major matrix. */
+export function symv(hr: Float64Array, m: number, x: Float64Array): Float64Array {
+  const y = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    const row = i * m;
+    for (let j = 0; j < m; j++) s += hr[row + j] * x[j];
+    y[i] = s;
+  }
+  return y;
+}
+
+/** Full-space Hessian-vector product Hv = U·Hr·Uᵀv. */
+export function hessianVector(step: ExactStep, v: Float64Array): Float64Array {
+  const { basis, hr } = step;
+  return basis.fromReduced(symv(hr, basis.m, basis.toReduced(v)));
+}

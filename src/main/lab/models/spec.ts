@@ -1,0 +1,108 @@
+// Parameter layout of the paper's models, in PyTorch `parameters()` order, row-major.
+// The flat vector is the single representation of a model's state everywhere in Chaoslab.
+import type { ModelConfig } from '../../../shared/config';
+import { Rng } from '../rng';
+
+export interface ParamTensor {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+  /** fan_in used by PyTorch's default init (kaiming_uniform(a=√5) ⇒ U(−1/√fan_in, 1/√fan_in)). */
+  fanIn: number;
+}
+
+export interface ConvLayerSpec {
+  inC: number;
+  outC: number;
+  /** Spatial size of the layer input (square). */
+  size: number;
+  /** A 2×2 max-pool follows this conv (after the activation). */
+  pool: boolean;
+}
+
+export interface ModelSpec {
+  config: ModelConfig;
+  inputSize: number; // 256 = 16×16
+  classes: number;
+  tensors: ParamTensor[];
+  n: number;
+  /** CNN only: the conv stack, then a linear layer from `linearIn` to `classes`. */
+  convs: ConvLayerSpec[];
+  linearIn: number;
+}
+
+export const IMAGE_SIDE = 16;
+export const CLASSES = 10;
+/** Channel multipliers of the CNN's four stages (16 → 8 → 4 → 2 → 1 after the pools). */
+const CNN_STAGE_MULT = [1, 1, 2, 2];
+
+export function modelSpec(config: ModelConfig): ModelSpec {
+  const tensors: ParamTensor[] = [];
+  let offset = 0;
+  const add = (name: string, shape: number[], fanIn: number): void => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    tensors.push({ name, shape, offset, size, fanIn });
+    offset += size;
+  };
+  const inputSize = IMAGE_SIDE * IMAGE_SIDE;
+  const convs: ConvLayerSpec[] = [];
+  let linearIn = 0;
+  if (config.kind === 'mlp') {
+    add('fc1.weight', [config.hidden, inputSize], inputSize);
+    add('fc1.bias', [config.hidden], inputSize);
+    add('fc2.weight', [CLASSES, config.hidden], config.hidden);
+    add('fc2.bias', [CLASSES], config.hidden);
+  } else {
+    let inC = 1;
+    let size = IMAGE_SIDE;
+    CNN_STAGE_MULT.forEach((mult, s) => {
+      const outC = config.baseChannels * mult;
+      for (let b = 0; b < config.blocks; b++) {
+        const last = b === config.blocks - 1;
+        const name = `conv${s}_${b}`;
+        add(`${name}.weight`, [outC, inC, 3, 3], inC * 9);
+        add(`${name}.bias`, [outC], inC * 9);
+        convs.push({ inC, outC, size, pool: last });
+        inC = outC;
+      }
+      size /= 2;
+    });
+    linearIn = inC;
+    add('fc.weight', [CLASSES, linearIn], linearIn);
+    add('fc.bias', [CLASSES], linearIn);
+  }
+  return { config, inputSize, classes: CLASSES, tensors, n: offset, convs, linearIn };
+}
+
+/** PyTorch's default initialisation for Linear/Conv2d (weights and biases U(−1/√fan_in, 1/√fan_in)), seeded. */
+export function initParams(spec: ModelSpec, seed: number): Float64Array {
+  const rng = new Rng(seed, 'init');
+  const theta = new Float64Array(spec.n);
+  for (const t of spec.tensors) {
+    const bound = 1 / Math.sqrt(t.fanIn);
+    // Stored values are float32-representable, like PyTorch parameters.
+    for (let i = 0; i < t.size; i++) theta[t.offset + i] = Math.fround((2 * rng.uniform() - 1) * bound);
+  }
+  return theta;
+}
+
+/** Parse a flat parameter vector from a JSON array or {"params": [...]}; errors name the file. */
+export function parseParams(text: string, file: string, n: number): Float64Array {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const arr = Array.isArray(v) ? v : v && typeof v === 'object' ? (v as { params?: unknown }).params : undefined;
+  if (!Array.isArray(arr)) throw new Error(`${file}: expected a JSON array of numbers or {"params": [...]}`);
+  if (arr.length !== n) throw new Error(`${file}: has ${arr.length} parameters, the model has ${n}`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = arr[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${file}: entry ${i} is not a finite number`);
+    out[i] = x;
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+// Chaos-sensitive gradient descent (DESIGN §2): g′ = g − V_P V_Pᵀ g for the pruned eigen-directions P,
+// optionally replacing the pruned components by Gaussian noise and mixing with the plain gradient.
+import type { CgdConfig } from '../../../shared/config';
+import type { Rng } from '../rng';
+import { isChaotic, type HessianSpectrum } from '../curvature/spectrum';
+
+/**
+ * Indices (into spectrum.values) of the directions to prune at this step.
+ * neg = {λ < −τ}, pos = {λ > τ}, chaotic = {(1−γλ)² > 1, |λ| > τ}; with k, the k most extreme of the set
+ * (smallest λ for neg, largest λ for pos, largest (1−γλ)² for chaotic) or k drawn at random.
+ */
+export function selectPruned(spec: HessianSpectrum, cfg: CgdConfig, lr: number, rng: Rng): number[] {
+  const { values, tau } = spec;
+  const set: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (cfg.prune === 'neg' ? v < -tau : cfg.prune === 'pos' ? v > tau : isChaotic(v, lr, tau)) set.push(i);
+  }
+  if (cfg.k === null || cfg.k >= set.length) return set;
+  if (cfg.select === 'random') return rng.sample(set.length, cfg.k).map((i) => set[i]);
+  const extremeness = (i: number): number =>
+    cfg.prune === 'neg' ? -values[i] : cfg.prune === 'pos' ? values[i] : (1 - lr * values[i]) ** 2;
+  return set.sort((a, b) => extremeness(b) - extremeness(a)).slice(0, cfg.k);
+}
+
+export interface CgdResult {
+  /** The gradient to apply (full space). */
+  update: Float64Array;
+  pruned: number;
+}
+
+/**
+ * g′ = g − V_P(V_Pᵀg) [+ V_P ξ, ξ ~ N(0, noise²)], then (1 − mix)·g + mix·g′.
+ * The correction is formed in reduced coordinates and mapped back, so components of g outside
+ * range(U) (float32 round-off of a TF.js gradient) are kept, not lost.
+ */
+export function cgdUpdate(spec: HessianSpectrum, pruned: number[], g: Float64Array, cfg: CgdConfig, rng: Rng): CgdResult {
+  const gr = spec.step.basis.toReduced(g);
+  const corr = new Float64Array(spec.m);
+  for (const i of pruned) {
+    const v = spec.vector(i);
+    let d = 0;
+    for (let a = 0; a < spec.m; a++) d += v[a] * gr[a];
+    const c = (cfg.noise > 0 ? cfg.noise * rng.normal() : 0) - d;
+    for (let a = 0; a < spec.m; a++) corr[a] += c * v[a];
+  }
+  const delta = spec.step.basis.fromReduced(corr);
+  const update = new Float64Array(g.length);
+  for (let i = 0; i < g.length; i++) update[i] = g[i] + cfg.mix * delta[i];
+  return { update, pruned: pruned.length };
+}
+
+/** Global pruning with a fixed orthonormal basis V (k×n): g′ = g − V(Vᵀg), then the same noise and mix. */
+export function cgdFixedBasis(basis: Float64Array[], g: Float64Array, cfg: CgdConfig, rng: Rng): CgdResult {
+  const update = g.slice();
+  for (const v of basis) {
+    let d = 0;
+    for (let i = 0; i < g.length; i++) d += v[i] * g[i];
+    const c = cfg.mix * ((cfg.noise > 0 ? cfg.noise * rng.normal() : 0) - d);
+    for (let i = 0; i < g.length; i++) update[i] += c * v[i];
+  }
+  return { update, pruned: basis.length };
+}
+
+/** Parse and orthonormalise a global pruning basis file: {"vectors": number[][]} with rows of length n. */
+export function parseBasis(text: string, file: string, n: number, k: number | null): Float64Array[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const rows = v && typeof v === 'object' ? (v as { vectors?: unknown }).vectors : undefined;
+  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${file}: expected {"vectors": [[…], …]} with at least one vector`);
+  const out: Float64Array[] = [];
+  for (const [r, row] of rows.slice(0, k ?? rows.length).entries()) {
+    if (!Array.isArray(row) || row.length !== n) throw new Error(`${file}: vector ${r} must have ${n} numbers`);
+    const w = Float64Array.from(row as number[]);
+    if (!w.every(Number.isFinite)) throw new Error(`${file}: vector ${r} has a non-finite entry`);
+    for (let pass = 0; pass < 2; pass++)
+      for (const q of out) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d += q[i] * w[i];
+        for (let i = 0; i < n; i++) w[i] -= d * q[i];
+      }
+    const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
+    if (norm < 1e-12) throw new Error(`${file}: vector ${r} is linearly dependent on the previous ones`);
+    out.push(w.map((x) => x / norm));
+  }
+  return out;
+}
