@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One command for a fresh Linux workstation (Debian/Ubuntu) or CI:
+#   bash scripts/workstation.sh start   install what is missing, build, open the app (Fashion-MNIST default)
+#   bash scripts/workstation.sh test    install what is missing, type-check, build, run every test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-}"
+case "$mode" in start|test) ;; *) echo "usage: bash scripts/workstation.sh start|test" >&2; exit 2 ;; esac
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# System packages: OpenBLAS + LAPACKE for the exact eigensolver; Chromium for the renderer's end-to-end tests.
+apt_pkgs=(libopenblas-dev liblapacke-dev)
+[ "$mode" = test ] && apt_pkgs+=(chromium)
+missing=()
+for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null; then
+    echo "installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "WARNING: cannot install ${missing[*]} (no apt-get); the portable eigensolver will be used" >&2
+  fi
+fi
+
+# npm packages. Electron's binary is only downloaded for 'start' (tests never launch Electron).
+if [ "$mode" = test ]; then export ELECTRON_SKIP_BINARY_DOWNLOAD=1; fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build:native
+
+if [ "$mode" = start ]; then
+  # Inside the app better-sqlite3 must match Electron's ABI: rebuild it for Electron (needs network once).
+  # 'test' mode rebuilds it for Node again, so the CLI and the tests keep working.
+  npx --yes @electron/rebuild -f -o better-sqlite3
+  npm run build
+  exec npm start
+fi
+
+# better-sqlite3 may have been rebuilt for Electron by 'start': make sure Node can load it.
+node -e "new (require('better-sqlite3'))(':memory:')" 2>/dev/null || npm rebuild better-sqlite3
+npm run typecheck
+npm run build
+npm test

@@ -1,0 +1,277 @@
+// The IPC contract between main and renderer: channel names, payload and result types, and the validators
+// main runs on every incoming payload. No Node or DOM imports here.
+import type { FieldError, RunConfig } from './config';
+import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
+import { METRICS } from './frames';
+
+/** A run as the library lists it (the store's summary). */
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  model: string;
+  dataset: string;
+  seed: number;
+  tags: string[];
+  notes: string;
+  /** Largest step logged so far (−1: nothing yet). */
+  lastStep: number;
+  error: string | null;
+}
+export interface RunDetail extends RunSummary {
+  config: RunConfig;
+  env: RunEnvironment;
+  /** Names of the stored metric series. */
+  series: string[];
+  /** Running in a worker of this session (can be paused, resumed, cancelled, subscribed to). */
+  live: boolean;
+}
+export interface CostEstimate {
+  nParams: number;
+  /** Upper bound on the rank of the minibatch Hessian. */
+  rankBound: number;
+  /** Measured milliseconds for one exact-spectrum step on this machine. */
+  msPerStep: number;
+  /** Planned steps (null: given in epochs, depends on the dataset size). */
+  steps: number | null;
+  diskBytes: number;
+}
+export interface Series {
+  steps: number[];
+  values: number[];
+}
+export interface Preset {
+  id: string;
+  figure: 1 | 2 | 3;
+  title: string;
+  description: string;
+  config: RunConfig;
+  /** Figure 3: the replica stage, started when `config` finishes; its lyapunovSource PREVIOUS_RUN becomes that run's id. */
+  followUp: RunConfig | null;
+}
+export interface AppInfo {
+  appVersion: string;
+  versions: Record<string, string>;
+  dbFile: string;
+  backends: string[];
+}
+export interface Progress {
+  step: number;
+  total: number;
+  stepsPerSec: number;
+  etaSec: number;
+}
+
+/** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectrum drop-to-latest. */
+export interface FrameBatch {
+  runId: string;
+  seq: number;
+  metrics: MetricFrame[];
+  spectrum: SpectrumFrame | null;
+  lyapunov: LyapunovFrame[];
+  replicas: ReplicaFrame[];
+  progress: Progress | null;
+  env: RunEnvironment | null;
+  logs: string[];
+  /** Metric frames were dropped while the renderer lagged; re-read the series from the store. */
+  resync: boolean;
+}
+export interface RunStatusEvent {
+  runId: string;
+  status: RunStatus;
+  error: string | null;
+}
+export type MenuCommand = 'new-run' | 'library' | 'live' | 'about' | 'export' | 'refresh';
+
+/** Placeholder for replicas.lyapunovSource in a follow-up stage: the run that preceded it. */
+export const PREVIOUS_RUN = '$previous';
+
+export type SeriesFilter = { search?: string; tag?: string; status?: RunStatus };
+
+/** Request/response channels (renderer → main, `invoke`). */
+export interface Channels {
+  'app.info': { req: null; res: AppInfo };
+  'presets.list': { req: null; res: Preset[] };
+  'runs.estimate': { req: { config: unknown }; res: CostEstimate };
+  'runs.start': { req: { config: unknown; followUp?: unknown }; res: { runId: string } };
+  'runs.pause': { req: { runId: string }; res: null };
+  'runs.resume': { req: { runId: string }; res: null };
+  'runs.cancel': { req: { runId: string }; res: null };
+  'runs.list': { req: SeriesFilter | null; res: RunSummary[] };
+  'runs.get': { req: { runId: string }; res: RunDetail };
+  'runs.update': { req: { runId: string; name?: string; tags?: string[]; notes?: string }; res: RunSummary };
+  'runs.delete': { req: { runId: string }; res: null };
+  'runs.export': { req: { runId: string }; res: { file: string | null } };
+  'runs.import': { req: null; res: { runId: string | null } };
+  'runs.subscribe': { req: { runId: string }; res: null };
+  'runs.unsubscribe': { req: { runId: string }; res: null };
+  'frames.ack': { req: { runId: string; seq: number }; res: null };
+  'series.read': { req: { runId: string; metrics: MetricName[]; from?: number; to?: number }; res: Record<string, Series> };
+  'spectra.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: SpectrumFrame[] };
+  'lyapunov.read': { req: { runId: string }; res: LyapunovFrame[] };
+  'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
+}
+export type Channel = keyof Channels;
+export type Req<C extends Channel> = Channels[C]['req'];
+export type Res<C extends Channel> = Channels[C]['res'];
+
+/** Push channels (main → renderer). */
+export interface Events {
+  'run.batch': FrameBatch;
+  'run.status': RunStatusEvent;
+  'menu.command': { command: MenuCommand };
+}
+export type EventName = keyof Events;
+
+/** Every invoke result is wrapped so that validation errors reach the renderer intact (Electron flattens thrown errors). */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; fields: FieldError[] };
+
+/** Raised by validators and handlers; `fields` name the offending payload fields. */
+export class IpcError extends Error {
+  constructor(
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'IpcError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'finished', 'cancelled', 'failed', 'diverged', 'interrupted'];
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function fail(channel: string, field: string, message: string): never {
+  throw new IpcError(`${channel}: ${field} ${message}`, [{ field, message }]);
+}
+function object(channel: string, v: unknown, keys: string[]): Obj {
+  if (!isObj(v)) fail(channel, '(payload)', 'must be an object');
+  for (const k of Object.keys(v)) if (!keys.includes(k)) fail(channel, k, 'is not a known field');
+  return v;
+}
+function nothing(channel: string, v: unknown): null {
+  if (v !== null && v !== undefined) fail(channel, '(payload)', 'must be empty');
+  return null;
+}
+function runId(channel: string, o: Obj): string {
+  const v = o.runId;
+  if (typeof v !== 'string' || !RUN_ID.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
+  return v;
+}
+function optInt(channel: string, o: Obj, key: string, min: number): number | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(channel, key, `must be an integer ≥ ${min}`);
+  return v;
+}
+function optString(channel: string, o: Obj, key: string, max: number): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > max) fail(channel, key, `must be a string of at most ${max} characters`);
+  return v;
+}
+function withRunId(channel: string, v: unknown): { runId: string } {
+  return { runId: runId(channel, object(channel, v, ['runId'])) };
+}
+function withConfig(channel: string, v: unknown): { config: unknown } {
+  const o = object(channel, v, ['config']);
+  if (!('config' in o)) fail(channel, 'config', 'is required');
+  return { config: o.config };
+}
+
+/** Payload validators, one per channel: return the typed payload or throw IpcError naming the field. */
+export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
+  'app.info': (v) => nothing('app.info', v),
+  'presets.list': (v) => nothing('presets.list', v),
+  'runs.estimate': (v) => withConfig('runs.estimate', v),
+  'runs.start': (v) => {
+    const o = object('runs.start', v, ['config', 'followUp']);
+    if (!('config' in o)) fail('runs.start', 'config', 'is required');
+    return o.followUp === undefined || o.followUp === null ? { config: o.config } : { config: o.config, followUp: o.followUp };
+  },
+  'runs.pause': (v) => withRunId('runs.pause', v),
+  'runs.resume': (v) => withRunId('runs.resume', v),
+  'runs.cancel': (v) => withRunId('runs.cancel', v),
+  'runs.list': (v) => {
+    const c = 'runs.list';
+    if (v === null || v === undefined) return null;
+    const o = object(c, v, ['search', 'tag', 'status']);
+    const status = o.status;
+    if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) fail(c, 'status', `must be one of ${RUN_STATUSES.join(', ')}`);
+    return { search: optString(c, o, 'search', 200), tag: optString(c, o, 'tag', 100), status: status as RunStatus | undefined };
+  },
+  'runs.get': (v) => withRunId('runs.get', v),
+  'runs.update': (v) => {
+    const c = 'runs.update';
+    const o = object(c, v, ['runId', 'name', 'tags', 'notes']);
+    const out: Req<'runs.update'> = { runId: runId(c, o) };
+    const name = optString(c, o, 'name', 200);
+    if (name !== undefined) {
+      if (name.trim() === '') fail(c, 'name', 'must not be empty');
+      out.name = name;
+    }
+    if (o.tags !== undefined) {
+      if (!Array.isArray(o.tags) || o.tags.length > 50 || o.tags.some((t) => typeof t !== 'string' || t.length === 0 || t.length > 100))
+        fail(c, 'tags', 'must be an array of at most 50 non-empty strings');
+      out.tags = o.tags as string[];
+    }
+    const notes = optString(c, o, 'notes', 100_000);
+    if (notes !== undefined) out.notes = notes;
+    return out;
+  },
+  'runs.delete': (v) => withRunId('runs.delete', v),
+  'runs.export': (v) => withRunId('runs.export', v),
+  'runs.import': (v) => nothing('runs.import', v),
+  'runs.subscribe': (v) => withRunId('runs.subscribe', v),
+  'runs.unsubscribe': (v) => withRunId('runs.unsubscribe', v),
+  'frames.ack': (v) => {
+    const c = 'frames.ack';
+    const o = object(c, v, ['runId', 'seq']);
+    const seq = optInt(c, o, 'seq', 0);
+    if (seq === undefined) fail(c, 'seq', 'is required');
+    return { runId: runId(c, o), seq };
+  },
+  'series.read': (v) => {
+    const c = 'series.read';
+    const o = object(c, v, ['runId', 'metrics', 'from', 'to']);
+    if (!Array.isArray(o.metrics) || o.metrics.length === 0 || o.metrics.length > 40) fail(c, 'metrics', 'must be a non-empty array of metric names');
+    for (const m of o.metrics) if (typeof m !== 'string' || !(m in METRICS)) fail(c, 'metrics', `contains unknown metric ${JSON.stringify(m)}`);
+    return { runId: runId(c, o), metrics: o.metrics as MetricName[], from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0) };
+  },
+  'spectra.read': (v) => {
+    const c = 'spectra.read';
+    const o = object(c, v, ['runId', 'from', 'to', 'stride']);
+    return { runId: runId(c, o), from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0), stride: optInt(c, o, 'stride', 1) };
+  },
+  'lyapunov.read': (v) => withRunId('lyapunov.read', v),
+  'replicas.read': (v) => withRunId('replicas.read', v),
+};
+export const CHANNELS = Object.keys(validators) as Channel[];
+export const EVENTS: EventName[] = ['run.batch', 'run.status', 'menu.command'];
+
+/** The raw transport the preload script (or a test harness) provides to the renderer. */
+export interface Bridge {
+  invoke(channel: Channel, payload: unknown): Promise<Reply<unknown>>;
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/** The typed API the renderer uses, built on any Bridge. */
+export interface LabApi {
+  call<C extends Channel>(channel: C, payload: Req<C>): Promise<Res<C>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+export function createApi(bridge: Bridge): LabApi {
+  return {
+    async call(channel, payload) {
+      const reply = await bridge.invoke(channel, payload);
+      if (!reply.ok) throw new IpcError(reply.error, reply.fields);
+      return reply.value as never;
+    },
+    on(event, listener) {
+      return bridge.on(event, listener as (p: unknown) => void);
+    },
+  };
+}

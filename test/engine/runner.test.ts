@@ -1,0 +1,145 @@
+// The runner end to end on real USPS data and a real SQLite file: determinism, resume after a simulated
+// death and after a real SIGKILL of a CLI child process, divergence (NaN) kept, bad input named.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { validateConfig, type RunConfig } from '../../src/shared/config';
+import { runExperiment } from '../../src/main/lab/runner';
+import { RunStore } from '../../src/main/store/run-store';
+import { USPS_DIR } from '../helpers/fixtures';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-runner-'));
+const ROOT = path.resolve(__dirname, '../..');
+
+function config(over: Record<string, unknown> = {}): RunConfig {
+  const v = validateConfig({
+    name: 'runner-test',
+    seed: 3,
+    data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 2000, testEvery: 20, testLimit: 200 },
+    model: { kind: 'mlp', hidden: 20, activation: 'relu' },
+    train: { steps: 40, batchSize: 8, lr: 0.01, momentum: 0.5 },
+    cgd: { prune: 'neg', k: 10, select: 'random', start: 10, noise: 0.01 },
+    lyapunov: { k: 4 },
+    replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] },
+    checkpointEvery: 15,
+    ...over,
+  });
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return v.config;
+}
+
+function snapshot(db: string, id: string) {
+  const s = RunStore.open(db);
+  try {
+    const rec = s.get(id);
+    const series = Object.fromEntries(rec.series.filter((m) => m !== 'step_ms' && m !== 'wall').map((m) => [m, Array.from(s.readSeries(id, m).values)]));
+    const replicas = s.readReplicas(id).map((f) => Array.from(f.distances));
+    const lyap = s.readLyapunov(id).map((f) => Array.from(f.exponents));
+    const spectra = s.readSpectra(id).map((f) => [f.nullCount, ...f.eigenvalues]);
+    const theta = Array.from(s.latestCheckpoint(id)!.blobs.theta);
+    return { status: rec.status, series, replicas, lyap, spectra, theta };
+  } finally {
+    s.close();
+  }
+}
+
+describe('runner', () => {
+  const cfg = config();
+  let reference: ReturnType<typeof snapshot>;
+
+  it('runs CGD + momentum + Lyapunov + replicas and stores every step', async () => {
+    const db = path.join(dir, 'a.db');
+    const r = await runExperiment(cfg, { dbFile: db });
+    expect(r.status).toBe('finished');
+    reference = snapshot(db, r.runId);
+    expect(reference.series.loss.length).toBe(40);
+    expect(reference.series.test_acc.length).toBe(2);
+    expect(reference.spectra.length).toBe(40);
+    expect(reference.replicas.length).toBe(40);
+    expect(reference.replicas[0].every((d) => Math.abs(d - 0.1) < 1e-6)).toBe(true);
+    expect(reference.series.pruned.slice(0, 10).every((p) => p === 0)).toBe(true);
+    expect(reference.series.pruned.slice(10).every((p) => p === 10)).toBe(true);
+    const s = RunStore.open(db);
+    expect(s.loadVectors(r.runId, 'lyapunov')?.k).toBe(4);
+    expect((s.loadResult(r.runId, 'divergence') as { replicas: unknown[] }).replicas.length).toBe(2);
+    s.close();
+  });
+
+  it('is bitwise deterministic for the same config and seed', async () => {
+    const db = path.join(dir, 'b.db');
+    const r = await runExperiment(cfg, { dbFile: db });
+    expect(snapshot(db, r.runId)).toEqual(reference);
+  });
+
+  it('resumes from the last checkpoint to bitwise the uninterrupted result', async () => {
+    const db = path.join(dir, 'c.db');
+    const first = await runExperiment(cfg, { dbFile: db, stopAfter: 23 });
+    expect(first.status).toBe('running');
+    const r = await runExperiment(null, { dbFile: db, resumeId: first.runId });
+    expect(r.status).toBe('finished');
+    expect(snapshot(db, r.runId)).toEqual(reference);
+  });
+
+  it('keeps a SIGKILLed CLI run as interrupted with its flushed steps, and resumes it to the same result', async () => {
+    const db = path.join(dir, 'd.db');
+    const cfgFile = path.join(dir, 'd.json');
+    writeFileSync(cfgFile, JSON.stringify(cfg));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/cli.ts'), 'run', '--config', cfgFile, '--db', db, '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    // Kill it for real once it has logged 25 steps (it flushes at least once a second).
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const steps = out.split('\n').filter((l) => l.includes('"type":"metrics"')).length;
+        if (steps >= 25) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 20);
+      child.on('exit', (code) => (clearInterval(timer), code !== null && reject(new Error(`CLI exited with ${code}: ${out}`))));
+    });
+    await new Promise((r) => child.on('close', r));
+    const store = RunStore.open(db);
+    const [run] = store.list();
+    expect(run.status).toBe('interrupted');
+    const loss = store.readSeries(run.id, 'loss');
+    expect(loss.steps.length).toBeGreaterThan(0);
+    expect(Array.from(loss.values)).toEqual(reference.series.loss.slice(0, loss.values.length));
+    store.close();
+    const raw = new Database(db, { readonly: true });
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
+    const r = await runExperiment(null, { dbFile: db, resumeId: run.id });
+    expect(r.status).toBe('finished');
+    expect(snapshot(db, run.id)).toEqual(reference);
+  });
+
+  it('keeps a diverging run as diverged with the steps before the NaN', async () => {
+    const db = path.join(dir, 'e.db');
+    const r = await runExperiment(config({ train: { steps: 200, batchSize: 8, lr: 500 }, cgd: null, lyapunov: null, replicas: null, spectrum: { every: 0 } }), { dbFile: db });
+    expect(r.status).toBe('diverged');
+    expect(r.error).toMatch(/non-finite/);
+    const s = RunStore.open(db);
+    const rec = s.get(r.runId);
+    expect(rec.status).toBe('diverged');
+    const loss = s.readSeries(r.runId, 'loss').values;
+    expect(loss.length).toBe(r.steps);
+    expect(loss.slice(0, 3).every(Number.isFinite)).toBe(true);
+    s.close();
+  });
+
+  it('names the field or file of bad input', async () => {
+    const db = path.join(dir, 'f.db');
+    await expect(runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'nope.json') } }), { dbFile: db })).rejects.toThrow(/train\.initParamsFile: file not found/);
+    writeFileSync(path.join(dir, 'short.json'), '[1,2,3]');
+    await expect(runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'short.json') } }), { dbFile: db })).rejects.toThrow(/short\.json: has 3 parameters, the model has 5350/);
+    await expect(runExperiment(config({ data: { dataset: 'usps', dir: path.join(dir, 'empty') } }), { dbFile: db })).rejects.toThrow(/empty/);
+  });
+});
