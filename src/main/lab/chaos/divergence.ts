@@ -9,13 +9,17 @@ export interface ReplicaLabel {
   seed: number;
 }
 
+/** The quadratic fit always; the two regimes when the curve has enough usable (t > 0, d > 0) points. */
 function analyse(t: Float64Array, d: Float64Array) {
   const quad = fitDivergence(t, d);
-  if (t.length < 8) return { quad, crossover: null, early: null, late: null };
-  const crossover = detectCrossover(t, d);
-  const early = exponentialRate(t, d, -Infinity, crossover.step);
-  const late = powerLaw(t, d, crossover.step, Infinity);
-  return { quad, crossover, early, late };
+  try {
+    const crossover = detectCrossover(t, d);
+    const early = exponentialRate(t, d, -Infinity, crossover.step - 1);
+    const late = powerLaw(t, d, crossover.step, Infinity);
+    return { quad, crossover, early, late, regimes: null };
+  } catch (e) {
+    return { quad, crossover: null, early: null, late: null, regimes: `not fitted: ${(e as Error).message}` };
+  }
 }
 
 export function divergenceAnalysis(frames: ReplicaFrame[], labels: ReplicaLabel[]) {
