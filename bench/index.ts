@@ -1,0 +1,46 @@
+// `npm run bench`: every benchmark of the project in one run, with machine facts first.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui.
+import * as os from 'node:os';
+import { linalgInfo } from '../src/main/lab/linalg/lapack';
+import { initBackend } from '../src/main/lab/tensor/backend';
+import { benchEngine } from './engine';
+import { benchLinalg } from './linalg';
+import { benchStore } from './store';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+  const want = (name: string): boolean => only === null || only === name;
+  const cpus = os.cpus();
+  const backend = await initBackend();
+  console.log('# Chaoslab benchmarks');
+  console.log(`machine: ${cpus[0]?.model} ×${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`linear algebra: ${linalgInfo().detail}`);
+  console.log(`TF.js backend: ${backend.name} (${backend.notes.join('; ')})`);
+  const results: Record<string, Record<string, number>> = {};
+  if (want('linalg')) {
+    console.log('\n## Eigensolver');
+    results.linalg = await benchLinalg(false);
+  }
+  if (want('engine')) {
+    console.log('\n## Engine');
+    results.engine = await benchEngine({ dense: args.includes('--dense') || only === 'engine' });
+  }
+  if (want('store')) {
+    console.log('\n## Store');
+    results.store = benchStore();
+  }
+  if (want('ui')) {
+    const ui = await import('./ui').catch(() => null);
+    if (ui) {
+      console.log('\n## Workbench');
+      results.ui = await ui.benchUi();
+    }
+  }
+  console.log('\n' + JSON.stringify(results));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
