@@ -1,0 +1,687 @@
+// The run store: every run, its metric series, spectra, Lyapunov data, replica distances, checkpoints and
+// results in one SQLite database (WAL, busy timeout, transactions for every multi-row write).
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { RunConfig } from '../../shared/config';
+import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import { blobF64, blobI32, f64Blob, i32Blob } from './blob';
+import { seriesCsv } from './csv';
+import { StoreError, toStoreError } from './errors';
+import { currentProcess, maybeAlive } from './process-identity';
+import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
+import { exportRun, importRun } from './transfer';
+
+export { StoreError } from './errors';
+export type { StoreErrorCode } from './errors';
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  model: string;
+  dataset: string;
+  seed: number;
+  tags: string[];
+  notes: string;
+  /** Largest step logged so far (−1: nothing yet). */
+  lastStep: number;
+  error: string | null;
+}
+export interface RunRecord extends RunSummary {
+  config: RunConfig;
+  env: RunEnvironment;
+  /** Names of the stored metric series (including 'epoch' and 'wall', logged with every MetricFrame). */
+  series: string[];
+}
+export interface Checkpoint {
+  step: number;
+  state: unknown;
+  blobs: Record<string, Float64Array>;
+}
+export interface Series {
+  steps: Int32Array;
+  values: Float64Array;
+}
+export interface StoredVectors {
+  step: number;
+  k: number;
+  n: number;
+  values: Float64Array;
+  data: Float64Array;
+}
+
+/** Points per series chunk; the last chunk of a series stays open and grows until it holds this many. */
+const CHUNK = 1024;
+const KEEP_CHECKPOINTS = 3;
+const LIVE_STATUSES = "('running', 'paused')";
+const TERMINAL: readonly RunStatus[] = ['finished', 'cancelled', 'failed', 'diverged', 'interrupted'];
+
+interface RunRow {
+  id: string;
+  name: string;
+  status: RunStatus;
+  created_at: string;
+  finished_at: string | null;
+  config: string;
+  seed: number;
+  model: string;
+  dataset: string;
+  app_version: string;
+  backend: string;
+  backend_notes: string;
+  lapack: string;
+  machine: string;
+  n_params: number;
+  tags: string;
+  notes: string;
+  last_step: number;
+  error: string | null;
+}
+interface ChunkRow {
+  first_step: number;
+  last_step: number;
+  count: number;
+  steps: Buffer;
+  vals: Buffer;
+}
+
+const now = (): string => new Date().toISOString();
+
+function modelLabel(m: RunConfig['model']): string {
+  return m.kind === 'mlp' ? `mlp-${m.hidden}-${m.activation}` : `cnn-${m.baseChannels}x${m.blocks}-${m.activation}`;
+}
+
+/**
+ * SQLite cannot open a WAL database in place when its -shm file is missing and cannot be created (read-only
+ * media). With no -wal file all the data is in the main file: read a snapshot of it into memory, switched to
+ * rollback-journal format (header bytes 18–19 = 1) because an in-memory image cannot use WAL.
+ */
+function openReadonly(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('user_version');
+    return db;
+  } catch (e) {
+    db.close();
+    if ((e as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw e;
+    if (existsSync(`${path}-wal`))
+      throw new StoreError(
+        'readonly',
+        `${path} cannot be opened where it is: it is read-only and its ${path}-wal file holds writes not yet merged into it. ` +
+          'Nothing was changed. Copy the database together with its -wal file to a writable place and open the copy.',
+      );
+    const image = readFileSync(path);
+    image[18] = image[19] = 1;
+    return new Database(image, { readonly: true });
+  }
+}
+
+export class RunStore {
+  private readonly stmts = new Map<string, Database.Statement>();
+  /** Read-only stores cannot rewrite a dead writer's status: they report those runs as interrupted. */
+  private readonly deadWriters = new Set<string>();
+
+  private constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+    readonly readonly: boolean,
+  ) {}
+
+  static defaultPath(): string {
+    const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+    return join(base, 'chaoslab', 'chaoslab.db');
+  }
+
+  static open(file: string, opts: { readonly?: boolean } = {}): RunStore {
+    const path = resolve(file);
+    const ro = opts.readonly ?? false;
+    let db: Database.Database | null = null;
+    try {
+      if (ro && !existsSync(path)) throw new StoreError('not-found', `No database at ${path}.`);
+      if (!ro) {
+        mkdirSync(dirname(path), { recursive: true });
+        // SQLite would silently fall back to read-only; fail early and clearly instead.
+        accessSync(dirname(path), constants.W_OK);
+        if (existsSync(path)) accessSync(path, constants.W_OK);
+      }
+      db = ro ? openReadonly(path) : new Database(path);
+      db.pragma('busy_timeout = 5000');
+      const version = schemaVersion(db);
+      if (version > SCHEMA_VERSION)
+        throw new StoreError(
+          'newer-schema',
+          `${path} was written by a newer Chaoslab (schema version ${version}; this version reads up to ${SCHEMA_VERSION}). ` +
+            'Nothing was changed. Update Chaoslab to open it.',
+        );
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      const tables = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
+      if (appId !== APPLICATION_ID && (version > 0 || tables > 0))
+        throw new StoreError('corrupt', `${path} is an SQLite database but not a Chaoslab one. Nothing was changed. Choose another file.`);
+      if (ro) {
+        if (version < SCHEMA_VERSION)
+          throw new StoreError('corrupt', `${path} is empty, not a Chaoslab database (opened read-only, so nothing was created).`);
+      } else {
+        if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
+        const mode = db.pragma('journal_mode = WAL', { simple: true });
+        if (mode !== 'wal')
+          throw new StoreError('io', `${path}: SQLite cannot use WAL mode here (journal_mode=${mode}); put the database on a local file system.`);
+        // One fsync per commit is cheap at the runner's one flush per second, and keeps committed steps across power loss.
+        db.pragma('synchronous = FULL');
+        db.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
+        migrate(db);
+      }
+      db.pragma('foreign_keys = ON');
+      const store = new RunStore(path, db, ro);
+      store.markDeadWriters();
+      return store;
+    } catch (e) {
+      db?.close();
+      throw toStoreError(e, path, 'opening the database');
+    }
+  }
+
+  private q(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  private guard<T>(action: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw toStoreError(e, this.file, action);
+    }
+  }
+
+  /** Run fn in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.guard('writing', () => this.db.transaction(fn)());
+  }
+
+  /** Runs left 'running'/'paused' by a process that no longer exists become 'interrupted'. */
+  private markDeadWriters(): void {
+    const rows = this.q(`SELECT id, pid, host, proc_start AS start FROM runs WHERE status IN ${LIVE_STATUSES}`).all() as {
+      id: string;
+      pid: number | null;
+      host: string | null;
+      start: string | null;
+    }[];
+    const dead = rows.filter((r) => !maybeAlive(r));
+    if (dead.length === 0) return;
+    const report = (): void => dead.forEach((r) => this.deadWriters.add(r.id));
+    if (this.readonly) return report();
+    const mark = this.q(
+      `UPDATE runs SET status = 'interrupted', finished_at = coalesce(heartbeat, ?), pid = NULL
+       WHERE id = ? AND status IN ${LIVE_STATUSES} AND pid IS ?`,
+    );
+    try {
+      this.db.transaction(() => {
+        for (const r of dead) mark.run(now(), r.id, r.pid);
+      }).immediate();
+    } catch (e) {
+      // A full disk or a long-held lock must not stop anyone from opening the database to read it.
+      const code = String((e as { code?: unknown }).code);
+      if (!code.startsWith('SQLITE_FULL') && !code.startsWith('SQLITE_BUSY')) throw e;
+      report();
+    }
+  }
+
+  /** Full id for an id or a unique id prefix. */
+  private resolve(id: string): string {
+    if (this.q('SELECT 1 FROM runs WHERE id = ?').get(id)) return id;
+    const ids = this.q('SELECT id FROM runs WHERE substr(id, 1, length(@id)) = @id LIMIT 2').pluck().all({ id }) as string[];
+    if (id.length > 0 && ids.length === 1) return ids[0];
+    if (ids.length > 1) throw new StoreError('not-found', `Run id prefix '${id}' matches several runs in ${this.file}; give more of the id.`);
+    throw new StoreError('not-found', `No run '${id}' in ${this.file}.`);
+  }
+
+  /** Heartbeat and last step of a run being written; also the check that the run exists. */
+  private touch(id: string, step: number): void {
+    if (this.q('UPDATE runs SET last_step = max(last_step, ?), heartbeat = ? WHERE id = ?').run(step, now(), id).changes === 0)
+      throw new StoreError('not-found', `No run '${id}' in ${this.file}.`);
+  }
+
+  createRun(config: RunConfig, env: RunEnvironment): string {
+    return this.guard('creating a run', () => {
+      const id = randomUUID();
+      const me = currentProcess();
+      const t = now();
+      this.q(
+        `INSERT INTO runs (id, name, status, created_at, config, seed, model, dataset, app_version, backend, backend_notes,
+           lapack, machine, n_params, tags, notes, pid, host, proc_start, heartbeat)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        id,
+        config.name,
+        t,
+        JSON.stringify(config),
+        config.seed,
+        modelLabel(config.model),
+        config.data.dataset,
+        env.appVersion,
+        env.backend,
+        JSON.stringify(env.backendNotes),
+        env.lapack,
+        env.machine,
+        env.nParams,
+        JSON.stringify(config.tags),
+        config.notes,
+        me.pid,
+        me.host,
+        me.start,
+        t,
+      );
+      return id;
+    });
+  }
+
+  /** Take over a run for resuming; refused while another live process on this host is writing it. */
+  claimRun(id: string): void {
+    this.guard('claiming a run', () => {
+      const me = currentProcess();
+      const rid = this.resolve(id);
+      const owner = this.q('SELECT status, pid, host, proc_start AS start FROM runs WHERE id = ?').get(rid) as {
+        status: RunStatus;
+        pid: number | null;
+        host: string | null;
+        start: string | null;
+      };
+      if ((owner.status === 'running' || owner.status === 'paused') && owner.pid !== me.pid && maybeAlive(owner))
+        throw new Error(`Run ${rid} is still being written by process ${owner.pid} on ${owner.host}; stop that run before resuming it.`);
+      this.q(
+        `UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, pid = ?, host = ?, proc_start = ?, heartbeat = ? WHERE id = ?`,
+      ).run(me.pid, me.host, me.start, now(), rid);
+      this.deadWriters.delete(rid);
+    });
+  }
+
+  appendMetrics(id: string, frames: MetricFrame[]): void {
+    if (frames.length === 0) return;
+    const cols = new Map<string, { steps: number[]; vals: number[] }>();
+    const add = (metric: string, step: number, v: number): void => {
+      let c = cols.get(metric);
+      if (!c) cols.set(metric, (c = { steps: [], vals: [] }));
+      c.steps.push(step);
+      c.vals.push(v);
+    };
+    let last = -1;
+    for (const f of frames) {
+      add('epoch', f.step, f.epoch);
+      add('wall', f.step, f.wall);
+      for (const [k, v] of Object.entries(f.values)) if (v !== undefined) add(k, f.step, v);
+      last = Math.max(last, f.step);
+    }
+    this.guard('appending metrics', () =>
+      this.db.transaction(() => {
+        this.touch(id, last);
+        for (const [metric, c] of cols) this.appendSeries(id, metric, c.steps, c.vals);
+      })(),
+    );
+  }
+
+  /** Append points to a series: fill the open last chunk, then start new chunks of CHUNK points. */
+  private appendSeries(id: string, metric: string, steps: number[], vals: number[]): void {
+    const tail = this.q(
+      'SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? ORDER BY first_step DESC LIMIT 1',
+    ).get(id, metric) as ChunkRow | undefined;
+    let prev = tail ? tail.last_step : -Infinity;
+    for (const s of steps) {
+      if (!(s > prev))
+        throw new Error(
+          `Step ${s} of series '${metric}' of run ${id} is not after step ${prev} already logged (call truncateAfter before re-logging steps).`,
+        );
+      prev = s;
+    }
+    const open = tail !== undefined && tail.count < CHUNK ? tail.count : 0;
+    const total = open + steps.length;
+    const allSteps = new Int32Array(total);
+    const allVals = new Float64Array(total);
+    if (open) {
+      allSteps.set(blobI32(tail!.steps));
+      allVals.set(blobF64(tail!.vals));
+    }
+    allSteps.set(steps, open);
+    allVals.set(vals, open);
+    const put = this.q('INSERT OR REPLACE INTO series (run_id, metric, first_step, last_step, count, steps, vals) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 0; i < total; i += CHUNK) {
+      const j = Math.min(total, i + CHUNK);
+      put.run(id, metric, allSteps[i], allSteps[j - 1], j - i, i32Blob(allSteps.subarray(i, j)), f64Blob(allVals.subarray(i, j)));
+    }
+  }
+
+  appendSpectra(id: string, frames: SpectrumFrame[]): void {
+    if (frames.length === 0) return;
+    this.guard('appending spectra', () =>
+      this.db.transaction(() => {
+        this.touch(id, Math.max(...frames.map((f) => f.step)));
+        const put = this.q('INSERT INTO spectra (run_id, step, n, null_count, null_tol, eigenvalues) VALUES (?, ?, ?, ?, ?, ?)');
+        for (const f of frames) put.run(id, f.step, f.n, f.nullCount, f.nullTol, f64Blob(f.eigenvalues));
+      })(),
+    );
+  }
+
+  appendLyapunov(id: string, frames: LyapunovFrame[]): void {
+    if (frames.length === 0) return;
+    this.guard('appending Lyapunov exponents', () =>
+      this.db.transaction(() => {
+        this.touch(id, Math.max(...frames.map((f) => f.step)));
+        const put = this.q('INSERT INTO lyapunov (run_id, step, exponents) VALUES (?, ?, ?)');
+        for (const f of frames) put.run(id, f.step, f64Blob(f.exponents));
+      })(),
+    );
+  }
+
+  appendReplicas(id: string, frames: ReplicaFrame[]): void {
+    if (frames.length === 0) return;
+    this.guard('appending replica distances', () =>
+      this.db.transaction(() => {
+        this.touch(id, Math.max(...frames.map((f) => f.step)));
+        const put = this.q('INSERT INTO replicas (run_id, step, distances, along_grad, along_top) VALUES (?, ?, ?, ?, ?)');
+        for (const f of frames) put.run(id, f.step, f64Blob(f.distances), f64Blob(f.alongGrad), f64Blob(f.alongTop));
+      })(),
+    );
+  }
+
+  /** Store a checkpoint (replacing one at the same step) and keep only the latest KEEP_CHECKPOINTS. */
+  saveCheckpoint(id: string, cp: Checkpoint): void {
+    this.guard('saving a checkpoint', () =>
+      this.db.transaction(() => {
+        this.touch(id, cp.step);
+        this.q('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, cp.step);
+        this.q('INSERT INTO checkpoints (run_id, step, created_at, state) VALUES (?, ?, ?, ?)').run(
+          id,
+          cp.step,
+          now(),
+          JSON.stringify(cp.state ?? null),
+        );
+        const put = this.q('INSERT INTO checkpoint_blobs (run_id, step, name, data) VALUES (?, ?, ?, ?)');
+        for (const [name, a] of Object.entries(cp.blobs)) put.run(id, cp.step, name, f64Blob(a));
+        this.q(
+          'DELETE FROM checkpoints WHERE run_id = @id AND step NOT IN (SELECT step FROM checkpoints WHERE run_id = @id ORDER BY step DESC LIMIT @keep)',
+        ).run({ id, keep: KEEP_CHECKPOINTS });
+      })(),
+    );
+  }
+
+  latestCheckpoint(id: string): Checkpoint | null {
+    return this.guard('reading a checkpoint', () => {
+      const rid = this.resolve(id);
+      const row = this.q('SELECT step, state FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1').get(rid) as
+        | { step: number; state: string }
+        | undefined;
+      if (!row) return null;
+      const blobs: Record<string, Float64Array> = {};
+      for (const b of this.q('SELECT name, data FROM checkpoint_blobs WHERE run_id = ? AND step = ?').all(rid, row.step) as {
+        name: string;
+        data: Buffer;
+      }[])
+        blobs[b.name] = blobF64(b.data);
+      return { step: row.step, state: JSON.parse(row.state), blobs };
+    });
+  }
+
+  /** Lyapunov vectors (k×n row-major in `data`) with their exponents (`values`, length k). */
+  saveVectors(id: string, name: string, step: number, k: number, n: number, values: Float64Array, data: Float64Array): void {
+    if (values.length !== k || data.length !== k * n)
+      throw new Error(`saveVectors '${name}': expected ${k} values and ${k}×${n} = ${k * n} vector entries, got ${values.length} and ${data.length}.`);
+    this.guard('saving Lyapunov vectors', () => {
+      this.q('INSERT OR REPLACE INTO vectors (run_id, name, step, k, n, vals, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        this.resolve(id),
+        name,
+        step,
+        k,
+        n,
+        f64Blob(values),
+        f64Blob(data),
+      );
+    });
+  }
+
+  /** The vectors saved under `name` at `step`, or the latest ones when no step is given. */
+  loadVectors(id: string, name: string, step?: number): StoredVectors | null {
+    return this.guard('reading Lyapunov vectors', () => {
+      const rid = this.resolve(id);
+      const row = (
+        step === undefined
+          ? this.q('SELECT step, k, n, vals, data FROM vectors WHERE run_id = ? AND name = ? ORDER BY step DESC LIMIT 1').get(rid, name)
+          : this.q('SELECT step, k, n, vals, data FROM vectors WHERE run_id = ? AND name = ? AND step = ?').get(rid, name, step)
+      ) as { step: number; k: number; n: number; vals: Buffer; data: Buffer } | undefined;
+      return row ? { step: row.step, k: row.k, n: row.n, values: blobF64(row.vals), data: blobF64(row.data) } : null;
+    });
+  }
+
+  saveResult(id: string, name: string, value: unknown): void {
+    this.guard('saving a result', () => {
+      this.q('INSERT OR REPLACE INTO results (run_id, name, value) VALUES (?, ?, ?)').run(this.resolve(id), name, JSON.stringify(value ?? null));
+    });
+  }
+
+  /** The stored JSON value, or undefined when no result of that name exists. */
+  loadResult(id: string, name: string): unknown {
+    return this.guard('reading a result', () => {
+      const v = this.q('SELECT value FROM results WHERE run_id = ? AND name = ?').pluck().get(this.resolve(id), name) as string | undefined;
+      return v === undefined ? undefined : JSON.parse(v);
+    });
+  }
+
+  setStatus(id: string, status: RunStatus, error: string | null = null): void {
+    this.guard('setting the run status', () => {
+      const rid = this.resolve(id);
+      this.q('UPDATE runs SET status = ?, error = ?, finished_at = ?, heartbeat = ? WHERE id = ?').run(
+        status,
+        error,
+        TERMINAL.includes(status) ? now() : null,
+        now(),
+        rid,
+      );
+      this.deadWriters.delete(rid);
+    });
+  }
+
+  /** Drop everything logged after `step` (series points, spectra, Lyapunov, replicas, checkpoints, vectors). */
+  truncateAfter(id: string, step: number): void {
+    this.guard('truncating a run', () =>
+      this.db.transaction(() => {
+        const rid = this.resolve(id);
+        this.q('DELETE FROM series WHERE run_id = ? AND first_step > ?').run(rid, step);
+        const cut = this.q('SELECT metric, first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND last_step > ?').all(
+          rid,
+          step,
+        ) as (ChunkRow & { metric: string })[];
+        const put = this.q('UPDATE series SET last_step = ?, count = ?, steps = ?, vals = ? WHERE run_id = ? AND metric = ? AND first_step = ?');
+        for (const c of cut) {
+          const steps = blobI32(c.steps);
+          let keep = 0;
+          while (keep < steps.length && steps[keep] <= step) keep++;
+          const vals = blobF64(c.vals).subarray(0, keep);
+          put.run(steps[keep - 1], keep, i32Blob(steps.subarray(0, keep)), f64Blob(vals), rid, c.metric, c.first_step);
+        }
+        for (const t of ['spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors'])
+          this.q(`DELETE FROM ${t} WHERE run_id = ? AND step > ?`).run(rid, step);
+        this.q('UPDATE runs SET last_step = min(last_step, ?) WHERE id = ?').run(step, rid);
+      })(),
+    );
+  }
+
+  update(id: string, patch: { name?: string; tags?: string[]; notes?: string }): void {
+    if (patch.name !== undefined && (typeof patch.name !== 'string' || patch.name.trim() === ''))
+      throw new Error('update: name must be a non-empty string');
+    if (patch.tags !== undefined && (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string')))
+      throw new Error('update: tags must be an array of strings');
+    if (patch.notes !== undefined && typeof patch.notes !== 'string') throw new Error('update: notes must be a string');
+    this.guard('updating a run', () => {
+      const rid = this.resolve(id);
+      this.q('UPDATE runs SET name = coalesce(?, name), tags = coalesce(?, tags), notes = coalesce(?, notes) WHERE id = ?').run(
+        patch.name ?? null,
+        patch.tags ? JSON.stringify(patch.tags) : null,
+        patch.notes ?? null,
+        rid,
+      );
+    });
+  }
+
+  private summary(r: RunRow): RunSummary {
+    return {
+      id: r.id,
+      name: r.name,
+      status: this.deadWriters.has(r.id) ? 'interrupted' : r.status,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+      model: r.model,
+      dataset: r.dataset,
+      seed: r.seed,
+      tags: JSON.parse(r.tags) as string[],
+      notes: r.notes,
+      lastStep: r.last_step,
+      error: r.error,
+    };
+  }
+
+  /** Runs, newest first. `search` matches name, notes, tags, model, dataset or an id prefix (case-insensitive). */
+  list(filter: { search?: string; tag?: string; status?: RunStatus } = {}): RunSummary[] {
+    return this.guard('listing runs', () => {
+      const where: string[] = [];
+      const args: string[] = [];
+      if (filter.tag !== undefined) {
+        where.push('EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)');
+        args.push(filter.tag);
+      }
+      if (filter.search) {
+        const like = `%${filter.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+        where.push(`(${['name', 'notes', 'tags', 'model', 'dataset'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')} OR id LIKE ?)`);
+        args.push(like, like, like, like, like, `${filter.search}%`);
+      }
+      const rows = this.db.prepare(`SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id`).all(
+        ...args,
+      ) as RunRow[];
+      const runs = rows.map((r) => this.summary(r));
+      return filter.status ? runs.filter((r) => r.status === filter.status) : runs;
+    });
+  }
+
+  get(id: string): RunRecord {
+    return this.guard('reading a run', () => {
+      const r = this.q('SELECT * FROM runs WHERE id = ?').get(this.resolve(id)) as RunRow;
+      const series = this.q('SELECT DISTINCT metric FROM series WHERE run_id = ? ORDER BY metric').pluck().all(r.id) as string[];
+      const env: RunEnvironment = {
+        appVersion: r.app_version,
+        backend: r.backend,
+        backendNotes: JSON.parse(r.backend_notes) as string[],
+        lapack: r.lapack,
+        machine: r.machine,
+        nParams: r.n_params,
+      };
+      return { ...this.summary(r), config: JSON.parse(r.config) as RunConfig, env, series };
+    });
+  }
+
+  /** One metric's points with from ≤ step ≤ to (empty when the run never logged that metric). */
+  readSeries(id: string, metric: string, opts: { from?: number; to?: number } = {}): Series {
+    return this.guard('reading a series', () => {
+      const from = opts.from ?? -Infinity;
+      const to = opts.to ?? Infinity;
+      const rows = this.q(
+        'SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? AND last_step >= ? AND first_step <= ? ORDER BY first_step',
+      ).all(this.resolve(id), metric, from, to) as ChunkRow[];
+      // Chunks inside [from, to] are copied whole, byte for byte; only the edge chunks are cut.
+      const parts = rows.map((r) => {
+        if (r.first_step >= from && r.last_step <= to) return { r, lo: 0, hi: r.count };
+        const st = blobI32(r.steps);
+        let lo = 0;
+        while (lo < st.length && st[lo] < from) lo++;
+        let hi = lo;
+        while (hi < st.length && st[hi] <= to) hi++;
+        return { r, lo, hi };
+      });
+      const n = parts.reduce((acc, p) => acc + p.hi - p.lo, 0);
+      const out = { steps: new Int32Array(n), values: new Float64Array(n) };
+      const sb = new Uint8Array(out.steps.buffer);
+      const vb = new Uint8Array(out.values.buffer);
+      let k = 0;
+      for (const { r, lo, hi } of parts) {
+        sb.set(r.steps.subarray(lo * 4, hi * 4), k * 4);
+        vb.set(r.vals.subarray(lo * 8, hi * 8), k * 8);
+        k += hi - lo;
+      }
+      return out;
+    });
+  }
+
+  /** Spectra with from ≤ step ≤ to; with stride s only every s-th stored spectrum of that range. */
+  readSpectra(id: string, opts: { from?: number; to?: number; stride?: number } = {}): SpectrumFrame[] {
+    const stride = opts.stride ?? 1;
+    if (!Number.isInteger(stride) || stride < 1) throw new Error(`readSpectra: stride must be an integer ≥ 1, got ${stride}`);
+    return this.guard('reading spectra', () => {
+      const rows = this.q(
+        `SELECT step, n, null_count, null_tol, eigenvalues FROM (
+           SELECT *, row_number() OVER (ORDER BY step) - 1 AS k FROM spectra WHERE run_id = ? AND step BETWEEN ? AND ?)
+         WHERE k % ? = 0 ORDER BY step`,
+      ).all(this.resolve(id), opts.from ?? -1e15, opts.to ?? 1e15, stride) as {
+        step: number;
+        n: number;
+        null_count: number;
+        null_tol: number;
+        eigenvalues: Buffer;
+      }[];
+      return rows.map((r) => ({ step: r.step, n: r.n, eigenvalues: blobF64(r.eigenvalues), nullCount: r.null_count, nullTol: r.null_tol }));
+    });
+  }
+
+  readLyapunov(id: string): LyapunovFrame[] {
+    return this.guard('reading Lyapunov exponents', () =>
+      (this.q('SELECT step, exponents FROM lyapunov WHERE run_id = ? ORDER BY step').all(this.resolve(id)) as { step: number; exponents: Buffer }[]).map(
+        (r) => ({ step: r.step, exponents: blobF64(r.exponents) }),
+      ),
+    );
+  }
+
+  readReplicas(id: string): ReplicaFrame[] {
+    return this.guard('reading replica distances', () =>
+      (
+        this.q('SELECT step, distances, along_grad, along_top FROM replicas WHERE run_id = ? ORDER BY step').all(this.resolve(id)) as {
+          step: number;
+          distances: Buffer;
+          along_grad: Buffer;
+          along_top: Buffer;
+        }[]
+      ).map((r) => ({ step: r.step, distances: blobF64(r.distances), alongGrad: blobF64(r.along_grad), alongTop: blobF64(r.along_top) })),
+    );
+  }
+
+  delete(id: string): void {
+    this.guard('deleting a run', () => {
+      const rid = this.resolve(id);
+      this.db.transaction(() => this.q('DELETE FROM runs WHERE id = ?').run(rid))();
+      this.db.pragma('incremental_vacuum');
+    });
+  }
+
+  exportRun(id: string, file: string): void {
+    this.guard(`exporting a run to ${resolve(file)}`, () => exportRun(this.db, this.resolve(id), resolve(file)));
+  }
+
+  importRun(file: string): { id: string; duplicate: boolean } {
+    return this.guard(`importing ${resolve(file)}`, () => importRun(this.db, resolve(file)));
+  }
+
+  /** CSV with header "step,<m1>,<m2>…", one row per step, empty cells where a metric is absent. */
+  seriesCsv(id: string, metrics: string[]): string {
+    const rec = this.get(id);
+    for (const m of metrics)
+      if (!rec.series.includes(m)) throw new StoreError('not-found', `Run ${rec.id} has no series '${m}' (it has: ${rec.series.join(', ')}).`);
+    return seriesCsv(
+      metrics,
+      metrics.map((m) => this.readSeries(rec.id, m)),
+    );
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
