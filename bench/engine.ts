@@ -20,6 +20,7 @@ import { LyapunovQR, batchHv, sgdJacobian } from '../src/main/lab/chaos/lyapunov
 import { hessianVector, type ExactStep } from '../src/main/lab/curvature/reduced';
 import { Rng } from '../src/main/lab/rng';
 import { runExperiment } from '../src/main/lab/runner';
+import { RunStore } from '../src/main/store/run-store';
 
 export const USPS_DIR = process.env.CHAOSLAB_USPS ?? path.resolve(__dirname, '../../shared/data/usps');
 
@@ -177,6 +178,33 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     out.replica_steps_per_s = six;
     out.single_steps_per_s = single;
     console.log(`Replicas (1 reference + 5, MLP, float32 TF.js, no spectra): ${six.toFixed(0)} steps/s (= ${(6 * six).toFixed(0)} model-steps/s); single model ${single.toFixed(0)} steps/s (${((6 * six) / single).toFixed(2)}× per-model efficiency)`);
+
+    // Precision drift: the same 300-step replica experiment (ε = 0.1) in float32 (TF.js) and float64 (exact engine).
+    {
+      const runs: { theta: Float64Array; d: number[] }[] = [];
+      for (const precision of ['float32', 'float64'] as const)
+        runs.push(await (async () => {
+          const c = cfg(false);
+          c.train.precision = precision;
+          c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, directionFile: null };
+          const db = path.join(dir, `drift-${precision}.db`);
+          const r = await runExperiment(c, { dbFile: db });
+          const s = RunStore.open(db);
+          const theta = s.latestCheckpoint(r.runId)!.blobs.theta;
+          const d = s.readReplicas(r.runId).map((f) => f.distances[0]);
+          s.close();
+          return { theta, d };
+        })());
+      const [f32, f64] = runs;
+      const dTheta = Math.sqrt(f32.theta.reduce((s, v, i) => s + (v - f64.theta[i]) ** 2, 0));
+      const thetaNorm = Math.sqrt(f64.theta.reduce((s, v) => s + v * v, 0));
+      const last = f64.d.length - 1;
+      out.drift_theta_rel = dTheta / thetaNorm;
+      out.drift_distance_rel = Math.abs(f32.d[last] - f64.d[last]) / f64.d[last];
+      console.log(
+        `Precision drift over ${last + 1} MLP steps (ε = 0.1): ‖θ32 − θ64‖/‖θ64‖ = ${out.drift_theta_rel.toExponential(2)}; replica distance d(${last}) float32 ${f32.d[last].toFixed(6)} vs float64 ${f64.d[last].toFixed(6)} (rel. ${out.drift_distance_rel.toExponential(2)})`,
+      );
+    }
 
     // Peak RSS of a real MLP run with the exact spectrum at every step, in a fresh process.
     const script = `

@@ -33,6 +33,9 @@ export const METRICS = {
   lyap_min: 'smallest tracked finite-time Lyapunov exponent',
   lyap_sum: 'sum of the tracked finite-time Lyapunov exponents',
   lyap_npos: 'number of positive tracked Lyapunov exponents',
+  lyap_paper_max: "λ_max in the paper's convention w^(1/t) = e^{2λ}",
+  lyap_explicit_max: 'largest exponent from the explicit product Y_t·Q₀ (cross-check, first steps only)',
+  lyap_explicit_sum: 'sum of the explicit-product exponents (equals lyap_sum up to round-off)',
   step_ms: 'wall time of the step in milliseconds',
 } as const;
 export type MetricName = keyof typeof METRICS;

@@ -22,7 +22,7 @@ function config(over: Record<string, unknown> = {}): RunConfig {
     model: { kind: 'mlp', hidden: 20, activation: 'relu' },
     train: { steps: 40, batchSize: 8, lr: 0.01, momentum: 0.5 },
     cgd: { prune: 'neg', k: 10, select: 'random', start: 10, noise: 0.01 },
-    lyapunov: { k: 4 },
+    lyapunov: { k: 4, explicitSteps: 10 },
     replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] },
     checkpointEvery: 15,
     ...over,
@@ -62,6 +62,11 @@ describe('runner', () => {
     expect(reference.replicas[0].every((d) => Math.abs(d - 0.1) < 1e-6)).toBe(true);
     expect(reference.series.pruned.slice(0, 10).every((p) => p === 0)).toBe(true);
     expect(reference.series.pruned.slice(10).every((p) => p === 10)).toBe(true);
+    // The explicit-product cross-check: same exponent sum as the QR method over the first 10 steps.
+    const qrSum = reference.series.lyap_sum.slice(0, 10);
+    expect(reference.series.lyap_explicit_sum.length).toBe(10);
+    reference.series.lyap_explicit_sum.forEach((v, i) => expect(Math.abs(v - qrSum[i])).toBeLessThan(1e-9 * Math.max(1e-3, Math.abs(qrSum[i]))));
+    expect(reference.series.lyap_paper_max[5]).toBeCloseTo(Math.exp(2 * reference.series.lyap_max[5]), 12);
     const s = RunStore.open(db);
     expect(s.loadVectors(r.runId, 'lyapunov')?.k).toBe(4);
     expect((s.loadResult(r.runId, 'divergence') as { replicas: unknown[] }).replicas.length).toBe(2);

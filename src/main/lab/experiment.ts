@@ -12,7 +12,7 @@ import type { TfModel } from './tensor/tf-model';
 import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
 import type { ExactStep } from './curvature/reduced';
 import { HessianSpectrum } from './curvature/spectrum';
-import { matmul } from './linalg/eigh';
+import { eigh, matmul } from './linalg/eigh';
 import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
 import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
@@ -51,6 +51,23 @@ interface Replica {
   state: OptimState;
 }
 
+/**
+ * Exponents from the explicit product Y = J_t⋯J_1·Q₀ (k vectors of length dim, not re-orthonormalised):
+ * λ_i = log σ_i(Y)/t with σ_i² the eigenvalues of the k×k Gram matrix YᵀY, descending. Their sum equals the
+ * QR method's exactly in exact arithmetic; individually they agree as t grows, until Y overflows or loses rank.
+ */
+function explicitExponents(y: Float64Array, k: number, dim: number, t: number): Float64Array {
+  const g = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = a; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < dim; i++) s += y[a * dim + i] * y[b * dim + i];
+      g[a * k + b] = g[b * k + a] = s;
+    }
+  const { values } = eigh(g, k, { vectors: false });
+  return Float64Array.from(values, (v) => Math.log(v) / (2 * t)).reverse();
+}
+
 export class Experiment {
   readonly totalSteps: number;
   step = 0;
@@ -62,6 +79,8 @@ export class Experiment {
   private lyap: LyapunovQR | null;
   private readonly replicas: Replica[];
   private prevGrad: Float64Array | null = null;
+  /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
+  private explicitY: Float64Array | null = null;
   private readonly float32: boolean;
 
   constructor(private readonly inp: ExperimentInputs) {
@@ -83,6 +102,7 @@ export class Experiment {
     if (config.lyapunov) {
       const k = config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim);
       this.lyap = LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
+      if (config.lyapunov.explicitSteps > 0) this.explicitY = this.lyap.getState().q.slice();
     } else this.lyap = null;
     this.replicas = [];
     if (config.replicas) {
@@ -163,13 +183,21 @@ export class Experiment {
     // Lyapunov: evolve the deviation vectors with the Jacobian of this step's map at θ_t (DESIGN §2).
     let lyapunov: LyapunovFrame | null = null;
     if (this.lyap && exact && spectrum) {
-      this.lyap.step(this.jacobian(exact, spectrum, pruned));
+      const J = this.jacobian(exact, spectrum, pruned);
+      this.lyap.step(J);
       const ex = this.lyap.exponents();
       lyapunov = { step, exponents: ex };
       values.lyap_max = ex[0];
       values.lyap_min = ex[ex.length - 1];
       values.lyap_sum = ex.reduce((s, v) => s + v, 0);
       values.lyap_npos = ex.filter((v) => v > 0).length;
+      values.lyap_paper_max = Math.exp(2 * ex[0]);
+      if (this.explicitY && step < (config.lyapunov?.explicitSteps ?? 0)) {
+        this.explicitY = J(this.explicitY, this.lyap.k);
+        const e = explicitExponents(this.explicitY, this.lyap.k, this.lyap.dim, step + 1);
+        values.lyap_explicit_max = e[0];
+        values.lyap_explicit_sum = e.reduce((s, v) => s + v, 0);
+      }
     }
 
     // Replicas: same batch, same optimiser, in lock-step; measured before the update, like the reference.
@@ -249,6 +277,7 @@ export class Experiment {
       blobs['lyap.q'] = s.q.slice();
       lyap = { t: s.t };
     }
+    if (this.explicitY) blobs['lyap.explicit'] = this.explicitY.slice();
     return {
       step: this.step,
       state: { epoch: this.epoch, wall, sampler: this.sampler.getState(), prune: this.pruneRng.getState(), noise: this.noiseRng.getState(), lyap },
@@ -274,6 +303,7 @@ export class Experiment {
     });
     if (this.lyap && s.lyap)
       this.lyap = LyapunovQR.fromState(this.lyap.dim, this.lyap.k, { t: s.lyap.t, sums: cp.blobs['lyap.sums'].slice(), q: cp.blobs['lyap.q'].slice() });
+    if (cp.blobs['lyap.explicit']) this.explicitY = cp.blobs['lyap.explicit'].slice();
     return { wall: s.wall };
   }
 }
