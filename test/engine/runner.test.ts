@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { runExperiment } from '../../src/main/lab/runner';
+import { initParams, modelSpec } from '../../src/main/lab/models/spec';
 import { RunStore } from '../../src/main/store/run-store';
 import { USPS_DIR } from '../helpers/fixtures';
 
@@ -138,6 +139,41 @@ describe('runner', () => {
     expect(loss.length).toBe(r.steps);
     expect(loss.slice(0, 3).every(Number.isFinite)).toBe(true);
     s.close();
+  });
+
+  it('keeps ε = 0 replicas at distance exactly 0, and follows a direction file at ε > 0', async () => {
+    const db = path.join(dir, 'g.db');
+    const dirFile = path.join(dir, 'direction.json');
+    writeFileSync(dirFile, JSON.stringify(Array.from({ length: 5350 }, (_, i) => (i === 5340 ? 2 : 0))));
+    const c = config({ cgd: null, lyapunov: null, replicas: { strategy: 'file', directionFile: dirFile, eps: [0, 0.5], seeds: [0] }, train: { steps: 12, batchSize: 8, lr: 0.01, precision: 'float64' } });
+    const r = await runExperiment(c, { dbFile: db });
+    const s = RunStore.open(db);
+    const frames = s.readReplicas(r.runId);
+    s.close();
+    expect(frames.length).toBe(12);
+    expect(frames.every((f) => f.distances[0] === 0)).toBe(true);
+    // fc2.bias[0] (index 5340) moved by 0.5: d(0) = 0.5 exactly (float64 training, no rounding).
+    expect(frames[0].distances[1]).toBe(0.5);
+    expect(frames.at(-1)!.distances[1]).not.toBe(0.5);
+  });
+
+  it('prunes a fixed global basis from a file (CGD basisFile)', async () => {
+    const db = path.join(dir, 'h.db');
+    const basisFile = path.join(dir, 'basis.json');
+    const e = (i: number) => Array.from({ length: 5350 }, (_, j) => (j === i ? 1 : 0));
+    writeFileSync(basisFile, JSON.stringify({ vectors: [e(5340), e(5341)] }));
+    const c = config({ lyapunov: null, replicas: null, spectrum: { every: 0 }, cgd: { prune: 'neg', basisFile }, train: { steps: 5, batchSize: 8, lr: 0.1, precision: 'float64' }, checkpointEvery: 0 });
+    const r = await runExperiment(c, { dbFile: db });
+    const s = RunStore.open(db);
+    const theta = s.latestCheckpoint(r.runId)!.blobs.theta;
+    const pruned = Array.from(s.readSeries(r.runId, 'pruned').values);
+    s.close();
+    const init = initParams(modelSpec(c.model), c.seed);
+    // The pruned coordinates never move; the others do.
+    expect(theta[5340]).toBe(init[5340]);
+    expect(theta[5341]).toBe(init[5341]);
+    expect(theta[5342]).not.toBe(init[5342]);
+    expect(pruned).toEqual([2, 2, 2, 2, 2]);
   });
 
   it('names the field or file of bad input', async () => {
