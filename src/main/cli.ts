@@ -25,6 +25,7 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   runs show RUN_ID | delete RUN_ID | export RUN_ID FILE.chaoslab | import FILE.chaoslab  [--db FILE]
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
                                               print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
+  params RUN_ID [--out FILE] [--db FILE]      the run's latest parameters as {"step", "params": [flat, PyTorch order]}
   fetch-usps DIR                              download the USPS files into DIR (needs internet)
 
 The default database is ${RunStore.defaultPath()}.`;
@@ -253,6 +254,22 @@ async function main(argv: string[]): Promise<number> {
       return cmdRuns(rest);
     case 'series':
       return cmdSeries(rest);
+    case 'params': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { db: { type: 'string' }, out: { type: 'string' } } });
+      if (!positionals[0]) throw new UsageError('params needs RUN_ID');
+      const store = RunStore.open(values.db ?? RunStore.defaultPath());
+      try {
+        const id = store.get(positionals[0]).id;
+        const cp = store.latestCheckpoint(id);
+        if (!cp) throw new UsageError(`run ${id} has no checkpoint yet`);
+        const text = JSON.stringify({ step: cp.step, params: Array.from(cp.blobs.theta) }) + '\n';
+        if (values.out) writeFileSync(values.out, text);
+        else process.stdout.write(text);
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
     case 'fetch-usps':
       if (!rest[0]) throw new UsageError('fetch-usps needs DIR');
       await fetchUsps(rest[0]);

@@ -1,7 +1,7 @@
 // The CLI as a user runs it (a real child process): the `hessian` command against the PyTorch fixtures,
 // a small run, runs/series output, and bad input answered with a message naming the field (exit code 2).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,15 @@ describe('CLI run, runs and series', () => {
     expect(rows.length).toBe(11);
     const json = JSON.parse(cli('series', fin.runId!, 'n_neg', '--db', db, '--format', 'json').stdout) as { n_neg: { steps: number[] } };
     expect(json.n_neg.steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Saved parameters load back as an initial parameter file (PyTorch layout round trip).
+    const pfile = path.join(dir, 'saved.json');
+    expect(cli('params', fin.runId!, '--db', db, '--out', pfile).status).toBe(0);
+    const saved = JSON.parse(readFileSync(pfile, 'utf8')) as { step: number; params: number[] };
+    expect(saved.step).toBe(10);
+    expect(saved.params.length).toBe(5350);
+    const cfg2 = path.join(dir, 'run2.json');
+    writeFileSync(cfg2, JSON.stringify({ data: { dataset: 'usps', dir: USPS_DIR, testEvery: 0 }, train: { steps: 1, initParamsFile: pfile } }));
+    expect(cli('run', '--config', cfg2, '--db', db).status).toBe(0);
     const bad = cli('series', fin.runId!, 'nonsense', '--db', db);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/has no series 'nonsense'/);
