@@ -207,13 +207,12 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     }
 
     // Peak RSS of a real MLP run with the exact spectrum at every step, in a fresh process.
-    const script = `
-      const { runExperiment } = require('${path.resolve(__dirname, '../src/main/lab/runner.ts').replace(/\\/g, '/')}');
-      const cfg = ${JSON.stringify(cfg(false))};
-      cfg.spectrum.every = 1; cfg.cgd = { prune: 'neg', k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null };
-      cfg.data.testEvery = 100; cfg.data.testLimit = null;
-      runExperiment(cfg, { dbFile: '${path.join(dir, 'rss.db')}' }).then(() => console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    const rssCfg = cfg(false);
+    rssCfg.spectrum.every = 1;
+    rssCfg.cgd = { ...CGD };
+    rssCfg.data.testEvery = 100;
+    rssCfg.data.testLimit = null;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'rss-child.ts'), JSON.stringify(rssCfg), path.join(dir, 'rss.db')], { encoding: 'utf8' });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     const rssMb = (JSON.parse(line) as { maxRssKb: number }).maxRssKb / 1024;
     out.mlp_run_rss_mb = rssMb;
