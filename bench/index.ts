@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare.
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/lab/linalg/lapack';
 import { initBackend } from '../src/main/lab/tensor/backend';
 import { benchEngine } from './engine';
 import { benchLinalg } from './linalg';
 import { benchStore } from './store';
+import { benchUi } from './ui';
+import { benchCompare } from './compare';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -31,11 +33,12 @@ async function main(): Promise<void> {
     results.store = benchStore();
   }
   if (want('ui')) {
-    const ui = await import('./ui').catch(() => null);
-    if (ui) {
-      console.log('\n## Workbench');
-      results.ui = await ui.benchUi();
-    }
+    console.log('\n## Workbench');
+    results.ui = await benchUi();
+  }
+  if (want('compare')) {
+    console.log('\n## Compare');
+    results.compare = await benchCompare();
   }
   console.log('\n' + JSON.stringify(results));
 }

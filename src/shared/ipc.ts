@@ -39,8 +39,8 @@ export interface CostEstimate {
   diskBytes: number;
 }
 export interface Series {
-  steps: number[];
-  values: number[];
+  steps: Int32Array;
+  values: Float64Array;
 }
 export interface Preset {
   id: string;
@@ -85,8 +85,34 @@ export interface RunStatusEvent {
 }
 export type MenuCommand = 'new-run' | 'library' | 'live' | 'about' | 'export' | 'refresh';
 
+/** Per-step statistics of a group of runs aligned by step: mean, 95 % t-interval, min, max, member count. */
+export interface GroupBand {
+  steps: Float64Array;
+  mean: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  count: Float64Array;
+}
+export interface GroupResult {
+  runIds: string[];
+  /** Metric → band over the members that logged it. */
+  series: Record<string, GroupBand>;
+  /** All replica distance curves of the members as one group, with the fit d² = a·t + b·t² + d₀² of the mean. */
+  divergence: { curves: number; band: GroupBand; fit: { a: number; b: number; d0sq: number; r2: number; n: number } | null; note: string } | null;
+}
+export type ExportFormat = 'png' | 'svg' | 'csv';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'csv'];
+/** Largest export payload accepted (characters of base64 or text). */
+export const EXPORT_MAX_CHARS = 64 * 1024 * 1024;
+
 /** Placeholder for replicas.lyapunovSource in a follow-up stage: the run that preceded it. */
 export const PREVIOUS_RUN = '$previous';
+
+/** Series a run stores: the metrics, and epoch and wall time (seconds) logged with every metric frame. */
+export type SeriesName = MetricName | 'epoch' | 'wall';
+export const isSeriesName = (m: unknown): m is SeriesName => typeof m === 'string' && (m in METRICS || m === 'epoch' || m === 'wall');
 
 export type SeriesFilter = { search?: string; tag?: string; status?: RunStatus };
 
@@ -108,10 +134,12 @@ export interface Channels {
   'runs.subscribe': { req: { runId: string }; res: null };
   'runs.unsubscribe': { req: { runId: string }; res: null };
   'frames.ack': { req: { runId: string; seq: number }; res: null };
-  'series.read': { req: { runId: string; metrics: MetricName[]; from?: number; to?: number }; res: Record<string, Series> };
+  'series.read': { req: { runId: string; metrics: SeriesName[]; from?: number; to?: number }; res: Record<string, Series> };
   'spectra.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: SpectrumFrame[] };
   'lyapunov.read': { req: { runId: string }; res: LyapunovFrame[] };
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
+  'compare.group': { req: { runIds: string[]; metrics: SeriesName[] }; res: GroupResult };
+  'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
 }
 export type Channel = keyof Channels;
 export type Req<C extends Channel> = Channels[C]['req'];
@@ -238,8 +266,8 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     const c = 'series.read';
     const o = object(c, v, ['runId', 'metrics', 'from', 'to']);
     if (!Array.isArray(o.metrics) || o.metrics.length === 0 || o.metrics.length > 40) fail(c, 'metrics', 'must be a non-empty array of metric names');
-    for (const m of o.metrics) if (typeof m !== 'string' || !(m in METRICS)) fail(c, 'metrics', `contains unknown metric ${JSON.stringify(m)}`);
-    return { runId: runId(c, o), metrics: o.metrics as MetricName[], from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0) };
+    for (const m of o.metrics) if (!isSeriesName(m)) fail(c, 'metrics', `contains unknown metric ${JSON.stringify(m)}`);
+    return { runId: runId(c, o), metrics: o.metrics as SeriesName[], from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0) };
   },
   'spectra.read': (v) => {
     const c = 'spectra.read';
@@ -248,6 +276,27 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   },
   'lyapunov.read': (v) => withRunId('lyapunov.read', v),
   'replicas.read': (v) => withRunId('replicas.read', v),
+  'compare.group': (v) => {
+    const c = 'compare.group';
+    const o = object(c, v, ['runIds', 'metrics']);
+    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID.test(id)))
+      fail(c, 'runIds', 'must be a non-empty array of at most 100 run ids');
+    if (!Array.isArray(o.metrics) || o.metrics.length > 60 || o.metrics.some((m) => !isSeriesName(m)))
+      fail(c, 'metrics', 'must be an array of metric names (or epoch, wall)');
+    return { runIds: o.runIds as string[], metrics: o.metrics as SeriesName[] };
+  },
+  'export.save': (v) => {
+    const c = 'export.save';
+    const o = object(c, v, ['format', 'name', 'data']);
+    const format = o.format as ExportFormat;
+    if (!EXPORT_FORMATS.includes(format)) fail(c, 'format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const name = o.name;
+    if (typeof name !== 'string' || !/^[\w. ()+-]{1,120}$/.test(name) || name.startsWith('.') || !name.toLowerCase().endsWith(`.${format}`))
+      fail(c, 'name', `must be a plain file name (letters, digits, space, _ . ( ) + -) ending in .${format}`);
+    if (typeof o.data !== 'string' || o.data.length === 0) fail(c, 'data', 'must be a non-empty string');
+    if (o.data.length > EXPORT_MAX_CHARS) fail(c, 'data', `is larger than ${EXPORT_MAX_CHARS} characters`);
+    return { format, name, data: o.data };
+  },
 };
 export const CHANNELS = Object.keys(validators) as Channel[];
 export const EVENTS: EventName[] = ['run.batch', 'run.status', 'menu.command'];

@@ -392,7 +392,8 @@ export class RunStore {
   saveCheckpoint(id: string, cp: Checkpoint): void {
     this.guard('saving a checkpoint', () =>
       this.db.transaction(() => {
-        this.touch(id, cp.step);
+        // A checkpoint at step s holds the state after steps 0…s−1: it logs nothing beyond step s−1.
+        this.touch(id, cp.step - 1);
         this.q('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, cp.step);
         this.q('INSERT INTO checkpoints (run_id, step, created_at, state) VALUES (?, ?, ?, ?)').run(
           id,

@@ -1,0 +1,113 @@
+// Electron main: single instance, one window, the application menu, and the IPC handler table bound to
+// ipcMain. Everything else lives in Electron-free modules (service/, ipc/handlers.ts).
+import { BrowserWindow, Menu, app, dialog, ipcMain } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
+import type { EventName, Events, MenuCommand } from '../shared/ipc';
+import { CHANNELS } from '../shared/ipc';
+import type { HandlerTable, IpcContext } from './ipc/handlers';
+import { createHandlers, subscriberOf } from './ipc/handlers';
+import { SenderPolicy, appUrlMatcher } from './ipc/sender-policy';
+import { buildMenu } from './menu';
+import { LabService } from './service/lab-service';
+import { RunStore } from './store/run-store';
+import { RENDERER_FILE, createMainWindow } from './window';
+
+const DEV_SERVER = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const DB_FLAG = '--db=';
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else main();
+
+function main(): void {
+  const policy = new SenderPolicy(appUrlMatcher(RENDERER_FILE, DEV_SERVER));
+  const versions = { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node, v8: process.versions.v8 };
+  let win: BrowserWindow | null = null;
+  let service: LabService;
+  let handlers: HandlerTable;
+
+  const send = <E extends EventName>(event: E, payload: Events[E]): void => {
+    if (win && !win.isDestroyed()) win.webContents.send(event, payload);
+  };
+  const command = (c: MenuCommand): void => send('menu.command', { command: c });
+  const dialogs = {
+    async saveFile(defaultName: string, filter = { name: 'Chaoslab run', extensions: ['chaoslab'] }): Promise<string | null> {
+      const r = await dialog.showSaveDialog({ defaultPath: defaultName, filters: [filter] });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    async openFile(): Promise<string | null> {
+      const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Chaoslab run', extensions: ['chaoslab', 'db'] }] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  };
+  const openService = (file: string): void => {
+    service = new LabService(file);
+    service.on('status', (e) => send('run.status', e));
+    handlers = createHandlers({ service, policy, dialogs, versions });
+  };
+
+  const context = (e: IpcMainInvokeEvent): IpcContext => ({
+    senderId: e.sender.id,
+    senderUrl: e.senderFrame?.url ?? '',
+    send: (event, payload) => {
+      if (!e.sender.isDestroyed()) e.sender.send(event, payload);
+    },
+  });
+
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('web-contents-created', (_e, wc) => wc.setWindowOpenHandler(() => ({ action: 'deny' })));
+
+  app.whenReady().then(() => {
+    const dbArg = process.argv.find((a) => a.startsWith(DB_FLAG));
+    openService(dbArg ? dbArg.slice(DB_FLAG.length) : RunStore.defaultPath());
+    for (const channel of CHANNELS) ipcMain.handle(channel, (e, payload: unknown) => handlers[channel](payload, context(e)));
+
+    Menu.setApplicationMenu(
+      buildMenu({
+        command,
+        quit: () => app.quit(),
+        async openDatabase() {
+          const r = await dialog.showOpenDialog({ properties: ['openFile', 'promptToCreate'], filters: [{ name: 'Chaoslab database', extensions: ['db'] }] });
+          if (r.canceled || !r.filePaths[0]) return;
+          await service.close();
+          openService(r.filePaths[0]);
+          command('library');
+          command('refresh');
+        },
+        async importRun() {
+          const file = await dialogs.openFile();
+          if (!file) return;
+          try {
+            service.importRun(file);
+            command('library');
+            command('refresh');
+          } catch (e) {
+            dialog.showErrorBox('Import failed', e instanceof Error ? e.message : String(e));
+          }
+        },
+      }),
+    );
+
+    win = createMainWindow(DEV_SERVER);
+    const id = win.webContents.id;
+    policy.allow(id);
+    win.on('closed', () => {
+      policy.forget(id);
+      service.unsubscribeAll(subscriberOf(id));
+      win = null;
+    });
+  });
+
+  let closing = false;
+  app.on('before-quit', (e) => {
+    if (closing) return;
+    // Cancel live runs so that each records its final status and checkpoint, then quit for real.
+    e.preventDefault();
+    closing = true;
+    void service.close().finally(() => app.quit());
+  });
+  app.on('window-all-closed', () => app.quit());
+}

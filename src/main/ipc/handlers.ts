@@ -1,0 +1,93 @@
+// The IPC handler table, free of Electron: channel → (payload, ctx) → Reply. Every call is checked against the
+// sender policy, its payload validated with the shared validators, and errors are returned as Reply values
+// that name the offending field. src/main/index.ts binds this table to ipcMain; the e2e tests bind it to a page.
+import type { Channel, EventName, Events, Reply, Req, Res } from '../../shared/ipc';
+import { IpcError, validators } from '../../shared/ipc';
+import type { LabService } from '../service/lab-service';
+import { groupRuns } from '../service/compare-groups';
+import { saveExport } from './export-file';
+import type { SenderPolicy } from './sender-policy';
+
+export interface IpcContext {
+  senderId: number;
+  senderUrl: string;
+  /** Push an event to this sender. */
+  send<E extends EventName>(event: E, payload: Events[E]): void;
+}
+
+/** File choosers (native dialogs in Electron); null when the user cancels. */
+export interface FileDialogs {
+  saveFile(defaultName: string, filter?: { name: string; extensions: string[] }): Promise<string | null>;
+  openFile(): Promise<string | null>;
+}
+
+export interface HandlerDeps {
+  service: LabService;
+  policy: SenderPolicy;
+  dialogs: FileDialogs;
+  /** Runtime versions for the About box (Electron, Chromium, Node, V8). */
+  versions: Record<string, string>;
+}
+
+export type Handler = (payload: unknown, ctx: IpcContext) => Promise<Reply<unknown>>;
+export type HandlerTable = Record<Channel, Handler>;
+type Impl = { [C in Channel]: (req: Req<C>, ctx: IpcContext) => Res<C> | Promise<Res<C>> };
+
+/** A sender's subscriber id in the LabService (one per webContents). */
+export const subscriberOf = (senderId: number): string => `wc${senderId}`;
+const subscriberId = (ctx: IpcContext): string => subscriberOf(ctx.senderId);
+
+export function createHandlers({ service, policy, dialogs, versions }: HandlerDeps): HandlerTable {
+  const impl: Impl = {
+    'app.info': () => service.info(versions),
+    'presets.list': () => service.presets(),
+    'runs.estimate': (r) => service.estimate(r.config),
+    'runs.start': async (r) => ({ runId: await service.start(r.config, r.followUp) }),
+    'runs.pause': (r) => (service.pause(r.runId), null),
+    'runs.resume': (r) => (service.resume(r.runId), null),
+    'runs.cancel': (r) => (service.cancel(r.runId), null),
+    'runs.list': (r) => service.listRuns(r ?? {}),
+    'runs.get': (r) => service.getRun(r.runId),
+    'runs.update': (r) => service.updateRun(r.runId, { name: r.name, tags: r.tags, notes: r.notes }),
+    'runs.delete': (r) => (service.deleteRun(r.runId), null),
+    'runs.export': async (r) => {
+      const run = service.getRun(r.runId);
+      const file = await dialogs.saveFile(`${run.name.replace(/[^\w.-]+/g, '_')}.chaoslab`);
+      if (file) service.store.exportRun(r.runId, file);
+      return { file };
+    },
+    'runs.import': async () => {
+      const file = await dialogs.openFile();
+      return { runId: file ? service.importRun(file) : null };
+    },
+    'runs.subscribe': (r, ctx) => {
+      service.subscribe(r.runId, { id: subscriberId(ctx), send: (b) => ctx.send('run.batch', b) });
+      return null;
+    },
+    'runs.unsubscribe': (r, ctx) => (service.unsubscribe(r.runId, subscriberId(ctx)), null),
+    'frames.ack': (r, ctx) => (service.ack(r.runId, subscriberId(ctx), r.seq), null),
+    'series.read': (r) => service.readSeries(r.runId, r.metrics, r.from, r.to),
+    'spectra.read': (r) => service.readSpectra(r.runId, r.from, r.to, r.stride),
+    'lyapunov.read': (r) => service.readLyapunov(r.runId),
+    'replicas.read': (r) => service.readReplicas(r.runId),
+    'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics),
+    'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data) }),
+  };
+
+  const table = {} as HandlerTable;
+  for (const channel of Object.keys(impl) as Channel[]) {
+    const run = impl[channel] as (req: unknown, ctx: IpcContext) => unknown;
+    const validate = validators[channel] as (p: unknown) => unknown;
+    table[channel] = async (payload, ctx) => {
+      const refused = policy.check(ctx);
+      if (refused) return { ok: false, error: `${channel}: refused, ${refused}`, fields: [] };
+      try {
+        return { ok: true, value: await run(validate(payload), ctx) };
+      } catch (e) {
+        if (e instanceof IpcError) return { ok: false, error: e.message, fields: e.fields };
+        return { ok: false, error: e instanceof Error ? e.message : String(e), fields: [] };
+      }
+    };
+  }
+  return table;
+}

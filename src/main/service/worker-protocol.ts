@@ -1,0 +1,22 @@
+// Messages between the LabService (main thread) and a worker (src/main/run-worker.ts).
+import type { RunConfig } from '../../shared/config';
+import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { CostEstimate, Progress } from '../../shared/ipc';
+
+/** workerData: run an experiment, or measure its cost estimate (a real spectrum step, kept off the main thread). */
+export type WorkerInput = { task: 'run'; config: RunConfig; dbFile: string } | { task: 'estimate'; config: RunConfig };
+
+export type ControlMessage = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
+
+export type WorkerMessage =
+  | { type: 'started'; runId: string; env: RunEnvironment; totalSteps: number }
+  | { type: 'metrics'; frame: MetricFrame }
+  | { type: 'spectrum'; frame: SpectrumFrame }
+  | { type: 'lyapunov'; frame: LyapunovFrame }
+  | { type: 'replicas'; frame: ReplicaFrame }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'log'; line: string }
+  | { type: 'state'; state: 'running' | 'paused' | 'cancelled' }
+  | { type: 'done'; runId: string; status: RunStatus; steps: number; error: string | null }
+  | { type: 'estimate'; estimate: CostEstimate }
+  | { type: 'error'; message: string };

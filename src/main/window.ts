@@ -1,0 +1,42 @@
+// The main window, locked down: context isolation, sandbox, no Node in the renderer, no navigation away from
+// the app, no new windows, no permission grants.
+import { join } from 'node:path';
+import { BrowserWindow, shell } from 'electron';
+
+export const RENDERER_FILE = join(__dirname, '../renderer/index.html');
+
+export function createMainWindow(devServer: string | undefined): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Chaoslab',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const wc = win.webContents;
+  wc.setWindowOpenHandler(({ url }) => {
+    // External links open in the user's browser; nothing opens inside the app.
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  wc.on('will-navigate', (e) => e.preventDefault());
+  wc.on('will-redirect', (e) => e.preventDefault());
+  wc.on('will-attach-webview', (e) => e.preventDefault());
+  wc.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  win.once('ready-to-show', () => win.show());
+  if (devServer) void win.loadURL(devServer);
+  else void win.loadFile(RENDERER_FILE);
+  return win;
+}

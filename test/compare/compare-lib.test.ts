@@ -1,0 +1,62 @@
+// The Compare view's pure helpers: colours, config differences, seed groups, the common spectrum step and
+// the EMA smoothing of the charts. (The x = scalar join is covered end to end in test/e2e/compare.test.ts.)
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/shared/config';
+import type { RunConfig } from '../../src/shared/config';
+import { PALETTE, commonSpectrumStep, configDiff, runColors, seedGroups } from '../../src/shared/compare-runs';
+import { ema } from '../../src/shared/ema';
+
+const cfg = (over: Partial<RunConfig>): RunConfig => ({ ...DEFAULT_CONFIG, ...over });
+
+describe('compare helpers', () => {
+  it('gives each run a colour that does not depend on the other runs compared', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `run-${i}-${i * 7919}`);
+    const all = runColors(ids);
+    expect(new Set(all.values()).size).toBe(10);
+    for (const id of ids) expect(PALETTE).toContain(all.get(id));
+    // Alone, or with one other run, a run keeps its colour when its slot is free.
+    const alone = runColors([ids[3]]);
+    expect(alone.get(ids[3])).toBe(runColors([ids[3], 'zzz']).get(ids[3]));
+  });
+
+  it('lists only the config fields that differ, with a dash where a run lacks the field', () => {
+    const a = cfg({ name: 'a', seed: 1 });
+    const b = cfg({ name: 'b', seed: 2, cgd: { prune: 'neg', k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null } });
+    const rows = configDiff([a, b]);
+    const fields = rows.map((r) => r.field);
+    expect(fields).toEqual(expect.arrayContaining(['name', 'seed', 'cgd.prune', 'cgd.basisFile']));
+    expect(fields).not.toContain('cgd');
+    expect(fields).not.toContain('train.lr');
+    expect(rows.find((r) => r.field === 'cgd.prune')!.values).toEqual(['off', '"neg"']);
+    expect(rows.find((r) => r.field === 'cgd.basisFile')!.values).toEqual(['off', 'null']);
+    expect(configDiff([a, a])).toEqual([]);
+  });
+
+  it('groups runs that differ only by seed, name, tags, notes or checkpoint interval', () => {
+    const runs = [
+      { id: 'a', config: cfg({ seed: 1, name: 'x' }) },
+      { id: 'b', config: cfg({ seed: 2, name: 'y', tags: ['t'], checkpointEvery: 7 }) },
+      { id: 'c', config: cfg({ seed: 1, train: { ...DEFAULT_CONFIG.train, lr: 0.5 } }) },
+      { id: 'd', config: cfg({ seed: 3 }) },
+    ];
+    expect(seedGroups(runs).map((g) => g.map((r) => r.id))).toEqual([['a', 'b', 'd'], ['c']]);
+  });
+
+  it('finds the last step at which every run has a spectrum', () => {
+    expect(commonSpectrumStep([{ lastStep: 149, every: 5 }, { lastStep: 149, every: 1 }])).toBe(145);
+    expect(commonSpectrumStep([{ lastStep: 100, every: 4 }, { lastStep: 90, every: 6 }])).toBe(84);
+    expect(commonSpectrumStep([{ lastStep: 100, every: 0 }])).toBeNull();
+    expect(commonSpectrumStep([])).toBeNull();
+  });
+
+  it('smooths with a debiased EMA that skips non-finite values', () => {
+    const v = [2, 4, NaN, 8];
+    const s = ema(v, v.length, 0.5);
+    // m1 = 1 → 1/(1−0.5) = 2; m2 = 0.5 + 2 = 2.5 → 2.5/0.75; m3 = 1.25 + 4 = 5.25 → 5.25/0.875.
+    expect(s[0]).toBe(2);
+    expect(s[1]).toBeCloseTo(2.5 / 0.75, 15);
+    expect(s[2]).toBeNaN();
+    expect(s[3]).toBeCloseTo(5.25 / 0.875, 15);
+    expect(Array.from(ema([3, 3, 3], 3, 0.9))).toEqual([3, 3, 3].map((x) => expect.closeTo(x, 14)));
+  });
+});

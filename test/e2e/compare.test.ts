@@ -1,0 +1,302 @@
+// End to end: three runs made by the real engine into a real SQLite file (two SGD seeds, one CGD), compared
+// in the built renderer in headless Chromium: overlay, config differences, cursor table, seed group with its
+// band and divergence fit, smoothing, log axes, x = wall time, and export of charts and of the whole view
+// through the handler table's save-target chooser (here: a function that answers with a path in a temp dir).
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunConfig } from '../../src/shared/config';
+import { validateConfig } from '../../src/shared/config';
+import { runExperiment } from '../../src/main/lab/runner';
+import { RunStore } from '../../src/main/store/run-store';
+import { USPS_DIR } from '../helpers/fixtures';
+import type { Workbench } from './harness';
+import { OUTPUT, buildApp, openWorkbench, screenshot } from './harness';
+
+const STEPS = 150;
+let wb: Workbench;
+let page: Page;
+const exportDir = mkdtempSync(join(tmpdir(), 'chaoslab-export-'));
+const asked: { name: string; extensions: string[] }[] = [];
+const ids = { sgd1: '', sgd2: '', cgd: '' };
+
+function config(over: Record<string, unknown>): RunConfig {
+  const v = validateConfig({
+    data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 400, testEvery: 25, testLimit: 200 },
+    model: { kind: 'mlp', hidden: 20, activation: 'relu' },
+    train: { steps: STEPS, batchSize: 8, lr: 0.05, momentum: 0 },
+    spectrum: { every: 5 },
+    checkpointEvery: 0,
+    ...over,
+  });
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return v.config;
+}
+const stored = <T>(f: (s: RunStore) => T): T => {
+  const s = RunStore.open(wb.dbFile, { readonly: true });
+  try {
+    return f(s);
+  } finally {
+    s.close();
+  }
+};
+
+/** PNG width and height from the IHDR chunk (bytes 16–23, big-endian). */
+function pngSize(file: string): { width: number; height: number } {
+  const b = readFileSync(file);
+  expect(b.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(b.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+/** Parsed in the page with DOMParser: parse errors, all text content. */
+async function parseSvg(file: string): Promise<{ error: string; texts: string[]; root: string; width: number; height: number }> {
+  return page.evaluate((text) => {
+    const doc = new (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, m: string): XmlDoc } }).DOMParser().parseFromString(text, 'image/svg+xml');
+    const err = doc.querySelector('parsererror');
+    const root = doc.documentElement;
+    return {
+      error: err ? (err.textContent ?? 'parse error') : '',
+      texts: [...doc.querySelectorAll('text')].map((t) => t.textContent ?? ''),
+      root: root.nodeName,
+      width: Number(root.getAttribute('width')),
+      height: Number(root.getAttribute('height')),
+    };
+  }, readFileSync(file, 'utf8'));
+}
+/** The little of the DOM's Document that parseSvg reads (the Node type-check has no DOM lib). */
+interface XmlNode {
+  nodeName: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface XmlDoc {
+  documentElement: XmlNode;
+  querySelector(s: string): XmlNode | null;
+  querySelectorAll(s: string): Iterable<XmlNode>;
+}
+function parseCsv(file: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+/** Click an export button and wait for the chart (or view) to report the written file. */
+async function exportFrom(holder: Locator, button: Locator): Promise<string> {
+  await holder.evaluate((el) => el.setAttribute('data-exported', ''));
+  await button.click();
+  await expect.poll(() => holder.getAttribute('data-exported'), { timeout: 20_000 }).not.toBe('');
+  const file = (await holder.getAttribute('data-exported'))!;
+  expect(file.startsWith(exportDir), file).toBe(true);
+  return file;
+}
+async function setRange(l: Locator, value: string): Promise<void> {
+  await l.evaluate((el, v) => {
+    (el as unknown as { value: string }).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+const draws = async (chart: Locator): Promise<number> => Number((await chart.locator('canvas').getAttribute('data-draws')) ?? 0);
+const figureSize = (chart: Locator): Promise<{ w: number; h: number }> => chart.evaluate((el) => ({ w: Math.round(el.clientWidth), h: Math.round(el.clientHeight) }));
+/** Debiased EMA, as the chart documents it (lib/ema.ts). */
+function ema(v: number[], a: number): number[] {
+  let m = 0;
+  let w = 1;
+  return v.map((x) => ((m = a * m + (1 - a) * x), (w *= a), m / (1 - w)));
+}
+
+beforeAll(async () => {
+  buildApp();
+  wb = await openWorkbench({
+    dialogs: {
+      saveFile: async (name, filter) => {
+        asked.push({ name, extensions: filter?.extensions ?? [] });
+        return join(exportDir, `${asked.length}-${name}`);
+      },
+      openFile: async () => null,
+    },
+  });
+  page = wb.page;
+  const replicas = { strategy: 'randn', eps: [0.01], seeds: [0, 1] };
+  ids.sgd1 = (await runExperiment(config({ name: 'sgd seed 1', seed: 1, replicas }), { dbFile: wb.dbFile })).runId;
+  ids.sgd2 = (await runExperiment(config({ name: 'sgd seed 2', seed: 2, replicas }), { dbFile: wb.dbFile })).runId;
+  ids.cgd = (await runExperiment(config({ name: 'cgd neg', seed: 1, cgd: { prune: 'neg' }, spectrum: { every: 1 } }), { dbFile: wb.dbFile })).runId;
+}, 180_000);
+afterAll(async () => {
+  await wb?.close();
+  rmSync(exportDir, { recursive: true, force: true });
+});
+
+describe('compare view in headless Chromium', () => {
+  const view = (): Locator => page.getByTestId('view-compare');
+  const loss = (): Locator => page.getByTestId('compare-loss');
+
+  it('opens three stored runs from the library, overlaid, with the config fields that differ', async () => {
+    await page.getByTestId('nav-library').click();
+    await expect.poll(() => page.locator('[data-run-row]').count()).toBe(3);
+    for (const id of Object.values(ids)) await page.locator(`[data-run-row="${id}"]`).getByTestId('pick').check();
+    await page.getByTestId('compare-selected').click();
+    await expect.poll(() => view().getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => draws(loss())).toBeGreaterThan(0);
+    expect(await loss().locator('.legend button').allTextContents()).toEqual(expect.arrayContaining(['sgd seed 1', 'sgd seed 2', 'cgd neg']));
+    // Stable colours: the run chip and the legend entry of a run share one colour.
+    const chip = await page.locator(`[data-run-chip="${ids.cgd}"] i`).getAttribute('style');
+    const legend = await loss().locator('.legend button', { hasText: 'cgd neg' }).locator('i').getAttribute('style');
+    expect(legend).toMatch(/^background: ?(#[0-9a-f]{6}|rgb\([\d, ]+\));?$/);
+    expect(legend).toBe(chip);
+
+    const fields = await page.locator('[data-testid="config-diff"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+    expect(fields).toEqual(expect.arrayContaining(['seed', 'name', 'cgd.prune', 'spectrum.every']));
+    expect(fields).not.toContain('train.lr');
+    expect(fields).not.toContain('model.hidden');
+
+    await loss().locator('rect.overlay').hover({ position: { x: 150, y: 50 } });
+    await expect.poll(() => page.locator('[data-cursor-row]').count()).toBe(3);
+    expect(await page.getByTestId('cursor-table').locator('th').first().textContent()).toMatch(/^step \d+$/);
+    // Spectrogram small multiples and the spectra of all runs at one common step.
+    await expect.poll(() => page.locator('[data-spectrogram]').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('compare-spectra').locator('.legend button').count(), { timeout: 20_000 }).toBe(3);
+    expect(Number(await page.getByTestId('spectrum-step').inputValue()) % 5).toBe(0);
+    await screenshot(page, 'compare');
+  });
+
+  it('exports a chart as PNG at 2×, SVG with axes and legend, and CSV equal to the stored values', async () => {
+    const size = await figureSize(loss());
+    const svgFile = await exportFrom(loss(), loss().locator('[data-export="svg"]'));
+    const svg = await parseSvg(svgFile);
+    expect(svg.error).toBe('');
+    expect(svg.root).toBe('svg');
+    expect({ w: svg.width, h: svg.height }).toEqual(size);
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (log)', 'sgd seed 1', 'sgd seed 2', 'cgd neg']));
+
+    const png = await exportFrom(loss(), loss().locator('[data-export="png"]'));
+    expect(pngSize(png)).toEqual({ width: 2 * size.w, height: 2 * size.h });
+    expect(asked.at(-1)).toEqual({ name: 'loss.png', extensions: ['png'] });
+
+    const csv = parseCsv(await exportFrom(loss(), loss().locator('[data-export="csv"]')));
+    expect(csv.header).toEqual(['series', 'step', 'value']);
+    const want = stored((s) => s.readSeries(ids.sgd2, 'loss'));
+    const rows = csv.rows.filter((r) => r[0] === 'sgd seed 2');
+    expect(rows.length).toBe(STEPS);
+    expect(rows.map((r) => Number(r[1]))).toEqual(Array.from(want.steps));
+    expect(rows.map((r) => Number(r[2]))).toEqual(Array.from(want.values));
+    expect(csv.rows.length).toBe(3 * STEPS);
+  });
+
+  it('smooths with EMA and switches to log x, flagging the step-0 points instead of moving them', async () => {
+    await setRange(loss().locator('[data-control="smoothing"]'), '0.6');
+    await loss().locator('[data-control="log-x"]').check();
+    await expect.poll(() => loss().getByTestId('log-flag').textContent()).toBe('not drawn on log axes: 3 with step ≤ 0');
+    expect(await loss().getAttribute('data-smoothing')).toBe('0.6');
+    await screenshot(page, 'compare-smoothed-log');
+
+    const csv = parseCsv(await exportFrom(loss(), loss().locator('[data-export="csv"]')));
+    expect(csv.header).toEqual(['series', 'step', 'value', 'ema_0.6']);
+    const want = stored((s) => s.readSeries(ids.cgd, 'loss'));
+    const rows = csv.rows.filter((r) => r[0] === 'cgd neg');
+    // Step 0 is not on a log axis, so it is not plotted and not exported; the smoothing still started there.
+    expect(rows.map((r) => Number(r[1]))).toEqual(Array.from(want.steps).slice(1));
+    expect(rows.map((r) => Number(r[2]))).toEqual(Array.from(want.values).slice(1));
+    const smooth = ema(Array.from(want.values), 0.6).slice(1);
+    rows.forEach((r, i) => expect(Number(r[3])).toBeCloseTo(smooth[i], 12));
+
+    const svg = await parseSvg(await exportFrom(loss(), loss().locator('[data-export="svg"]')));
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss (EMA α = 0.6)', 'step (log)', 'loss (log)']));
+    await loss().locator('[data-control="log-x"]').uncheck();
+    await setRange(loss().locator('[data-control="smoothing"]'), '0');
+  });
+
+  it('plots against wall time and against another metric, joined on step', async () => {
+    const acc = page.getByTestId('compare-acc');
+    await acc.locator('[data-control="x"]').selectOption('wall');
+    await acc.locator('rect.overlay').hover({ position: { x: 120, y: 40 } });
+    await expect.poll(() => acc.locator('.readout').textContent()).toMatch(/^step \d+ · wall \S+ · /);
+    const csv = parseCsv(await exportFrom(acc, acc.locator('[data-export="csv"]')));
+    expect(csv.header).toEqual(['series', 'step', 'wall', 'value']);
+    const { wall, value } = stored((s) => ({ wall: s.readSeries(ids.sgd1, 'wall'), value: s.readSeries(ids.sgd1, 'acc') }));
+    const rows = csv.rows.filter((r) => r[0] === 'sgd seed 1');
+    expect(rows.map((r) => Number(r[2]))).toEqual(Array.from(wall.values));
+    expect(rows.map((r) => Number(r[3]))).toEqual(Array.from(value.values));
+
+    // x = loss is not monotonic in step: points sorted by x, drawn as dots, each still its stored (loss, acc).
+    await acc.locator('[data-control="x"]').selectOption('loss');
+    const scatter = parseCsv(await exportFrom(acc, acc.locator('[data-export="csv"]')));
+    expect(scatter.header).toEqual(['series', 'step', 'loss', 'value']);
+    const lossAt = new Map(Array.from(stored((s) => s.readSeries(ids.sgd1, 'loss')).steps, (st, i) => [st, i]));
+    const lossValues = stored((s) => s.readSeries(ids.sgd1, 'loss').values);
+    const pts = scatter.rows.filter((r) => r[0] === 'sgd seed 1').map((r) => r.map(Number));
+    expect(pts.length).toBe(STEPS);
+    pts.forEach(([, step, x, v], i) => {
+      expect(x).toBe(lossValues[lossAt.get(step)!]);
+      expect(v).toBe(value.values[step]);
+      if (i) expect(x).toBeGreaterThanOrEqual(pts[i - 1][2]);
+    });
+    await screenshot(page, 'compare-x-scalar');
+    await acc.locator('[data-control="x"]').selectOption('step');
+  });
+
+  it('groups the two seeds as mean with a 95 % band and min/max, with the divergence fit of the group', async () => {
+    await page.getByTestId('group-seeds').check();
+    await expect.poll(() => view().getAttribute('data-groups')).toBe('1');
+    await expect
+      .poll(() => loss().locator('.legend button').allTextContents())
+      .toEqual(['sgd seed 1 ×2 (mean)', 'sgd seed 1 ×2 (mean) min', 'sgd seed 1 ×2 (mean) max', 'cgd neg']);
+    await expect.poll(() => page.getByTestId('group-fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+ \(R² = [\d.-]+, n = \d+\)$/);
+    await screenshot(page, 'compare-grouped');
+
+    const csv = parseCsv(await exportFrom(loss(), loss().locator('[data-export="csv"]')));
+    expect(csv.header).toEqual(['series', 'step', 'value', 'ci_lo', 'ci_hi']);
+    const [a, b] = stored((s) => [s.readSeries(ids.sgd1, 'loss'), s.readSeries(ids.sgd2, 'loss')]);
+    const mean = csv.rows.filter((r) => r[0] === 'sgd seed 1 ×2 (mean)');
+    expect(mean.length).toBe(STEPS);
+    mean.forEach((r, i) => {
+      expect(Number(r[2])).toBeCloseTo((a.values[i] + b.values[i]) / 2, 12);
+      // Two members: the band is mean ± t(0.975, 1)·|a − b|/2, t = 12.706.
+      expect(Number(r[4]) - Number(r[2])).toBeCloseTo((12.7062047361747 * Math.abs(a.values[i] - b.values[i])) / 2, 9);
+    });
+    const max = csv.rows.filter((r) => r[0] === 'sgd seed 1 ×2 (mean) max');
+    max.forEach((r, i) => expect(Number(r[2])).toBe(Math.max(a.values[i], b.values[i])));
+  });
+
+  it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map and axes, CSV of the binned counts', async () => {
+    const panel = page.locator('[data-spectrogram="Spectrogram cgd neg"]');
+    const size = await figureSize(panel.locator('figure'));
+    expect(pngSize(await exportFrom(panel, panel.locator('[data-export="png"]')))).toEqual({ width: 2 * size.w, height: 2 * size.h });
+    const svg = await parseSvg(await exportFrom(panel, panel.locator('[data-export="svg"]')));
+    expect(svg.error).toBe('');
+    expect(svg.texts).toEqual(expect.arrayContaining(['Spectrogram cgd neg', 'λ = 0']));
+    expect(readFileSync((await panel.getAttribute('data-exported'))!, 'utf8')).toMatch(/<image [^>]*xlink:href="data:image\/png;base64,/);
+    const csv = parseCsv(await exportFrom(panel, panel.locator('[data-export="csv"]')));
+    expect(csv.header).toEqual(['step', 'lambda_lo', 'lambda_hi', 'count']);
+    // Every stored non-null eigenvalue of every step is counted in exactly one bin.
+    const spectra = stored((s) => s.readSpectra(ids.cgd));
+    const perStep = new Map<number, number>();
+    for (const r of csv.rows) perStep.set(Number(r[0]), (perStep.get(Number(r[0])) ?? 0) + Number(r[3]));
+    expect([...perStep.keys()]).toEqual(spectra.map((f) => f.step));
+    expect([...perStep.values()]).toEqual(spectra.map((f) => f.eigenvalues.length));
+  });
+
+  it('exports the whole compare view as one PNG, SVG and CSV', async () => {
+    const charts = await view().locator('figure.chart:has(.chart-controls)').count();
+    const svgFile = await exportFrom(view(), view().locator('[data-export-view="svg"]'));
+    expect(basename(svgFile)).toMatch(/^\d+-Compare sgd seed 1 vs sgd seed 2 vs cgd neg\.svg$/);
+    const svg = await parseSvg(svgFile);
+    expect(svg.error).toBe('');
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'acc', 'test_acc', 'sgd seed 1 ×2 (mean)', 'cgd neg']));
+    expect(svg.texts.filter((t) => t === 'step').length).toBeGreaterThanOrEqual(charts - 1);
+    const pngFile = await exportFrom(view(), view().locator('[data-export-view="png"]'));
+    expect(pngSize(pngFile)).toEqual({ width: 2 * svg.width, height: 2 * svg.height });
+    mkdirSync(OUTPUT, { recursive: true });
+    copyFileSync(pngFile, join(OUTPUT, 'compare-export-view.png'));
+    copyFileSync(svgFile, join(OUTPUT, 'compare-export-view.svg'));
+    const csv = parseCsv(await exportFrom(view(), view().locator('[data-export-view="csv"]')));
+    expect(csv.header.slice(0, 4)).toEqual(['chart', 'series', 'step', 'value']);
+    expect(new Set(csv.rows.map((r) => r[0]))).toEqual(
+      new Set([
+        ...['loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'lambda_max', 'Replica divergence ‖θᵢ − θ₀‖: sgd seed 1 ×2 (mean)'],
+        `Spectrum at step ${await page.getByTestId('spectrum-step').inputValue()}`,
+        ...['Spectrogram sgd seed 1', 'Spectrogram sgd seed 2', 'Spectrogram cgd neg'],
+      ]),
+    );
+    await screenshot(page, 'compare-exported');
+  });
+});

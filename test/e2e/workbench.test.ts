@@ -1,0 +1,220 @@
+// End to end: the built renderer in headless Chromium, the real engine in worker threads, a real SQLite file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { RunStore } from '../../src/main/store/run-store';
+import type { Workbench } from './harness';
+import { SMALL_RUN, buildApp, fillForm, openWorkbench, screenshot } from './harness';
+
+let wb: Workbench;
+let page: Page;
+let finishedRun = '';
+let cancelledRun = '';
+let parallelRun = '';
+
+const live = (): ReturnType<Page['locator']> => page.getByTestId('view-live');
+const attr = async (name: string): Promise<number> => Number(await live().getAttribute(name));
+const draws = async (testid: string): Promise<number> => Number((await page.getByTestId(testid).locator('canvas').getAttribute('data-draws')) ?? 0);
+async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const readStore = <T>(f: (s: RunStore) => T): T => {
+  const s = RunStore.open(wb.dbFile, { readonly: true });
+  try {
+    return f(s);
+  } finally {
+    s.close();
+  }
+};
+
+beforeAll(async () => {
+  buildApp();
+  wb = await openWorkbench();
+  page = wb.page;
+}, 180_000);
+afterAll(async () => {
+  await wb?.close();
+});
+
+describe('workbench in headless Chromium', () => {
+  it('rejects an invalid form, naming the field, inline and again in main', async () => {
+    await page.locator('[data-preset="fig1-sgd"]').click();
+    await expect.poll(() => page.getByTestId('est-params').textContent(), { timeout: 60_000 }).toBe('5,350');
+    await screenshot(page, 'new-run');
+
+    await fillForm(page, { 'train.lr': '-0.5', 'data.trainLimit': 'many' });
+    await expect.poll(() => page.locator('[data-error-for="train.lr"]').textContent()).toBe('train.lr: must be > 0');
+    expect(await page.locator('[data-error-for="data.trainLimit"]').textContent()).toBe('data.trainLimit: must be a finite number');
+    await page.getByTestId('start').click();
+    // Main validated the same payload and named the same fields.
+    const submitError = await page.getByTestId('submit-error').textContent();
+    expect(submitError).toContain('train.lr: must be > 0');
+    expect(submitError).toContain('data.trainLimit: must be a finite number');
+    await screenshot(page, 'new-run-invalid');
+    expect(readStore((s) => s.list())).toEqual([]);
+    await fillForm(page, { 'train.lr': '0.01', 'data.trainLimit': '' });
+    expect(await page.locator('[data-error-for]').count()).toBe(0);
+  });
+
+  it('starts a preset run, streams frames into the charts, pauses, resumes and finishes', async () => {
+    await page.locator('[data-preset="fig1-cgd-neg"]').click();
+    await fillForm(page, { ...SMALL_RUN, name: 'e2e cgd neg', 'train.steps': '600' });
+    await page.getByTestId('start').click();
+    await live().waitFor();
+    await until('frames', async () => (await attr('data-last-step')) >= 30);
+    finishedRun = (await live().getAttribute('data-run-id'))!;
+    expect(await attr('data-batches')).toBeGreaterThan(1);
+    const loss0 = await draws('chart-loss');
+    await until('the charts to redraw', async () => (await draws('chart-loss')) > loss0 && (await draws('spectrogram')) > 1);
+    expect(await attr('data-columns')).toBeGreaterThan(0);
+    expect(await page.getByTestId('backend').textContent()).toMatch(/TF\.js backend \S+ · LAPACK /);
+
+    await page.getByTestId('pause').click();
+    await until('paused', async () => (await page.getByTestId('status').textContent()) === 'paused');
+    expect(readStore((s) => s.get(finishedRun).status)).toBe('paused');
+    await new Promise((r) => setTimeout(r, 500));
+    const held = await attr('data-last-step');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await attr('data-last-step')).toBe(held);
+    await screenshot(page, 'live-run-paused');
+
+    await page.getByTestId('resume').click();
+    await until('running again', async () => (await attr('data-last-step')) > held);
+    await until('finished', async () => (await page.getByTestId('status').textContent()) === 'finished');
+    await until('the final redraw from the store', async () => (await attr('data-last-step')) === 599);
+    await screenshot(page, 'live-run');
+
+    const { status, loss, spectra, pruned } = readStore((s) => ({
+      status: s.get(finishedRun).status,
+      loss: s.readSeries(finishedRun, 'loss'),
+      spectra: s.readSpectra(finishedRun),
+      pruned: s.readSeries(finishedRun, 'pruned'),
+    }));
+    expect(status).toBe('finished');
+    expect(loss.steps.length).toBe(600);
+    expect(spectra.length).toBe(600);
+    expect(pruned.values.some((v) => v > 0)).toBe(true);
+  });
+
+  it('runs two experiments at once, reattaches to one from the library, cancels both; each keeps what it recorded', async () => {
+    const startRun = async (name: string): Promise<string> => {
+      await page.getByTestId('nav-new').click();
+      await page.locator('[data-preset="fig1-sgd"]').click();
+      await fillForm(page, { ...SMALL_RUN, name, 'train.steps': '20000' });
+      await page.getByTestId('start').click();
+      await until(`${name} to stream`, async () => (await live().getAttribute('data-run-id')) !== null && (await page.getByTestId('status').textContent()) === 'running' && (await attr('data-last-step')) >= 10);
+      return (await live().getAttribute('data-run-id'))!;
+    };
+    cancelledRun = await startRun('e2e cancelled');
+    parallelRun = await startRun('e2e parallel');
+    expect(parallelRun).not.toBe(cancelledRun);
+    expect(wb.service.listRuns({ status: 'running' }).map((r) => r.id).sort()).toEqual([cancelledRun, parallelRun].sort());
+
+    await page.getByTestId('cancel').click();
+    await until('cancelled', async () => (await page.getByTestId('status').textContent()) === 'cancelled');
+
+    // The first run is still going: open it from the library, which subscribes to its live frames again.
+    await page.getByTestId('nav-library').click();
+    await page.locator(`[data-run-row="${cancelledRun}"]`).getByTestId('open').click();
+    await until('the reopened live run', async () => (await live().getAttribute('data-run-id')) === cancelledRun && (await attr('data-last-step')) > 0);
+    const reopenedAt = await attr('data-last-step');
+    await until('live frames after reopening', async () => (await attr('data-batches')) > 1 && (await attr('data-last-step')) > reopenedAt);
+    await page.getByTestId('cancel').click();
+    await until('cancelled', async () => (await page.getByTestId('status').textContent()) === 'cancelled');
+
+    for (const id of [cancelledRun, parallelRun]) {
+      const rec = readStore((s) => s.get(id));
+      expect(rec.status).toBe('cancelled');
+      expect(rec.lastStep).toBeGreaterThanOrEqual(10);
+      expect(rec.lastStep).toBeLessThan(19999);
+      expect(readStore((s) => s.readSeries(id, 'loss').steps.length)).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('reopens a run from the library, edits its tags and notes, deletes another after confirming', async () => {
+    await page.getByTestId('nav-library').click();
+    await until('all three runs listed', async () => (await page.locator('[data-run-row]').count()) === 3);
+    await page.getByTestId('search').fill('cgd neg');
+    await until('the search to filter', async () => (await page.locator('[data-run-row]').count()) === 1);
+    const row = page.locator(`[data-run-row="${finishedRun}"]`);
+    await row.getByTestId('edit').click();
+    await page.getByTestId('edit-tags').fill('fig1, e2e, checked');
+    await page.getByTestId('edit-notes').fill('pruned negative curvature; loss went down');
+    await page.getByTestId('save').click();
+    await until('saved', async () => (await row.textContent())!.includes('loss went down'));
+    expect(readStore((s) => s.get(finishedRun))).toMatchObject({ tags: ['fig1', 'e2e', 'checked'], notes: 'pruned negative curvature; loss went down' });
+    await page.getByTestId('search').fill('');
+    await until('all three runs listed', async () => (await page.locator('[data-run-row]').count()) === 3);
+    await screenshot(page, 'library');
+
+    await page.locator(`[data-run-row="${cancelledRun}"]`).getByTestId('delete').click();
+    await page.getByTestId('confirm-delete').waitFor();
+    await screenshot(page, 'library-confirm-delete');
+    await page.getByTestId('confirm').click();
+    await until('the row to go', async () => (await page.locator('[data-run-row]').count()) === 2);
+    expect(readStore((s) => s.list().map((r) => r.id)).sort()).toEqual([finishedRun, parallelRun].sort());
+
+    await row.getByTestId('open').click();
+    await live().waitFor();
+    await until('the stored run to load', async () => (await attr('data-last-step')) === 599 && (await attr('data-columns')) === 600);
+    expect(await page.getByTestId('status').textContent()).toBe('finished');
+    await until('charts drawn', async () => (await draws('chart-loss')) > 0 && (await draws('spectrogram')) > 0 && (await draws('chart-counts')) > 0);
+    expect(await page.getByTestId('density-caption').textContent()).toMatch(/^n = 5350 · non-null \d+ · null \d+/);
+    // Zoom into the loss chart with the wheel: the x axis shows a narrower step range; double-click resets it.
+    const lossChart = page.getByTestId('chart-loss');
+    const xTicks = (): Promise<string[]> => lossChart.locator('svg g[transform^="translate(0,"] .tick text').allTextContents();
+    const before = await xTicks();
+    await lossChart.locator('rect.overlay').hover({ position: { x: 200, y: 60 } });
+    await page.mouse.wheel(0, -600);
+    await expect.poll(async () => (await xTicks()).join()).not.toBe(before.join());
+    await lossChart.locator('rect.overlay').dblclick({ position: { x: 200, y: 60 } });
+    await expect.poll(async () => (await xTicks()).join()).toBe(before.join());
+    await lossChart.locator('rect.overlay').hover({ position: { x: 200, y: 60 } });
+    await expect.poll(() => lossChart.locator('.readout').textContent()).toMatch(/^step \d+ · train \S+/);
+    await page.getByTestId('spectrogram').locator('rect.overlay').hover({ position: { x: 100, y: 60 } });
+    await expect.poll(() => page.getByTestId('spectrogram').locator('.readout').textContent()).toMatch(/^step \d+ · λ ≈/);
+    await screenshot(page, 'reopened-run');
+  });
+
+  it('runs Figure 3: a Lyapunov run, then the replica stage it seeds, with the divergence fit', async () => {
+    await page.getByTestId('nav-new').click();
+    await page.locator('[data-preset="fig3-lyapunov-replicas"]').click();
+    await fillForm(page, { ...SMALL_RUN, 'train.steps': '60', 'lyapunov.k': '8' });
+    expect(await page.getByTestId('follow-up').textContent()).toMatch(/5 replicas perturbed by ε =\s*0\.1 \(max_chaos\)/);
+    await page.getByTestId('start').click();
+    await live().waitFor();
+    const lyapRun = (await live().getAttribute('data-run-id'))!;
+    await page.getByTestId('chart-lyapunov').waitFor({ timeout: 120_000 });
+    await until('finished', async () => (await page.getByTestId('status').textContent()) === 'finished');
+    await until('the Lyapunov chart drawn', async () => (await draws('chart-lyapunov')) > 0);
+    await screenshot(page, 'live-run-lyapunov');
+    expect(readStore((s) => s.readLyapunov(lyapRun).at(-1)!.exponents.length)).toBe(8);
+
+    let replicaRun = '';
+    await until('the replica stage to start', async () => {
+      replicaRun = readStore((s) => s.list().find((r) => r.name === 'fig3 replicas max_chaos')?.id ?? '');
+      return replicaRun !== '';
+    });
+    expect(readStore((s) => s.get(replicaRun).config.replicas?.lyapunovSource)).toBe(lyapRun);
+    await wb.service.settled(replicaRun);
+    await page.getByTestId('nav-library').click();
+    await page.locator(`[data-run-row="${replicaRun}"]`).getByTestId('open').click();
+    await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
+    expect(await page.getByTestId('status').textContent()).toBe('finished');
+    expect(await page.getByTestId('fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+$/);
+    expect(await page.getByTestId('chart-replicas').locator('.legend button').count()).toBe(6);
+    await screenshot(page, 'live-run-replicas');
+  });
+
+  it('shows the About box with versions and backends', async () => {
+    await page.getByTestId('nav-about').click();
+    const about = page.getByTestId('about');
+    await about.waitFor();
+    expect(await about.textContent()).toMatch(/linear algebra: .*TF\.js: \S+ \(latest run\)/s);
+    await screenshot(page, 'about');
+    await about.getByRole('button', { name: 'Close' }).click();
+  });
+});
