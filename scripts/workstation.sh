@@ -43,4 +43,8 @@ fi
 node -e "new (require('better-sqlite3'))(':memory:')" 2>/dev/null || npm rebuild better-sqlite3
 npm run typecheck
 npm run build
-npm test
+mkdir -p test-output
+status=0
+npm test -- --reporter=default --reporter=json --outputFile.json=test-output/vitest-report.json || status=$?
+node -e "const r=require('./test-output/vitest-report.json'); console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''))"
+exit $status
