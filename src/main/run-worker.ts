@@ -1,8 +1,9 @@
 // Worker-thread entry: runs one experiment with the engine and streams its frames to the LabService, or
 // measures a cost estimate. Bundled as its own entry by electron-vite; under plain Node it is loaded from
 // source with `--import tsx`.
-import { setPriority } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { setLinalgThreads } from './lab/linalg/lapack';
 import { RunControl, estimateCost, runExperiment } from './lab/runner';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './service/worker-protocol';
 
@@ -11,6 +12,8 @@ if (!port) throw new Error('run-worker must be started as a worker thread');
 // Compute yields to the UI: on Linux the nice value is per thread, so this lowers this worker (and the threads it
 // starts) only, never the main process. Elsewhere it would apply to the whole process, so leave it.
 if (process.platform === 'linux') setPriority(0, 10);
+// OpenBLAS threads are process-wide: leave one core to the main process and the renderer.
+setLinalgThreads(Math.max(1, availableParallelism() - 1));
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 const errorText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -42,7 +45,8 @@ if (input.task === 'estimate') {
         post({ type: 'spectrum', frame: { ...frame, eigenvalues } }, [eigenvalues.buffer]);
       },
       lyapunov: (frame) => post({ type: 'lyapunov', frame: { ...frame, exponents: frame.exponents.slice() } }),
-      replicas: (frame) => post({ type: 'replicas', frame: { ...frame, distances: frame.distances.slice(), alongGrad: frame.alongGrad.slice() } }),
+      replicas: (frame) =>
+        post({ type: 'replicas', frame: { ...frame, distances: frame.distances.slice(), alongGrad: frame.alongGrad.slice(), alongTop: frame.alongTop.slice() } }),
       progress: (progress) => post({ type: 'progress', progress }),
       log: (line) => post({ type: 'log', line }),
     },
