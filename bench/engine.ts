@@ -17,7 +17,7 @@ import { eigh, matmul } from '../src/main/lab/linalg/eigh';
 import { initParams, modelSpec } from '../src/main/lab/models/spec';
 import { cgdUpdate, selectPruned } from '../src/main/lab/optim/cgd';
 import { LyapunovQR, batchHv, sgdJacobian } from '../src/main/lab/chaos/lyapunov';
-import { hessianVector, type ExactStep } from '../src/main/lab/curvature/reduced';
+import { hessianVector, hessianVectors, type ExactStep } from '../src/main/lab/curvature/reduced';
 import { Rng } from '../src/main/lab/rng';
 import { runExperiment } from '../src/main/lab/runner';
 import { RunStore } from '../src/main/store/run-store';
@@ -105,15 +105,8 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const b = batches[1];
     const st = exactStep(mlp, th, b.x, b.y, b.size);
     const lyap = LyapunovQR.random(mlp.n, 32, new Rng(0));
-    const { n, m } = st.basis;
-    const hvk = (vectors: Float64Array, k: number): Float64Array => {
-      const red = new Float64Array(k * m);
-      for (let j = 0; j < k; j++) red.set(st.basis.toReduced(vectors.subarray(j * n, (j + 1) * n)), j * m);
-      const prod = matmul(red, st.hr, k, m, m);
-      const o = new Float64Array(k * n);
-      for (let j = 0; j < k; j++) o.set(st.basis.fromReduced(prod.subarray(j * m, (j + 1) * m)), j * n);
-      return o;
-    };
+    const n = st.basis.n;
+    const hvk = (vectors: Float64Array, k: number): Float64Array => hessianVectors(st, vectors, k);
     const J = sgdJacobian(hvk, 0.01);
     time(() => lyap.step(J), 5);
     const ms = median(time(() => lyap.step(J), 40));

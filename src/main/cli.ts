@@ -10,7 +10,8 @@ import { gatherBatch } from './lab/data/sampler';
 import { estimateCost } from './lab/estimate';
 import { norm } from './lab/metrics/spectral';
 import { modelSpec, parseParams } from './lab/models/spec';
-import { RunControl, runExperiment, type Progress } from './lab/runner';
+import type { Progress } from '../shared/records';
+import { RunControl, runExperiment } from './lab/runner';
 import { RunStore } from './store/run-store';
 
 const USAGE = `Usage: npm run lab -- <command> [options]

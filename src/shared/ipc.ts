@@ -3,23 +3,10 @@
 import type { FieldError, RunConfig } from './config';
 import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS } from './frames';
+import type { CostEstimate, Progress, RunSummary, Series } from './records';
 
-/** A run as the library lists it (the store's summary). */
-export interface RunSummary {
-  id: string;
-  name: string;
-  status: RunStatus;
-  createdAt: string;
-  finishedAt: string | null;
-  model: string;
-  dataset: string;
-  seed: number;
-  tags: string[];
-  notes: string;
-  /** Largest step logged so far (−1: nothing yet). */
-  lastStep: number;
-  error: string | null;
-}
+export type { CostEstimate, Progress, RunSummary, Series } from './records';
+
 export interface RunDetail extends RunSummary {
   config: RunConfig;
   env: RunEnvironment;
@@ -27,20 +14,6 @@ export interface RunDetail extends RunSummary {
   series: string[];
   /** Running in a worker of this session (can be paused, resumed, cancelled, subscribed to). */
   live: boolean;
-}
-export interface CostEstimate {
-  nParams: number;
-  /** Upper bound on the rank of the minibatch Hessian. */
-  rankBound: number;
-  /** Measured milliseconds for one exact-spectrum step on this machine. */
-  msPerStep: number;
-  /** Planned steps (null: given in epochs, depends on the dataset size). */
-  steps: number | null;
-  diskBytes: number;
-}
-export interface Series {
-  steps: Int32Array;
-  values: Float64Array;
 }
 export interface Preset {
   id: string;
@@ -57,13 +30,6 @@ export interface AppInfo {
   dbFile: string;
   backends: string[];
 }
-export interface Progress {
-  step: number;
-  total: number;
-  stepsPerSec: number;
-  etaSec: number;
-}
-
 /** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectrum drop-to-latest. */
 export interface FrameBatch {
   runId: string;

@@ -1,20 +1,11 @@
 // Cost estimate shown before a run starts: parameters, Hessian rank bound, time per step measured on this
 // machine (one real spectrum step on random data of the configured shape), and disk space.
 import type { RunConfig } from '../../shared/config';
+import type { CostEstimate } from '../../shared/records';
 import { exactStep } from './curvature/exact';
 import { HessianSpectrum } from './curvature/spectrum';
 import { initParams, modelSpec } from './models/spec';
 import { Rng } from './rng';
-
-export interface CostEstimate {
-  nParams: number;
-  /** Upper bound on rank(H_B) (DESIGN §2): B(C−1) + Σ_j 2·min(C−1, B) for the ReLU MLP; n for the CNN. */
-  rankBound: number;
-  /** Measured milliseconds for one exact-spectrum step (0 when the config computes no spectra). */
-  msPerStep: number;
-  steps: number | null;
-  diskBytes: number;
-}
 
 export function estimateCost(config: RunConfig, stepsPerEpoch?: number): CostEstimate {
   const spec = modelSpec(config.model);

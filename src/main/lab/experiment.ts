@@ -10,9 +10,9 @@ import type { ModelSpec } from './models/spec';
 import { Rng } from './rng';
 import type { TfModel } from './tensor/tf-model';
 import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
-import type { ExactStep } from './curvature/reduced';
+import { hessianVectors, type ExactStep } from './curvature/reduced';
 import { HessianSpectrum } from './curvature/spectrum';
-import { eigh, matmul } from './linalg/eigh';
+import { eigh } from './linalg/eigh';
 import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
 import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
@@ -241,17 +241,9 @@ export class Experiment {
 
   /** Jacobian of this step's map: I − γH (SGD), I − γPHP (CGD), or the 2n×2n momentum map. */
   private jacobian(exact: ExactStep, spectrum: HessianSpectrum, pruned: number[]): LinearMap {
-    const { n, m } = exact.basis;
+    const { n } = exact.basis;
     const { lr, momentum } = this.inp.config.train;
-    // Batched Hv for k vectors: U·(Uᵀ V)·Hr, using Hr's symmetry so rows stay contiguous.
-    const hvk: LinearMap = (vectors, k) => {
-      const red = new Float64Array(k * m);
-      for (let j = 0; j < k; j++) red.set(exact.basis.toReduced(vectors.subarray(j * n, (j + 1) * n)), j * m);
-      const prod = matmul(red, exact.hr, k, m, m);
-      const out = new Float64Array(k * n);
-      for (let j = 0; j < k; j++) out.set(exact.basis.fromReduced(prod.subarray(j * m, (j + 1) * m)), j * n);
-      return out;
-    };
+    const hvk: LinearMap = (vectors, k) => hessianVectors(exact, vectors, k);
     let hv = hvk;
     if (pruned.length > 0) {
       // CGD: H ↦ (I − mix·V_P V_Pᵀ) H with the pruned eigenvectors held fixed over the step.

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
 import { RunStore } from '../store/run-store';
 import { RunWriter } from '../store/run-writer';
@@ -18,13 +19,6 @@ import { initParams, modelSpec, parseParams } from './models/spec';
 import { parseBasis } from './optim/cgd';
 import { initBackend } from './tensor/backend';
 import { TfModel } from './tensor/tf-model';
-
-export interface Progress {
-  step: number;
-  total: number;
-  stepsPerSec: number;
-  etaSec: number;
-}
 
 export interface RunHooks {
   started?(info: { runId: string; env: RunEnvironment; totalSteps: number }): void;
@@ -243,4 +237,4 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   store.close();
   return { runId, status, steps: exp.step, error };
 }
-export { estimateCost, type CostEstimate } from './estimate';
+export { estimateCost } from './estimate';

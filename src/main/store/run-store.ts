@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { RunSummary, Series } from '../../shared/records';
 import { blobF64, blobI32, f64Blob, i32Blob } from './blob';
 import { seriesCsv } from './csv';
 import { StoreError, toStoreError } from './errors';
@@ -16,22 +17,8 @@ import { exportRun, importRun } from './transfer';
 
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
+export type { RunSummary, Series } from '../../shared/records';
 
-export interface RunSummary {
-  id: string;
-  name: string;
-  status: RunStatus;
-  createdAt: string;
-  finishedAt: string | null;
-  model: string;
-  dataset: string;
-  seed: number;
-  tags: string[];
-  notes: string;
-  /** Largest step logged so far (−1: nothing yet). */
-  lastStep: number;
-  error: string | null;
-}
 export interface RunRecord extends RunSummary {
   config: RunConfig;
   env: RunEnvironment;
@@ -42,10 +29,6 @@ export interface Checkpoint {
   step: number;
   state: unknown;
   blobs: Record<string, Float64Array>;
-}
-export interface Series {
-  steps: Int32Array;
-  values: Float64Array;
 }
 export interface StoredVectors {
   step: number;

@@ -1,6 +1,7 @@
 // The exact minibatch Hessian as an m×m matrix on a subspace that contains its whole range.
 // H = U·Hr·Uᵀ with U (n×m) orthonormal columns; every direction orthogonal to range(U) is an exact
 // null direction of H (DESIGN §2). For the MLP, m ≈ B(C−1)+… ≪ n; for the CNN, U = I.
+import { matmul } from '../linalg/eigh';
 
 export interface Basis {
   n: number;
@@ -35,6 +36,18 @@ export function symv(hr: Float64Array, m: number, x: Float64Array): Float64Array
     y[i] = s;
   }
   return y;
+}
+
+/** H applied to k vectors (vector j at j*n): U·((UᵀV)·Hr), using Hr's symmetry so rows stay contiguous. */
+export function hessianVectors(step: ExactStep, vectors: Float64Array, k: number): Float64Array {
+  const { basis, hr } = step;
+  const { n, m } = basis;
+  const red = new Float64Array(k * m);
+  for (let j = 0; j < k; j++) red.set(basis.toReduced(vectors.subarray(j * n, (j + 1) * n)), j * m);
+  const prod = matmul(red, hr, k, m, m);
+  const out = new Float64Array(k * n);
+  for (let j = 0; j < k; j++) out.set(basis.fromReduced(prod.subarray(j * m, (j + 1) * m)), j * n);
+  return out;
 }
 
 /** Full-space Hessian-vector product Hv = U·Hr·Uᵀv. */

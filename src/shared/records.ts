@@ -1,0 +1,45 @@
+// Records the engine, the store, the CLI and the UI all speak: run summaries, stored series, progress and
+// cost estimates. No Node or DOM imports here.
+import type { RunStatus } from './frames';
+
+/** A run as the library lists it. */
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  model: string;
+  dataset: string;
+  seed: number;
+  tags: string[];
+  notes: string;
+  /** Largest step logged so far (−1: nothing yet). */
+  lastStep: number;
+  error: string | null;
+}
+
+/** One stored series: the steps it was logged at and its values. */
+export interface Series {
+  steps: Int32Array;
+  values: Float64Array;
+}
+
+export interface Progress {
+  step: number;
+  total: number;
+  stepsPerSec: number;
+  etaSec: number;
+}
+
+/** What a run will cost, shown before it starts. */
+export interface CostEstimate {
+  nParams: number;
+  /** Upper bound on rank(H_B) (DESIGN §2): B(C−1) + Σ_j 2·min(C−1, B) for the MLP; n for the CNN. */
+  rankBound: number;
+  /** Measured milliseconds for one exact-spectrum step on this machine (0 when the run computes no spectra). */
+  msPerStep: number;
+  /** Planned steps (null: given in epochs and the dataset size is not known here). */
+  steps: number | null;
+  diskBytes: number;
+}
