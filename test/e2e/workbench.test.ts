@@ -199,7 +199,8 @@ describe('workbench in headless Chromium', () => {
       return replicaRun !== '';
     });
     expect(readStore((s) => s.get(replicaRun).config.replicas?.lyapunovSource)).toBe(lyapRun);
-    await wb.service.settled(replicaRun);
+    // The replica run is in the store as soon as its worker created it, possibly before the service saw it start.
+    await until('the replica stage to finish', async () => readStore((s) => s.get(replicaRun).status) === 'finished');
     await page.getByTestId('nav-library').click();
     await page.locator(`[data-run-row="${replicaRun}"]`).getByTestId('open').click();
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
