@@ -286,11 +286,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const msg = e instanceof Error ? e.message : String(e);
-    console.error(e instanceof UsageError ? `${msg}\n\n${USAGE}` : `error: ${msg}`);
-    process.exit(2);
-  },
-);
+/** Exit once stdout has drained: a pipe is written asynchronously, and exiting early would truncate it. */
+const exit = (code: number): void => void process.stdout.write('', () => process.exit(code));
+
+main(process.argv.slice(2)).then(exit, (e: unknown) => {
+  const msg = e instanceof Error ? e.message : String(e);
+  console.error(e instanceof UsageError ? `${msg}\n\n${USAGE}` : `error: ${msg}`);
+  exit(2);
+});

@@ -51,11 +51,11 @@ describe('CLI run, runs and series', () => {
   const db = path.join(dir, 'cli.db');
   it('runs a config, lists it and prints its series as CSV and JSON', () => {
     const cfg = path.join(dir, 'run.json');
-    writeFileSync(cfg, JSON.stringify({ name: 'cli-run', tags: ['smoke'], data: { dataset: 'usps', dir: USPS_DIR, testEvery: 5, testLimit: 100 }, train: { steps: 10 } }));
+    writeFileSync(cfg, JSON.stringify({ name: 'cli-run', tags: ['smoke'], data: { dataset: 'usps', dir: USPS_DIR, testEvery: 5, testLimit: 100 }, train: { steps: 30 } }));
     const r = cli('run', '--config', cfg, '--db', db, '--json');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; runId?: string; status?: string });
-    expect(lines.filter((l) => l.type === 'metrics').length).toBe(10);
+    expect(lines.filter((l) => l.type === 'metrics').length).toBe(30);
     const fin = lines.at(-1)!;
     expect(fin).toMatchObject({ type: 'finished', status: 'finished' });
     const list = cli('runs', 'list', '--db', db, '--tag', 'smoke');
@@ -64,14 +64,18 @@ describe('CLI run, runs and series', () => {
     const csv = cli('series', fin.runId!.slice(0, 8), 'loss,test_acc', '--db', db);
     const rows = csv.stdout.trim().split('\n');
     expect(rows[0]).toBe('step,loss,test_acc');
-    expect(rows.length).toBe(11);
+    expect(rows.length).toBe(31);
     const json = JSON.parse(cli('series', fin.runId!, 'n_neg', '--db', db, '--format', 'json').stdout) as { n_neg: { steps: number[] } };
-    expect(json.n_neg.steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(json.n_neg.steps).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    // Output larger than a pipe buffer arrives whole (the CLI waits for stdout to drain before exiting).
+    const spectra = cli('series', fin.runId!, 'spectra', '--db', db, '--format', 'json').stdout;
+    expect(spectra.length).toBeGreaterThan(65536);
+    expect((JSON.parse(spectra) as unknown[]).length).toBe(30);
     // Saved parameters load back as an initial parameter file (PyTorch layout round trip).
     const pfile = path.join(dir, 'saved.json');
     expect(cli('params', fin.runId!, '--db', db, '--out', pfile).status).toBe(0);
     const saved = JSON.parse(readFileSync(pfile, 'utf8')) as { step: number; params: number[] };
-    expect(saved.step).toBe(10);
+    expect(saved.step).toBe(30);
     expect(saved.params.length).toBe(5350);
     const cfg2 = path.join(dir, 'run2.json');
     writeFileSync(cfg2, JSON.stringify({ data: { dataset: 'usps', dir: USPS_DIR, testEvery: 0 }, train: { steps: 1, initParamsFile: pfile } }));
