@@ -32,6 +32,8 @@ fi
 npm run build:native
 
 if [ "$mode" = start ]; then
+  # A checkout set up by 'test' has no Electron binary yet (ELECTRON_SKIP_BINARY_DOWNLOAD): fetch it now.
+  node -e "require('electron')" >/dev/null 2>&1 || node node_modules/electron/install.js
   # Inside the app better-sqlite3 must match Electron's ABI: rebuild it for Electron (needs network once).
   # 'test' mode rebuilds it for Node again, so the CLI and the tests keep working.
   npx --yes @electron/rebuild -f -o better-sqlite3
