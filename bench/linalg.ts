@@ -5,19 +5,8 @@ import os from 'node:os';
 import { eigh } from '../src/main/lab/linalg/eigh';
 import { lapack, linalgInfo, threadsFor } from '../src/main/lab/linalg/lapack';
 import { Rng } from '../src/main/lab/rng';
+import { randomSymmetric } from '../test/linalg/matrices';
 
-function randomSymmetric(n: number): Float64Array {
-  const rng = new Rng(n, 'bench-linalg');
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const v = rng.normal();
-      a[i * n + j] = v;
-      a[j * n + i] = v;
-    }
-  }
-  return a;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((x, y) => x - y);
@@ -82,7 +71,7 @@ export async function benchLinalg(big = false): Promise<Record<string, number>> 
   ];
   try {
     for (const n of orders) {
-      const a = randomSymmetric(n);
+      const a = randomSymmetric(new Rng(n, 'bench-linalg'), n);
       const reps = n <= 400 ? 9 : n <= 1200 ? 3 : 1;
       const row: Record<string, number> = {};
       if (lib) {
