@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
-import { runExperiment } from '../../src/main/lab/runner';
+import { RunControl, runExperiment } from '../../src/main/lab/runner';
 import { initParams, modelSpec } from '../../src/main/lab/models/spec';
 import { RunStore } from '../../src/main/store/run-store';
 import { USPS_DIR } from '../helpers/fixtures';
@@ -80,10 +80,12 @@ describe('runner', () => {
     expect(snapshot(db, r.runId)).toEqual(reference);
   });
 
-  it('resumes from the last checkpoint to bitwise the uninterrupted result', async () => {
+  it('resumes a cancelled run to bitwise the uninterrupted result', async () => {
     const db = path.join(dir, 'c.db');
-    const first = await runExperiment(cfg, { dbFile: db, stopAfter: 23 });
-    expect(first.status).toBe('running');
+    const control = new RunControl();
+    const first = await runExperiment(cfg, { dbFile: db, control, hooks: { progress: (p) => p.step === 23 && control.cancel() } });
+    expect(first.status).toBe('cancelled');
+    expect(first.steps).toBe(23);
     const r = await runExperiment(null, { dbFile: db, resumeId: first.runId });
     expect(r.status).toBe('finished');
     expect(snapshot(db, r.runId)).toEqual(reference);

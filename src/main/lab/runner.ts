@@ -62,8 +62,6 @@ export interface RunOptions {
   resumeId?: string;
   control?: RunControl;
   hooks?: RunHooks;
-  /** Test hook: stop (as if the process died) after this many steps, without finishing the run. */
-  stopAfter?: number;
 }
 
 export interface RunResult {
@@ -208,12 +206,6 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
       if (checkpointEvery > 0 && exp.step % checkpointEvery === 0 && exp.step < total) writer.checkpoint(exp.checkpoint(wall()));
       const rate = (exp.step - firstStep) / Math.max(1e-9, (performance.now() - startedAt) / 1000);
       hooks.progress?.({ step: exp.step, total, stepsPerSec: rate, etaSec: (total - exp.step) / rate });
-      if (opts.stopAfter !== undefined && exp.step >= opts.stopAfter) {
-        writer.flush();
-        tf?.dispose();
-        store.close();
-        return { runId, status: 'running', steps: exp.step, error: null };
-      }
     }
   } catch (e) {
     status = 'failed';
