@@ -127,7 +127,7 @@ async function prepare(config: RunConfig, store: RunStore, log: (s: string) => v
     nParams: spec.n,
   };
   const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapSource, direction });
-  return { experiment, env, tf };
+  return { experiment, env, tf, la };
 }
 
 /** Run `config`, or with opts.resumeId (config null) resume a stored run with its stored config. */
@@ -148,7 +148,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     store.close();
     throw e;
   }
-  const { experiment: exp, env, tf } = prepared;
+  const { experiment: exp, env, tf, la } = prepared;
   let runId: string;
   let wallOffset = 0;
   if (opts.resumeId) {
@@ -159,7 +159,6 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     store.claimRun(runId);
     log(`resuming run ${runId} at step ${exp.step}`);
   } else runId = store.createRun(config, env);
-  const la = linalgInfo();
   if (la.warning) log(`WARNING: ${la.warning}`);
   for (const note of env.backendNotes) log(`backend: ${note}`);
   log(`backend: ${env.backend}; linear algebra: ${la.detail}`);
