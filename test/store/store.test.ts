@@ -161,6 +161,9 @@ describe('RunStore', () => {
     expect(store.list({ search: 'PRUNING' }).map((r) => r.id)).toEqual([b]);
     expect(store.list({ search: '100%' }).map((r) => r.id)).toEqual([a]);
     expect(store.list({ search: '0%' }).map((r) => r.id)).toEqual([a]);
+    // LIKE wildcards are literal in every column, the id prefix included: '%' would otherwise match every id.
+    expect(store.list({ search: '%' }).map((r) => r.id)).toEqual([a]);
+    expect(store.list({ search: '_' }).map((r) => r.id)).toEqual([]);
     expect(store.list({ search: c.slice(0, 6) }).map((r) => r.id)).toContain(c);
     store.update(c, { name: 'gamma 2', tags: ['x'], notes: 'n' });
     expect(store.get(c)).toMatchObject({ name: 'gamma 2', tags: ['x'], notes: 'n' });

@@ -537,9 +537,9 @@ export class RunStore {
         args.push(filter.tag);
       }
       if (filter.search) {
-        const like = `%${filter.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-        where.push(`(${['name', 'notes', 'tags', 'model', 'dataset'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')} OR id LIKE ?)`);
-        args.push(like, like, like, like, like, `${filter.search}%`);
+        const literal = filter.search.replace(/[\\%_]/g, (c) => '\\' + c);
+        where.push(`(${['name', 'notes', 'tags', 'model', 'dataset', 'id'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+        args.push(...Array<string>(5).fill(`%${literal}%`), `${literal}%`);
       }
       const rows = this.db.prepare(`SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id`).all(
         ...args,
