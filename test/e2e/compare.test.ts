@@ -14,6 +14,7 @@ import { RunStore } from '../../src/main/store/run-store';
 import { USPS_DIR } from '../helpers/fixtures';
 import type { Workbench } from './harness';
 import { OUTPUT, buildApp, openWorkbench, screenshot } from './harness';
+import { exportedFile, figureSize, parseCsv, pngSize } from './exports';
 
 const STEPS = 150;
 let wb: Workbench;
@@ -43,13 +44,6 @@ const stored = <T>(f: (s: RunStore) => T): T => {
   }
 };
 
-/** PNG width and height from the IHDR chunk (bytes 16–23, big-endian). */
-function pngSize(file: string): { width: number; height: number } {
-  const b = readFileSync(file);
-  expect(b.subarray(1, 4).toString('latin1')).toBe('PNG');
-  expect(b.subarray(12, 16).toString('latin1')).toBe('IHDR');
-  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-}
 /** Parsed in the page with DOMParser: parse errors, all text content. */
 async function parseSvg(file: string): Promise<{ error: string; texts: string[]; root: string; width: number; height: number }> {
   return page.evaluate((text) => {
@@ -76,19 +70,8 @@ interface XmlDoc {
   querySelector(s: string): XmlNode | null;
   querySelectorAll(s: string): Iterable<XmlNode>;
 }
-function parseCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
-/** Click an export button and wait for the chart (or view) to report the written file. */
-async function exportFrom(holder: Locator, button: Locator): Promise<string> {
-  await holder.evaluate((el) => el.setAttribute('data-exported', ''));
-  await button.click();
-  await expect.poll(() => holder.getAttribute('data-exported'), { timeout: 20_000 }).not.toBe('');
-  const file = (await holder.getAttribute('data-exported'))!;
-  expect(file.startsWith(exportDir), file).toBe(true);
-  return file;
-}
+/** Click an export button and wait for the chart (or view) to report the written file, in exportDir. */
+const exportFrom = (holder: Locator, button: Locator): Promise<string> => exportedFile(holder, button, exportDir);
 async function setRange(l: Locator, value: string): Promise<void> {
   await l.evaluate((el, v) => {
     (el as unknown as { value: string }).value = v;
@@ -96,7 +79,6 @@ async function setRange(l: Locator, value: string): Promise<void> {
   }, value);
 }
 const draws = async (chart: Locator): Promise<number> => Number((await chart.locator('canvas').getAttribute('data-draws')) ?? 0);
-const figureSize = (chart: Locator): Promise<{ w: number; h: number }> => chart.evaluate((el) => ({ w: Math.round(el.clientWidth), h: Math.round(el.clientHeight) }));
 /** Debiased EMA, as the chart documents it (lib/ema.ts). */
 function ema(v: number[], a: number): number[] {
   let m = 0;
@@ -258,8 +240,8 @@ describe('compare view in headless Chromium', () => {
   });
 
   it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map and axes, CSV of the binned counts', async () => {
-    const panel = page.locator('[data-spectrogram="Spectrogram cgd neg"]');
-    const size = await figureSize(panel.locator('figure'));
+    const panel = page.locator('[data-spectrogram="Spectrogram cgd neg"] figure');
+    const size = await figureSize(panel);
     expect(pngSize(await exportFrom(panel, panel.locator('[data-export="png"]')))).toEqual({ width: 2 * size.w, height: 2 * size.h });
     const svg = await parseSvg(await exportFrom(panel, panel.locator('[data-export="svg"]')));
     expect(svg.error).toBe('');

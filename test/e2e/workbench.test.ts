@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { RunStore } from '../../src/main/store/run-store';
 import type { Workbench } from './harness';
 import { SMALL_RUN, buildApp, fillForm, openWorkbench, screenshot } from './harness';
+import { exportedFile, figureSize, parseCsv, pngSize } from './exports';
 
 let wb: Workbench;
 let page: Page;
@@ -163,6 +164,20 @@ describe('workbench in headless Chromium', () => {
     expect(await page.getByTestId('status').textContent()).toBe('finished');
     await until('charts drawn', async () => (await draws('chart-loss')) > 0 && (await draws('spectrogram')) > 0 && (await draws('chart-counts')) > 0);
     expect(await page.getByTestId('density-caption').textContent()).toMatch(/^n = 5350 · non-null \d+ · null \d+/);
+    // The Live view's spectrum charts export too: the density's CSV holds exactly the drawn bars, and they count
+    // every stored non-null eigenvalue of that step in its λ interval.
+    const density = page.getByTestId('density');
+    const step = Number((await density.locator('.title').textContent())!.replace('Spectrum at step ', ''));
+    const bars = parseCsv(await exportedFile(density, density.locator('[data-export="csv"]'), wb.dir));
+    expect(bars.header).toEqual(['lambda_lo', 'lambda_hi', 'count']);
+    const eigs = readStore((s) => s.readSpectra(finishedRun, { from: step, to: step }))[0].eigenvalues;
+    for (const [lo, hi, count] of bars.rows.map((r) => r.map(Number))) expect(count).toBe(eigs.filter((l) => l >= lo && l < hi).length);
+    expect(bars.rows.reduce((t, r) => t + Number(r[2]), 0)).toBe(eigs.length);
+    const densitySize = await figureSize(density);
+    expect(pngSize(await exportedFile(density, density.locator('[data-export="png"]'), wb.dir))).toEqual({ width: 2 * densitySize.w, height: 2 * densitySize.h });
+    const spectrogram = page.getByTestId('spectrogram');
+    const counts = parseCsv(await exportedFile(spectrogram, spectrogram.locator('[data-export="csv"]'), wb.dir));
+    expect(new Set(counts.rows.map((r) => Number(r[0]))).size).toBe(600);
     // Zoom into the loss chart with the wheel: the x axis shows a narrower step range; double-click resets it.
     const lossChart = page.getByTestId('chart-loss');
     const xTicks = (): Promise<string[]> => lossChart.locator('svg g[transform^="translate(0,"] .tick text').allTextContents();

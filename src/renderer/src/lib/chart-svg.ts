@@ -142,7 +142,7 @@ export function chartSvg(c: SvgChart): SvgFigure {
     const Y = y(g.y);
     if (!Number.isFinite(Y) || Y < 0 || Y > innerH) continue;
     plot.append('line').attr('x1', 0).attr('x2', innerW).attr('y1', Y).attr('y2', Y).attr('stroke', '#c0262d').attr('stroke-dasharray', '4 3');
-    plot.append('text').attr('x', innerW - 4).attr('y', Y - 3).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', '#c0262d').text(g.label);
+    plot.append('text').attr('x', innerW - 4).attr('y', Math.max(10, Y - 3)).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', '#c0262d').text(g.label);
   }
   plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${innerH})`).call(xAxis(x, innerW, c.xTicks));
   const yAxis = d3.axisLeft(y).tickFormat((v) => tickLabel(+v));
