@@ -38,7 +38,7 @@ function fill(dbFile: string): { ids: string[]; writeS: number } {
     const config: RunConfig = { ...DEFAULT_CONFIG, name: `bench ${r}`, seed: r < 5 ? r : 0, train: { ...DEFAULT_CONFIG.train, steps: STEPS, lr: r < 5 ? 0.01 : 0.01 * (r - 3) } };
     const id = store.createRun(config, ENV);
     const w = new RunWriter(store, id);
-    for (let s = 0; s < STEPS; s++) w.metrics(frame(r, s));
+    for (let s = 0; s < STEPS; s++) w.step({ metrics: frame(r, s) });
     w.finish('finished');
     ids.push(id);
   }

@@ -25,7 +25,7 @@ export function benchStore(): Record<string, number> {
     const id = store.createRun({ ...DEFAULT_CONFIG, name: 'bench' }, ENV);
     const w = new RunWriter(store, id);
     let t0 = performance.now();
-    for (let s = 0; s < STEPS; s++) w.metrics(metricFrame(s));
+    for (let s = 0; s < STEPS; s++) w.step({ metrics: metricFrame(s) });
     w.flush();
     const appendS = (performance.now() - t0) / 1000;
     // The writer also stores 'epoch' and 'wall' per frame; count only the 10 metrics asked for.
@@ -43,12 +43,10 @@ export function benchStore(): Record<string, number> {
     const rw = new RunWriter(full, run);
     t0 = performance.now();
     for (let s = 0; s < STEPS; s++) {
-      const f = metricFrame(s);
-      rw.metrics(f);
       const k = 200 + (s % 31);
       const ev = new Float64Array(k);
       for (let i = 0; i < k; i++) ev[i] = (i - 20) * 0.37 + Math.sin(s + i) * 1e-3;
-      rw.spectrum({ step: s, n: 5350, eigenvalues: ev, nullCount: 5350 - k, nullTol: 1e-9 });
+      rw.step({ metrics: metricFrame(s), spectrum: { step: s, n: 5350, eigenvalues: ev, nullCount: 5350 - k, nullTol: 1e-9 } });
       if (s % 500 === 0) rw.checkpoint({ step: s, state: { step: s }, blobs: { theta: new Float64Array(5350).fill(s) } });
     }
     rw.finish('finished');
@@ -57,7 +55,7 @@ export function benchStore(): Record<string, number> {
     const slow = full.createRun({ ...DEFAULT_CONFIG, name: 'slow' }, ENV);
     const sw = new RunWriter(full, slow, { flushMs: 0 });
     t0 = performance.now();
-    for (let s = 0; s < 1000; s++) sw.metrics(metricFrame(s));
+    for (let s = 0; s < 1000; s++) sw.step({ metrics: metricFrame(s) });
     const flushMs = (performance.now() - t0) / 1000;
     full.delete(slow);
     full.close(); // checkpoints the WAL into the main file

@@ -48,7 +48,7 @@ function seed(file: string): string {
   const store = RunStore.open(file);
   const id = store.createRun({ ...DEFAULT_CONFIG, name: 'precious' }, ENV);
   const w = new RunWriter(store, id);
-  for (let s = 0; s < 50; s++) w.metrics({ step: s, epoch: 0, wall: s, values: { loss: 1 / (s + 1) } });
+  for (let s = 0; s < 50; s++) w.step({ metrics: { step: s, epoch: 0, wall: s, values: { loss: 1 / (s + 1) } } });
   w.checkpoint({ step: 49, state: { s: 49 }, blobs: { theta: new Float64Array([1, 2, 3]) } });
   store.close();
   return id;
@@ -204,8 +204,10 @@ describe('disk full', () => {
         const w = new RunWriter(store, id, { flushMs: 0 });
         for (; step < 10_000 && err === null; step++) {
           try {
-            w.metrics({ step, epoch: 0, wall: step, values: { loss: 1 / (step + 1) } });
-            w.spectrum({ step, n: 5350, eigenvalues: new Float64Array(1000).fill(step), nullCount: 4350, nullTol: 0 });
+            w.step({
+              metrics: { step, epoch: 0, wall: step, values: { loss: 1 / (step + 1) } },
+              spectrum: { step, n: 5350, eigenvalues: new Float64Array(1000).fill(step), nullCount: 4350, nullTol: 0 },
+            });
           } catch (e) {
             err = e;
           }

@@ -89,8 +89,10 @@ let step = 0;
 const tick = (): void => {
   // Many steps per tick so that the kill is likely to land inside a transaction.
   for (const end = step + 20; step < end; step++) {
-    w.metrics({ step, epoch: 0, wall: step / 100, values: { loss: Math.cos(step / 7) / (step + 1), acc: step % 3 } });
-    w.spectrum({ step, n: 400, eigenvalues: new Float64Array(200).fill(step), nullCount: 200, nullTol: 0 });
+    w.step({
+      metrics: { step, epoch: 0, wall: step / 100, values: { loss: Math.cos(step / 7) / (step + 1), acc: step % 3 } },
+      spectrum: { step, n: 400, eigenvalues: new Float64Array(200).fill(step), nullCount: 200, nullTol: 0 },
+    });
     if (step % 100 === 99) w.checkpoint({ step, state: { step }, blobs: { theta: new Float64Array(1000).fill(step) } });
   }
   w.flush();
@@ -109,7 +111,7 @@ describe('two processes on one database', () => {
     const c = spawnScript('reader.ts', READER, [file, id]);
     await waitFor<{ seen: number }>(c, (m) => m.seen === -1);
     for (let batch = 0; batch < 5; batch++) {
-      for (let s = batch * 400; s < (batch + 1) * 400; s++) w.metrics(frame(s));
+      for (let s = batch * 400; s < (batch + 1) * 400; s++) w.step({ metrics: frame(s) });
       w.flush();
       const m = await waitFor<{ seen: number; count: number; status: string }>(c, (m) => m.seen === (batch + 1) * 400 - 1);
       expect(m).toEqual({ seen: (batch + 1) * 400 - 1, count: (batch + 1) * 400, status: 'running' });
@@ -162,7 +164,7 @@ describe('two processes on one database', () => {
     store.claimRun(id);
     store.truncateAfter(id, cp.step);
     const w = new RunWriter(store, id);
-    for (let s = cp.step + 1; s <= cp.step + 50; s++) w.metrics(frame(s));
+    for (let s = cp.step + 1; s <= cp.step + 50; s++) w.step({ metrics: frame(s) });
     w.finish('finished');
     const after = store.get(id);
     expect(after).toMatchObject({ status: 'finished', lastStep: cp.step + 50 });

@@ -374,32 +374,36 @@ describe('export and import', () => {
 });
 
 describe('RunWriter', () => {
-  it('commits only when flushMs has passed, on flush(), checkpoint() and finish()', () => {
+  it('commits whole steps only when flushMs has passed, on flush(), checkpoint() and finish()', () => {
     const file = join(dir, 'lab.db');
     const store = RunStore.open(file);
     const id = store.createRun(config(), ENV);
     const reader = RunStore.open(file, { readonly: true });
     const w = new RunWriter(store, id, { flushMs: 3_600_000 });
-    for (let i = 0; i < 10; i++) w.metrics(frame(i));
-    w.spectrum({ step: 9, n: 3, eigenvalues: awkward(1, 0), nullCount: 2, nullTol: 0 });
+    for (let i = 0; i < 9; i++) w.step({ metrics: frame(i) });
+    w.step({ metrics: frame(9), spectrum: { step: 9, n: 3, eigenvalues: awkward(1, 0), nullCount: 2, nullTol: 0 } });
     expect(reader.readSeries(id, 'loss').steps.length).toBe(0);
     w.flush();
     expect(reader.readSeries(id, 'loss').steps.length).toBe(10);
     expect(reader.readSpectra(id).length).toBe(1);
-    w.metrics(frame(10));
-    w.lyapunov({ step: 10, exponents: awkward(2, 0) });
-    w.replicas({ step: 10, distances: awkward(1, 0), alongGrad: awkward(1, 1), alongTop: awkward(1, 2) });
+    w.step({
+      metrics: frame(10),
+      lyapunov: { step: 10, exponents: awkward(2, 0) },
+      replicas: { step: 10, distances: awkward(1, 0), alongGrad: awkward(1, 1), alongTop: awkward(1, 2) },
+    });
     w.checkpoint({ step: 10, state: { at: 10 }, blobs: {} });
     expect(reader.readSeries(id, 'loss').steps.length).toBe(11);
     expect(reader.readLyapunov(id).length).toBe(1);
     expect(reader.readReplicas(id).length).toBe(1);
     expect(reader.latestCheckpoint(id)!.step).toBe(10);
-    w.metrics(frame(11));
+    w.step({ metrics: frame(11) });
     w.finish('finished');
     expect(reader.get(id)).toMatchObject({ status: 'finished', lastStep: 11 });
     const eager = new RunWriter(store, store.createRun(config(), ENV), { flushMs: 0 });
-    eager.metrics(frame(0));
+    eager.step({ metrics: frame(0), spectrum: { step: 0, n: 1, eigenvalues: awkward(1, 4), nullCount: 0, nullTol: 0 } });
+    // flushMs 0: each step is committed as it ends, with all its frames.
     expect(reader.list({ status: 'running' })[0].lastStep).toBe(0);
+    expect(reader.readSpectra(reader.list({ status: 'running' })[0].id).map((f) => f.step)).toEqual([0]);
     reader.close();
     store.close();
   });
@@ -410,8 +414,7 @@ describe('RunWriter', () => {
     store.appendMetrics(id, [frame(5)]);
     store.appendSpectra(id, [{ step: 6, n: 1, eigenvalues: awkward(1, 0), nullCount: 0, nullTol: 0 }]);
     const w = new RunWriter(store, id, { flushMs: 3_600_000 });
-    w.metrics(frame(6));
-    w.spectrum({ step: 6, n: 1, eigenvalues: awkward(1, 3), nullCount: 0, nullTol: 0 });
+    w.step({ metrics: frame(6), spectrum: { step: 6, n: 1, eigenvalues: awkward(1, 3), nullCount: 0, nullTol: 0 } });
     // Step 6 already has a spectrum: the whole flush is rolled back, including the metrics.
     expect(() => w.flush()).toThrow(/already stored.*truncateAfter/);
     expect(Array.from(store.readSeries(id, 'loss').steps)).toEqual([5]);

@@ -191,11 +191,11 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
       }
       const out = exp.next();
       out.metrics.wall = wall();
-      writer.metrics(out.metrics);
+      writer.step(out);
       hooks.metrics?.(out.metrics);
-      if (out.spectrum) writer.spectrum(out.spectrum), hooks.spectrum?.(out.spectrum);
-      if (out.lyapunov) writer.lyapunov(out.lyapunov), hooks.lyapunov?.(out.lyapunov);
-      if (out.replicas) writer.replicas(out.replicas), hooks.replicas?.(out.replicas);
+      if (out.spectrum) hooks.spectrum?.(out.spectrum);
+      if (out.lyapunov) hooks.lyapunov?.(out.lyapunov);
+      if (out.replicas) hooks.replicas?.(out.replicas);
       if (out.diverged) {
         status = 'diverged';
         error = `non-finite loss or parameters at step ${out.metrics.step}`;

@@ -1,8 +1,16 @@
-// What the runner writes through: buffers frames and commits them in one transaction at least every
-// flushMs (checked on every push), on flush(), checkpoint(), finish() and close(). Frames stay buffered
-// when a flush fails (e.g. disk full), so nothing is silently dropped.
+// What the runner writes through: buffers each step's frames and commits them in one transaction at least
+// every flushMs (checked after each step, so a step is stored whole or not at all), on flush(), checkpoint(),
+// finish() and close(). Frames stay buffered when a flush fails (e.g. disk full), so nothing is silently dropped.
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { Checkpoint, RunStore } from './run-store';
+
+/** Everything one training step records. */
+export interface StepFrames {
+  metrics: MetricFrame;
+  spectrum?: SpectrumFrame | null;
+  lyapunov?: LyapunovFrame | null;
+  replicas?: ReplicaFrame | null;
+}
 
 export class RunWriter {
   private readonly flushMs: number;
@@ -20,24 +28,11 @@ export class RunWriter {
     this.flushMs = opts.flushMs ?? 1000;
   }
 
-  metrics(f: MetricFrame): void {
-    this.m.push(f);
-    this.maybeFlush();
-  }
-  spectrum(f: SpectrumFrame): void {
-    this.s.push(f);
-    this.maybeFlush();
-  }
-  lyapunov(f: LyapunovFrame): void {
-    this.l.push(f);
-    this.maybeFlush();
-  }
-  replicas(f: ReplicaFrame): void {
-    this.r.push(f);
-    this.maybeFlush();
-  }
-
-  private maybeFlush(): void {
+  step(f: StepFrames): void {
+    this.m.push(f.metrics);
+    if (f.spectrum) this.s.push(f.spectrum);
+    if (f.lyapunov) this.l.push(f.lyapunov);
+    if (f.replicas) this.r.push(f.replicas);
     if (Date.now() - this.lastFlush >= this.flushMs) this.flush();
   }
 
