@@ -179,7 +179,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
         runs.push(await (async () => {
           const c = cfg(false);
           c.train.precision = precision;
-          c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, directionFile: null };
+          c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, lyapunovStep: null, directionFile: null };
           const db = path.join(dir, `drift-${precision}.db`);
           const r = await runExperiment(c, { dbFile: db });
           const s = RunStore.open(db);

@@ -64,8 +64,10 @@ export interface CgdConfig {
 export interface LyapunovConfig {
   /** Number of exponents (deviation vectors); 'all' for all n. */
   k: number | 'all';
-  /** Save Lyapunov vectors at these steps (the final step is always saved). */
+  /** Save Lyapunov vectors after this many steps (the final step is always saved). */
   saveAt: number[];
+  /** Also save them after this many epochs (at step epoch · steps per epoch). */
+  saveAtEpochs: number[];
   /** Also compute the explicit-product estimate for the first N steps as a cross-check (0: off). */
   explicitSteps: number;
 }
@@ -78,6 +80,8 @@ export interface ReplicaConfig {
   seeds: number[];
   /** For the Lyapunov-vector strategies: the run id whose saved vectors are used, or a file. */
   lyapunovSource: string | null;
+  /** Which of the source run's saved vectors (the step they were saved at); null: the latest. */
+  lyapunovStep: number | null;
   /** For strategy 'file': JSON flat direction (normalised to ‖u‖ = 1). */
   directionFile: string | null;
 }
@@ -120,8 +124,8 @@ export const DEFAULT_CONFIG: RunConfig = {
 };
 
 const CGD_DEFAULT: CgdConfig = { prune: 'neg', k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null };
-const LYAP_DEFAULT: LyapunovConfig = { k: 32, saveAt: [], explicitSteps: 0 };
-const REPLICA_DEFAULT: ReplicaConfig = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, directionFile: null };
+const LYAP_DEFAULT: LyapunovConfig = { k: 32, saveAt: [], saveAtEpochs: [], explicitSteps: 0 };
+const REPLICA_DEFAULT: ReplicaConfig = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, lyapunovStep: null, directionFile: null };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -274,11 +278,12 @@ export function validateConfig(input: unknown): ValidationResult {
   let lyapunov: LyapunovConfig | null = null;
   const lr = r.section('lyapunov');
   if (lr) {
-    lr.unknownKeys(['k', 'saveAt', 'explicitSteps']);
+    lr.unknownKeys(['k', 'saveAt', 'saveAtEpochs', 'explicitSteps']);
     const kRaw = input.lyapunov && (input.lyapunov as Obj).k;
     lyapunov = {
       k: kRaw === 'all' ? 'all' : lr.num('k', LYAP_DEFAULT.k as number, { int: true, min: 1 }),
       saveAt: lr.numList('saveAt', LYAP_DEFAULT.saveAt, { int: true, min: 0 }),
+      saveAtEpochs: lr.numList('saveAtEpochs', LYAP_DEFAULT.saveAtEpochs, { int: true, min: 1 }),
       explicitSteps: lr.num('explicitSteps', LYAP_DEFAULT.explicitSteps, { int: true, min: 0, max: 1000 }),
     };
   }
@@ -286,12 +291,13 @@ export function validateConfig(input: unknown): ValidationResult {
   let replicas: ReplicaConfig | null = null;
   const rr = r.section('replicas');
   if (rr) {
-    rr.unknownKeys(['strategy', 'eps', 'seeds', 'lyapunovSource', 'directionFile']);
+    rr.unknownKeys(['strategy', 'eps', 'seeds', 'lyapunovSource', 'lyapunovStep', 'directionFile']);
     replicas = {
       strategy: rr.oneOf('strategy', REPLICA_DEFAULT.strategy, ['max_chaos', 'randn_chaos', 'max_convergence', 'randn_convergence', 'randn', 'file'] as const),
       eps: rr.numList('eps', REPLICA_DEFAULT.eps, { min: 0, nonEmpty: true }),
       seeds: rr.numList('seeds', REPLICA_DEFAULT.seeds, { int: true, min: 0, nonEmpty: true }),
       lyapunovSource: rr.strOrNull('lyapunovSource', null),
+      lyapunovStep: rr.numOrNull('lyapunovStep', null, { int: true, min: 0 }),
       directionFile: rr.strOrNull('directionFile', null),
     };
     if (replicas.strategy === 'file' && !replicas.directionFile) errors.push({ field: 'replicas.directionFile', message: "required when strategy is 'file'" });

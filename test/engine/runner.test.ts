@@ -178,6 +178,33 @@ describe('runner', () => {
     expect(pruned).toEqual([2, 2, 2, 2, 2]);
   });
 
+  it('saves Lyapunov vectors at chosen steps and epochs, and perturbs replicas along the ones of a chosen step', async () => {
+    const db = path.join(dir, 'i.db');
+    // 80 training images in batches of 8: 10 steps per epoch; vectors after 5 steps, after epoch 2, and at the end.
+    const data = { dataset: 'usps', dir: USPS_DIR, trainLimit: 80, testEvery: 0 };
+    const common = { data, cgd: null, checkpointEvery: 0, train: { steps: 30, batchSize: 8, lr: 0.01 } };
+    const source = await runExperiment(config({ ...common, lyapunov: { k: 3, saveAt: [5], saveAtEpochs: [2] }, replicas: null }), { dbFile: db });
+    const s = RunStore.open(db);
+    expect(s.vectorSteps(source.runId, 'lyapunov')).toEqual([5, 20, 30]);
+    const at20 = s.loadVectors(source.runId, 'lyapunov', 20)!;
+    s.close();
+    const replicaRun = async (lyapunovStep: number | null) => {
+      const replicas = { strategy: 'max_chaos', eps: [0.1], seeds: [0], lyapunovSource: source.runId, lyapunovStep };
+      const r = await runExperiment(config({ ...common, train: { ...common.train, steps: 3 }, lyapunov: null, replicas }), { dbFile: db });
+      const st = RunStore.open(db);
+      const d = st.readReplicas(r.runId).map((f) => f.distances[0]);
+      st.close();
+      return d;
+    };
+    const d20 = await replicaRun(20);
+    const dLatest = await replicaRun(null);
+    expect(d20[0]).toBeCloseTo(0.1, 6);
+    // Different saved vectors, different directions, different trajectories.
+    expect(d20).not.toEqual(dLatest);
+    expect(at20.k).toBe(3);
+    await expect(replicaRun(7)).rejects.toThrow(/replicas\.lyapunovStep: run \S+ saved Lyapunov vectors at steps 5, 20, 30, not at 7/);
+  });
+
   it('names the field or file of bad input', async () => {
     const db = path.join(dir, 'f.db');
     await expect(runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'nope.json') } }), { dbFile: db })).rejects.toThrow(/train\.initParamsFile: file not found/);

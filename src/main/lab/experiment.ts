@@ -70,6 +70,7 @@ function explicitExponents(y: Float64Array, k: number, dim: number, t: number): 
 
 export class Experiment {
   readonly totalSteps: number;
+  readonly stepsPerEpoch: number;
   step = 0;
   epoch = 0;
   private readonly sampler: BatchSampler;
@@ -93,6 +94,7 @@ export class Experiment {
     if (inp.order && steps > inp.order.length)
       throw new Error(`train.steps: ${steps} steps requested but the batch order file has ${inp.order.length} batches`);
     this.totalSteps = steps;
+    this.stepsPerEpoch = this.sampler.stepsPerEpoch;
     this.float32 = train.precision === 'float32';
     const round = this.float32 ? Math.fround : (v: number) => v;
     this.state = { theta: theta0.map(round), buf: null };

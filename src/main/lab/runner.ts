@@ -81,8 +81,11 @@ function machineFacts(): string {
   return `${os.hostname()} · ${os.platform()} ${os.release()} · ${cpus[0]?.model ?? 'cpu'} ×${cpus.length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 }
 
-/** Saved Lyapunov vectors: a run id (or prefix) in this database, or a JSON file {exponents, vectors}. */
-function lyapunovSource(source: string, store: RunStore, n: number): LyapunovBasis {
+/**
+ * Saved Lyapunov vectors: a run id (or prefix) in this database — those saved at `step`, or the latest — or a
+ * JSON file {exponents, vectors}.
+ */
+function lyapunovSource(source: string, step: number | null, store: RunStore, n: number): LyapunovBasis {
   if (existsSync(source)) {
     const v = JSON.parse(readFileSync(source, 'utf8')) as { exponents?: number[]; vectors?: number[][] };
     if (!Array.isArray(v.exponents) || !Array.isArray(v.vectors) || v.vectors.some((r) => !Array.isArray(r) || r.length !== n))
@@ -92,8 +95,12 @@ function lyapunovSource(source: string, store: RunStore, n: number): LyapunovBas
     return { exponents: Float64Array.from(v.exponents), vectors };
   }
   const rec = store.get(source);
-  const saved = store.loadVectors(rec.id, 'lyapunov');
-  if (!saved) throw new Error(`replicas.lyapunovSource: run ${rec.id} has no saved Lyapunov vectors (run it with a lyapunov section)`);
+  const saved = store.loadVectors(rec.id, 'lyapunov', step ?? undefined);
+  if (!saved) {
+    const steps = store.vectorSteps(rec.id, 'lyapunov');
+    if (!steps.length) throw new Error(`replicas.lyapunovSource: run ${rec.id} has no saved Lyapunov vectors (run it with a lyapunov section)`);
+    throw new Error(`replicas.lyapunovStep: run ${rec.id} saved Lyapunov vectors at steps ${steps.join(', ')}, not at ${step}`);
+  }
   if (saved.n < n) throw new Error(`replicas.lyapunovSource: saved vectors have dimension ${saved.n}, the model has ${n} parameters`);
   // With momentum the vectors live in (θ, b)-space: the θ half is the parameter direction.
   const vectors = new Float64Array(saved.k * n);
@@ -114,7 +121,7 @@ async function prepare(config: RunConfig, store: RunStore, log: (s: string) => v
   const order = train.batchOrderFile ? parseBatchOrder(readText(train.batchOrderFile, 'train.batchOrderFile'), train.batchOrderFile, data.train.count) : null;
   const cgdBasis = cgd?.basisFile ? parseBasis(readText(cgd.basisFile, 'cgd.basisFile'), cgd.basisFile, spec.n, cgd.k) : null;
   const direction = replicas?.directionFile ? parseParams(readText(replicas.directionFile, 'replicas.directionFile'), replicas.directionFile, spec.n) : null;
-  const lyapSource = replicas?.lyapunovSource ? lyapunovSource(replicas.lyapunovSource, store, spec.n) : null;
+  const lyapSource = replicas?.lyapunovSource ? lyapunovSource(replicas.lyapunovSource, replicas.lyapunovStep, store, spec.n) : null;
   const backend = await initBackend();
   const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
   const la = linalgInfo();
@@ -170,6 +177,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   const firstStep = exp.step;
   const wall = (): number => wallOffset + (performance.now() - startedAt) / 1000;
   const { checkpointEvery, lyapunov } = config;
+  const saveLyapunovAt = new Set([...(lyapunov?.saveAt ?? []), ...(lyapunov?.saveAtEpochs ?? []).map((e) => e * exp.stepsPerEpoch)]);
   let status: RunStatus = 'finished';
   let error: string | null = null;
   let lastYield = performance.now();
@@ -201,7 +209,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
         error = `non-finite loss or parameters at step ${out.metrics.step}`;
         break;
       }
-      if (lyapunov?.saveAt.includes(exp.step)) saveLyapunov();
+      if (saveLyapunovAt.has(exp.step)) saveLyapunov();
       if (checkpointEvery > 0 && exp.step % checkpointEvery === 0 && exp.step < total) writer.checkpoint(exp.checkpoint(wall()));
       const rate = (exp.step - firstStep) / Math.max(1e-9, (performance.now() - startedAt) / 1000);
       hooks.progress?.({ step: exp.step, total, stepsPerSec: rate, etaSec: (total - exp.step) / rate });

@@ -440,6 +440,13 @@ export class RunStore {
     });
   }
 
+  /** The steps at which vectors were saved under `name`, ascending. */
+  vectorSteps(id: string, name: string): number[] {
+    return this.guard('reading Lyapunov vectors', () =>
+      this.q('SELECT step FROM vectors WHERE run_id = ? AND name = ? ORDER BY step').pluck().all(this.resolve(id), name) as number[],
+    );
+  }
+
   saveResult(id: string, name: string, value: unknown): void {
     this.guard('saving a result', () => {
       this.q('INSERT OR REPLACE INTO results (run_id, name, value) VALUES (?, ?, ?)').run(this.resolve(id), name, JSON.stringify(value ?? null));

@@ -69,6 +69,7 @@ export const FIELDS: Record<Section, FieldSpec[]> = {
   lyapunov: [
     { path: 'lyapunov.k', label: 'Exponents k (or "all")', kind: 'number', word: 'all' },
     { path: 'lyapunov.saveAt', label: 'Save vectors at steps', kind: 'list' },
+    { path: 'lyapunov.saveAtEpochs', label: 'Save vectors after epochs', kind: 'list' },
     { path: 'lyapunov.explicitSteps', label: 'Explicit-product cross-check steps', kind: 'number' },
   ],
   replicas: [
@@ -81,6 +82,7 @@ export const FIELDS: Record<Section, FieldSpec[]> = {
     { path: 'replicas.eps', label: 'ε values', kind: 'list' },
     { path: 'replicas.seeds', label: 'Seeds', kind: 'list' },
     { path: 'replicas.lyapunovSource', label: 'Lyapunov source (run id or file)', kind: 'text', nullable: true },
+    { path: 'replicas.lyapunovStep', label: 'Saved vectors of step (empty = latest)', kind: 'number', nullable: true },
     { path: 'replicas.directionFile', label: 'Direction file', kind: 'text', nullable: true },
   ],
 };
