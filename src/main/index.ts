@@ -38,6 +38,14 @@ function main(): void {
       const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Chaoslab run', extensions: ['chaoslab', 'db'] }] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
+    async choosePath(kind: 'directory' | 'file', title: string): Promise<string | null> {
+      const r = await dialog.showOpenDialog({
+        title: `Choose ${title}`,
+        properties: [kind === 'directory' ? 'openDirectory' : 'openFile'],
+        filters: kind === 'file' ? [{ name: 'JSON', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }] : [],
+      });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
   };
   const openService = (file: string): void => {
     service = new LabService(file);

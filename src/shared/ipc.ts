@@ -68,6 +68,18 @@ export interface GroupResult {
   /** All replica distance curves of the members as one group, with the fit d² = a·t + b·t² + d₀² of the mean. */
   divergence: { curves: number; band: GroupBand; fit: { a: number; b: number; d0sq: number; r2: number; n: number } | null; note: string } | null;
 }
+/** Config fields that hold a path, and what main's chooser picks for each ('dialog.choosePath'). */
+export const PATH_FIELDS = {
+  'data.dir': 'directory',
+  'train.batchOrderFile': 'file',
+  'train.initParamsFile': 'file',
+  'cgd.basisFile': 'file',
+  'replicas.lyapunovSource': 'file',
+  'replicas.directionFile': 'file',
+} as const;
+export type PathField = keyof typeof PATH_FIELDS;
+export const isPathField = (v: unknown): v is PathField => typeof v === 'string' && Object.hasOwn(PATH_FIELDS, v);
+
 export type ExportFormat = 'png' | 'svg' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'csv'];
 /** Largest export payload accepted (characters of base64 or text). */
@@ -106,6 +118,7 @@ export interface Channels {
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
   'compare.group': { req: { runIds: string[]; metrics: SeriesName[] }; res: GroupResult };
   'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
+  'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
 }
 export type Channel = keyof Channels;
 export type Req<C extends Channel> = Channels[C]['req'];
@@ -262,6 +275,12 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     if (typeof o.data !== 'string' || o.data.length === 0) fail(c, 'data', 'must be a non-empty string');
     if (o.data.length > EXPORT_MAX_CHARS) fail(c, 'data', `is larger than ${EXPORT_MAX_CHARS} characters`);
     return { format, name, data: o.data };
+  },
+  'dialog.choosePath': (v) => {
+    const c = 'dialog.choosePath';
+    const o = object(c, v, ['field']);
+    if (!isPathField(o.field)) fail(c, 'field', `must be one of ${Object.keys(PATH_FIELDS).join(', ')}`);
+    return { field: o.field };
   },
 };
 export const CHANNELS = Object.keys(validators) as Channel[];

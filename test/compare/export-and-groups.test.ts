@@ -26,6 +26,7 @@ const handlers = createHandlers({
   dialogs: {
     saveFile: async (name, filter) => (asked.push({ name, extensions: filter?.extensions ?? [] }), answer),
     openFile: async () => null,
+    choosePath: async () => null,
   },
   versions: {},
 });

@@ -94,7 +94,6 @@ beforeAll(async () => {
         asked.push({ name, extensions: filter?.extensions ?? [] });
         return join(exportDir, `${asked.length}-${name}`);
       },
-      openFile: async () => null,
     },
   });
   page = wb.page;

@@ -97,13 +97,13 @@ async function launchPage(dir: string, invoke: Invoke): Promise<{ context: Brows
 }
 
 /** The handler table main registers, over the test transport: sender SENDER_ID, pages under ORIGIN. */
-export function testHandlers(service: LabService, dir: string, dialogs?: FileDialogs): HandlerTable {
+export function testHandlers(service: LabService, dir: string, dialogs: Partial<FileDialogs> = {}): HandlerTable {
   const policy = new SenderPolicy((url) => url.startsWith(`${ORIGIN}/`));
   policy.allow(SENDER_ID);
   return createHandlers({
     service,
     policy,
-    dialogs: dialogs ?? { saveFile: async (name: string) => join(dir, name), openFile: async () => null },
+    dialogs: { saveFile: async (name: string) => join(dir, name), openFile: async () => null, choosePath: async () => null, ...dialogs },
     versions: { node: process.versions.node, chromium: 'headless test' },
   });
 }
@@ -120,7 +120,7 @@ export interface Workbench {
 }
 
 /** The LabService and handler table in this process, the renderer in Chromium. */
-export async function openWorkbench(opts: { dialogs?: FileDialogs } = {}): Promise<Workbench> {
+export async function openWorkbench(opts: { dialogs?: Partial<FileDialogs> } = {}): Promise<Workbench> {
   const dir = mkdtempSync(join(tmpdir(), 'chaoslab-e2e-'));
   const dbFile = join(dir, 'lab.db');
   const service = new LabService(dbFile);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { RunStore } from '../../src/main/store/run-store';
+import { USPS_DIR } from '../helpers/fixtures';
 import type { Workbench } from './harness';
 import { SMALL_RUN, buildApp, fillForm, openWorkbench, screenshot } from './harness';
 import { exportedFile, figureSize, parseCsv, pngSize } from './exports';
@@ -33,7 +34,7 @@ const readStore = <T>(f: (s: RunStore) => T): T => {
 
 beforeAll(async () => {
   buildApp();
-  wb = await openWorkbench();
+  wb = await openWorkbench({ dialogs: { choosePath: async (kind) => (kind === 'directory' ? USPS_DIR : null) } });
   page = wb.page;
 }, 180_000);
 afterAll(async () => {
@@ -58,6 +59,20 @@ describe('workbench in headless Chromium', () => {
     expect(readStore((s) => s.list())).toEqual([]);
     await fillForm(page, { 'train.lr': '0.01', 'data.trainLimit': '' });
     expect(await page.locator('[data-error-for]').count()).toBe(0);
+
+    // USPS from a directory the user picks in main's chooser; a cancelled chooser leaves the field alone.
+    await fillForm(page, { 'data.dataset': 'usps' });
+    await page.locator('[data-browse="data.dir"]').click();
+    await expect.poll(() => page.locator('[name="data.dir"]').inputValue()).toBe(USPS_DIR);
+    await page.locator('[data-section="cgd"]').check();
+    await fillForm(page, { 'cgd.basisFile': 'keep.json' });
+    await page.locator('[data-browse="cgd.basisFile"]').click();
+    // A later chooser's answer has arrived, so the cancelled one's has too.
+    await fillForm(page, { 'data.dir': '' });
+    await page.locator('[data-browse="data.dir"]').click();
+    await expect.poll(() => page.locator('[name="data.dir"]').inputValue()).toBe(USPS_DIR);
+    expect(await page.locator('[name="cgd.basisFile"]').inputValue()).toBe('keep.json');
+    expect(await page.locator('[data-browse="data.trainLimit"]').count()).toBe(0);
   });
 
   it('starts a preset run, streams frames into the charts, pauses, resumes and finishes', async () => {

@@ -35,7 +35,7 @@ beforeAll(() => {
   service = new LabService(join(dir, 'lab.db'));
   const policy = new SenderPolicy(appUrlMatcher(APP_FILE, undefined));
   policy.allow(7);
-  handlers = createHandlers({ service, policy, versions: { node: process.versions.node }, dialogs: { saveFile: async () => null, openFile: async () => null } });
+  handlers = createHandlers({ service, policy, versions: { node: process.versions.node }, dialogs: { saveFile: async () => null, openFile: async () => null, choosePath: async (kind, title) => `/chosen/${kind}/${title}` } });
 });
 afterAll(async () => {
   await service.close();
@@ -99,6 +99,13 @@ describe('payload validation', () => {
 
   it('has a validator for every channel', () => {
     expect(Object.keys(validators).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('dialog.choosePath opens the chooser only for a config field that holds a path', async () => {
+    expect(await call('dialog.choosePath', { field: 'data.dir' })).toEqual({ ok: true, value: { path: '/chosen/directory/data.dir' } });
+    expect(await call('dialog.choosePath', { field: 'train.initParamsFile' })).toEqual({ ok: true, value: { path: '/chosen/file/train.initParamsFile' } });
+    for (const field of ['name', 'toString', '__proto__', 7, '/etc/passwd']) expect(refused(await call('dialog.choosePath', { field })).fields).toEqual(['field']);
+    expect(refused(await call('dialog.choosePath', { field: 'data.dir', path: '/tmp' })).fields).toEqual(['path']);
   });
 
   it('runs.start validates the config in main and names every bad field', async () => {

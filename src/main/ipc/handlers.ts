@@ -2,7 +2,7 @@
 // sender policy, its payload validated with the shared validators, and errors are returned as Reply values
 // that name the offending field. src/main/index.ts binds this table to ipcMain; the e2e tests bind it to a page.
 import type { Channel, EventName, Events, Reply, Req, Res } from '../../shared/ipc';
-import { IpcError, validators } from '../../shared/ipc';
+import { IpcError, PATH_FIELDS, validators } from '../../shared/ipc';
 import type { LabService } from '../service/lab-service';
 import { groupRuns } from '../service/compare-groups';
 import { saveExport } from './export-file';
@@ -19,6 +19,8 @@ export interface IpcContext {
 export interface FileDialogs {
   saveFile(defaultName: string, filter?: { name: string; extensions: string[] }): Promise<string | null>;
   openFile(): Promise<string | null>;
+  /** A directory or a (JSON) file for a config field; `title` names the field. */
+  choosePath(kind: 'directory' | 'file', title: string): Promise<string | null>;
 }
 
 export interface HandlerDeps {
@@ -71,6 +73,7 @@ export function createHandlers({ service, policy, dialogs, versions }: HandlerDe
     'lyapunov.read': (r) => service.readLyapunov(r.runId),
     'replicas.read': (r) => service.readReplicas(r.runId),
     'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics),
+    'dialog.choosePath': async (r) => ({ path: await dialogs.choosePath(PATH_FIELDS[r.field], r.field) }),
     'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data) }),
   };
 
