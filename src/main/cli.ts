@@ -27,7 +27,8 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
                                               print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
   params RUN_ID [--out FILE] [--db FILE]      the run's latest parameters as {"step", "params": [flat, PyTorch order]}
-  fetch-usps DIR                              download the USPS files into DIR (needs internet)
+  fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
+                                              $CHAOSLAB_USPS_URL, else the ESL site)
 
 The default database is ${RunStore.defaultPath()}.`;
 
@@ -271,11 +272,13 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    case 'fetch-usps':
-      if (!rest[0]) throw new UsageError('fetch-usps needs DIR');
-      await fetchUsps(rest[0]);
-      console.log(`USPS written to ${rest[0]}`);
+    case 'fetch-usps': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { from: { type: 'string' } } });
+      if (!positionals[0]) throw new UsageError('fetch-usps needs DIR');
+      await fetchUsps(positionals[0], values.from);
+      console.log(`USPS written to ${positionals[0]}`);
       return 0;
+    }
     case undefined:
     case 'help':
     case '--help':

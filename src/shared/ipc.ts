@@ -119,6 +119,7 @@ export interface Channels {
   'compare.group': { req: { runIds: string[]; metrics: SeriesName[] }; res: GroupResult };
   'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
   'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
+  'data.fetchUsps': { req: null; res: { dir: string } };
 }
 export type Channel = keyof Channels;
 export type Req<C extends Channel> = Channels[C]['req'];
@@ -276,6 +277,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     if (o.data.length > EXPORT_MAX_CHARS) fail(c, 'data', `is larger than ${EXPORT_MAX_CHARS} characters`);
     return { format, name, data: o.data };
   },
+  'data.fetchUsps': (v) => nothing('data.fetchUsps', v),
   'dialog.choosePath': (v) => {
     const c = 'dialog.choosePath';
     const o = object(c, v, ['field']);

@@ -2,8 +2,7 @@
 // zip.train.gz (line = label then 256 values in [−1, 1]; x = ((v+1)/2 − mean)/std, DESIGN §3).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-
-export const SHARED = '/work/shared';
+import { SHARED } from '../helpers/fixtures';
 
 export interface CnnFixture {
   params_init: number[];

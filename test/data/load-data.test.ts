@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type DataConfig } from '../../src/shared/config';
 import { loadData } from '../../src/main/lab/data';
 import { loadUsps } from '../../src/main/lab/data/usps';
+import { USPS_DIR } from '../helpers/fixtures';
 
-const USPS = '/work/shared/data/usps';
+const USPS = USPS_DIR;
 const cfg = (over: Partial<DataConfig>): DataConfig => ({ ...DEFAULT_CONFIG.data, ...over });
 
 describe('loadData', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSplit } from '../../src/main/lab/data/dataset';
 import { fetchUsps } from '../../src/main/lab/data/fetch';
 import { loadUsps } from '../../src/main/lab/data/usps';
+import { USPS_DIR } from '../helpers/fixtures';
+import { startMirror } from '../helpers/usps-mirror';
 
-const USPS = '/work/shared/data/usps';
+const USPS = USPS_DIR;
 const rawLines = (name: string) => gunzipSync(readFileSync(join(USPS, name))).toString('latin1').split('\n').filter((l) => l.trim() !== '');
 const made: string[] = [];
 const tmp = () => {
@@ -170,22 +172,57 @@ describe('USPS LIBSVM files (bzip2)', () => {
 });
 
 describe('fetchUsps', () => {
-  it('downloads the ESL files, or says clearly where to put them when offline', async () => {
-    const dir = tmp();
-    let err: Error | null = null;
+  const files = { '/usps/zip.train.gz': readFileSync(join(USPS, 'zip.train.gz')), '/usps/zip.test.gz': readFileSync(join(USPS, 'zip.test.gz')) };
+  const fetchError = async (dir: string, from: string): Promise<string> => {
     try {
-      await fetchUsps(dir);
+      await fetchUsps(dir, from);
     } catch (e) {
-      err = e as Error;
+      return (e as Error).message;
     }
-    if (err) {
-      expect(err.message).toMatch(/^Could not download https:\/\/hastie\.su\.domains\/ElemStatLearn\/datasets\/zip\.train\.gz: fetch failed/);
-      expect(err.message).toMatch(/offline.*Put zip\.train\.gz and zip\.test\.gz \(from https:\/\/hastie\.su\.domains\/ElemStatLearn\/datasets\/\) into /);
-      expect(err.message).toContain(dir);
-      expect(readdirSync(dir)).toEqual([]);
-    } else {
-      expect(existsSync(join(dir, 'zip.test.gz'))).toBe(true);
-      expect(loadUsps(dir).train.count).toBe(7291);
+    throw new Error('fetchUsps succeeded');
+  };
+
+  it('downloads both ESL files over HTTP into a new directory, where they load', async () => {
+    const mirror = await startMirror(files);
+    try {
+      const dir = join(tmp(), 'nested', 'usps');
+      await fetchUsps(dir, mirror.url.slice(0, -1));
+      expect(mirror.requests).toEqual(['/usps/zip.train.gz', '/usps/zip.test.gz']);
+      expect(readdirSync(dir).sort()).toEqual(['zip.test.gz', 'zip.train.gz']);
+      const d = loadUsps(dir);
+      expect([d.train.count, d.test.count]).toEqual([7291, 2007]);
+    } finally {
+      await mirror.close();
     }
+  });
+
+  it('names the URL and leaves no file behind on HTTP errors and on a corrupt or foreign download', async () => {
+    const lines = gzipSync('1 2 3\n');
+    const mirror = await startMirror({ '/usps/zip.train.gz': files['/usps/zip.train.gz'], '/usps/zip.test.gz': 503, '/bad/zip.train.gz': Buffer.from('<html>'), '/csv/zip.train.gz': lines });
+    try {
+      const dir = tmp();
+      expect(await fetchError(dir, mirror.url)).toMatch(new RegExp(`^Could not download ${mirror.url}zip\\.test\\.gz: HTTP 503`));
+      // The train file was complete and checked, so it stays; no temporary file remains.
+      expect(readdirSync(dir)).toEqual(['zip.train.gz']);
+      const bad = tmp();
+      expect(await fetchError(bad, mirror.url.replace('/usps/', '/bad/'))).toMatch(/bad\/zip\.train\.gz: the download is not a valid gzip file/);
+      expect(await fetchError(bad, mirror.url.replace('/usps/', '/csv/'))).toMatch(/csv\/zip\.train\.gz line 1: expected 257 numbers, found 3 — not the ESL zip format/);
+      expect(await fetchError(bad, mirror.url.replace('/usps/', '/none/'))).toMatch(/none\/zip\.train\.gz: HTTP 404/);
+      expect(readdirSync(bad)).toEqual([]);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('says where to put the files when the source cannot be reached (offline)', async () => {
+    // A port nothing listens on: the server was closed before the request.
+    const mirror = await startMirror({});
+    await mirror.close();
+    const dir = tmp();
+    const msg = await fetchError(dir, mirror.url);
+    expect(msg).toMatch(new RegExp(`^Could not download ${mirror.url}zip\\.train\\.gz: fetch failed`));
+    expect(msg).toMatch(/offline.*Put zip\.train\.gz and zip\.test\.gz \(from https:\/\/hastie\.su\.domains\/ElemStatLearn\/datasets\/\) into /);
+    expect(msg).toContain(dir);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,8 +1,11 @@
 // End to end: the built renderer in headless Chromium, the real engine in worker threads, a real SQLite file.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { RunStore } from '../../src/main/store/run-store';
 import { USPS_DIR } from '../helpers/fixtures';
+import { startMirror } from '../helpers/usps-mirror';
 import type { Workbench } from './harness';
 import { SMALL_RUN, buildApp, fillForm, openWorkbench, screenshot } from './harness';
 import { exportedFile, figureSize, parseCsv, pngSize } from './exports';
@@ -73,6 +76,23 @@ describe('workbench in headless Chromium', () => {
     await expect.poll(() => page.locator('[name="data.dir"]').inputValue()).toBe(USPS_DIR);
     expect(await page.locator('[name="cgd.basisFile"]').inputValue()).toBe('keep.json');
     expect(await page.locator('[data-browse="data.trainLimit"]').count()).toBe(0);
+
+    // Download USPS from the form (here from a local mirror): into usps/ beside the database, and data.dir points there.
+    const usps = (f: string) => readFileSync(join(USPS_DIR, f));
+    const mirror = await startMirror({ '/usps/zip.train.gz': usps('zip.train.gz'), '/usps/zip.test.gz': usps('zip.test.gz') });
+    try {
+      process.env.CHAOSLAB_USPS_URL = mirror.url;
+      await page.getByTestId('fetch-usps').click();
+      await expect.poll(() => page.locator('[name="data.dir"]').inputValue()).toBe(join(wb.dir, 'usps'));
+      expect(readdirSync(join(wb.dir, 'usps')).sort()).toEqual(['zip.test.gz', 'zip.train.gz']);
+      await mirror.close();
+      // Offline: the message says where to put the files.
+      await page.getByTestId('fetch-usps').click();
+      await expect.poll(() => page.getByTestId('fetch-usps-status').textContent()).toMatch(/^Could not download .*zip\.train\.gz: fetch failed.*Put zip\.train\.gz and zip\.test\.gz/);
+    } finally {
+      delete process.env.CHAOSLAB_USPS_URL;
+      await mirror.close();
+    }
   });
 
   it('starts a preset run, streams frames into the charts, pauses, resumes and finishes', async () => {

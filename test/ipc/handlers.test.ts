@@ -106,6 +106,8 @@ describe('payload validation', () => {
     expect(await call('dialog.choosePath', { field: 'train.initParamsFile' })).toEqual({ ok: true, value: { path: '/chosen/file/train.initParamsFile' } });
     for (const field of ['name', 'toString', '__proto__', 7, '/etc/passwd']) expect(refused(await call('dialog.choosePath', { field })).fields).toEqual(['field']);
     expect(refused(await call('dialog.choosePath', { field: 'data.dir', path: '/tmp' })).fields).toEqual(['path']);
+    // The USPS download picks its own directory (beside the database): a renderer cannot name one.
+    expect(refused(await call('data.fetchUsps', { dir: '/etc' })).fields).toEqual(['(payload)']);
   });
 
   it('runs.start validates the config in main and names every bad field', async () => {

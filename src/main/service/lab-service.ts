@@ -4,7 +4,7 @@
 // FrameBatchers; status changes are emitted as 'status' events.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
@@ -12,6 +12,7 @@ import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../.
 import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { PRESETS } from '../../shared/presets';
+import { fetchUsps } from '../lab/data/fetch';
 import { linalgInfo } from '../lab/linalg/lapack';
 import { APP_VERSION } from '../../shared/version';
 import { RunStore } from '../store/run-store';
@@ -78,6 +79,13 @@ export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
         latest ? `TF.js: ${this.store.get(latest.id).env.backend} (latest run)` : 'TF.js: chosen when a run starts',
       ],
     };
+  }
+
+  /** Download USPS into `usps/` beside the database (from uspsSource()); resolves with the directory. */
+  async fetchUsps(): Promise<string> {
+    const dir = join(dirname(this.store.file), 'usps');
+    await fetchUsps(dir);
+    return dir;
   }
 
   presets(): Preset[] {

@@ -1,5 +1,6 @@
-// Download the ESL USPS files on request. Each file is written to a temporary name, checked to decompress and
-// parse, then renamed into place, so an interrupted download never leaves a half file under the real name.
+// Download the ESL USPS files on request, from their public source or a mirror (CHAOSLAB_USPS_URL, or the CLI's
+// --from). Each file is written to a temporary name, checked to decompress and parse, then renamed into place,
+// so an interrupted download never leaves a half file under the real name.
 
 import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,14 +8,18 @@ import { gunzipSync } from 'node:zlib';
 import { errorText } from './dataset';
 import { ESL_FILES, ESL_URL, uspsHelp } from './usps';
 
-export async function fetchUsps(dir: string): Promise<void> {
+/** Where USPS is downloaded from: $CHAOSLAB_USPS_URL (a mirror holding zip.train.gz and zip.test.gz), else ESL's site. */
+export const uspsSource = (): string => process.env.CHAOSLAB_USPS_URL || ESL_URL;
+
+export async function fetchUsps(dir: string, from = uspsSource()): Promise<void> {
+  const base = from.endsWith('/') ? from : `${from}/`;
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new Error(`Cannot create the USPS directory ${dir} (${errorText(e)})`);
   }
   for (const name of [ESL_FILES.train, ESL_FILES.test]) {
-    const url = ESL_URL + name;
+    const url = base + name;
     let body: Buffer;
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
