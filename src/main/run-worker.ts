@@ -33,8 +33,9 @@ if (input.task === 'estimate') {
     else control.cancel();
     post({ type: 'state', state: control.state });
   });
-  runExperiment(input.config, {
+  runExperiment(input.task === 'run' ? input.config : null, {
     dbFile: input.dbFile,
+    resumeId: input.task === 'continue' ? input.resumeId : undefined,
     control,
     hooks: {
       started: (info) => post({ type: 'started', ...info }),

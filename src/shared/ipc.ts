@@ -103,6 +103,7 @@ export interface Channels {
   'runs.pause': { req: { runId: string }; res: null };
   'runs.resume': { req: { runId: string }; res: null };
   'runs.cancel': { req: { runId: string }; res: null };
+  'runs.continue': { req: { runId: string }; res: { runId: string } };
   'runs.list': { req: SeriesFilter | null; res: RunSummary[] };
   'runs.get': { req: { runId: string }; res: RunDetail };
   'runs.update': { req: { runId: string; name?: string; tags?: string[]; notes?: string }; res: RunSummary };
@@ -203,6 +204,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   'runs.pause': (v) => withRunId('runs.pause', v),
   'runs.resume': (v) => withRunId('runs.resume', v),
   'runs.cancel': (v) => withRunId('runs.cancel', v),
+  'runs.continue': (v) => withRunId('runs.continue', v),
   'runs.list': (v) => {
     const c = 'runs.list';
     if (v === null || v === undefined) return null;

@@ -48,6 +48,7 @@ export function createHandlers({ service, policy, dialogs, versions }: HandlerDe
     'runs.pause': (r) => (service.pause(r.runId), null),
     'runs.resume': (r) => (service.resume(r.runId), null),
     'runs.cancel': (r) => (service.cancel(r.runId), null),
+    'runs.continue': async (r) => ({ runId: await service.continueRun(r.runId) }),
     'runs.list': (r) => service.listRuns(r ?? {}),
     'runs.get': (r) => service.getRun(r.runId),
     'runs.update': (r) => service.updateRun(r.runId, { name: r.name, tags: r.tags, notes: r.notes }),

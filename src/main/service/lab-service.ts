@@ -52,6 +52,7 @@ export function validConfig(input: unknown, what = 'config'): RunConfig {
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const CONTINUABLE: readonly RunStatus[] = ['cancelled', 'interrupted', 'failed'];
 
 export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
   readonly store: RunStore;
@@ -120,16 +121,28 @@ export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
   async start(input: unknown, followUpInput?: unknown): Promise<string> {
     const config = validConfig(input);
     const followUp = followUpInput === undefined ? null : validConfig(followUpInput, 'follow-up config');
-    const runId = await this.spawn(config);
+    const runId = await this.spawn({ task: 'run', config, dbFile: this.dbFile });
     if (followUp) {
       void this.live.get(runId)?.done.then((status) => {
         if (status !== 'finished') return;
         const r = followUp.replicas;
         const next: RunConfig = r?.lyapunovSource === PREVIOUS_RUN ? { ...followUp, replicas: { ...r, lyapunovSource: runId } } : followUp;
-        this.spawn(next).catch((e: unknown) => this.emit('status', { runId, status, error: `the follow-up run did not start: ${errorText(e)}` }));
+        this.spawn({ task: 'run', config: next, dbFile: this.dbFile }).catch((e: unknown) => this.emit('status', { runId, status, error: `the follow-up run did not start: ${errorText(e)}` }));
       });
     }
     return runId;
+  }
+
+  /**
+   * Continue a cancelled, interrupted or failed run from its last checkpoint (from step 0 without one), in a new
+   * worker; the steps it logged after that checkpoint are dropped and recomputed, to the same values.
+   */
+  async continueRun(runId: string): Promise<string> {
+    const r = this.store.get(runId);
+    if (this.live.has(r.id)) throw new IpcError(`Run ${r.id} is running in this session`, [{ field: 'runId', message: 'is a live run' }]);
+    if (!CONTINUABLE.includes(r.status))
+      throw new IpcError(`Run ${r.id} is ${r.status}: only cancelled, interrupted or failed runs can be continued`, [{ field: 'runId', message: `is ${r.status}` }]);
+    return this.spawn({ task: 'continue', resumeId: r.id, dbFile: this.dbFile });
   }
 
   pause(runId: string): void {
@@ -223,8 +236,8 @@ export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
     return new Worker(this.workerEntry.file, { workerData: input, execArgv: this.workerEntry.execArgv });
   }
 
-  private spawn(config: RunConfig): Promise<string> {
-    const worker = this.worker({ task: 'run', config, dbFile: this.dbFile });
+  private spawn(input: Extract<WorkerInput, { dbFile: string }>): Promise<string> {
+    const worker = this.worker(input);
     return new Promise<string>((resolveStart, rejectStart) => {
       let run: LiveRun | null = null;
       let failure: string | null = null;

@@ -3,8 +3,14 @@ import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { CostEstimate, Progress } from '../../shared/ipc';
 
-/** workerData: run an experiment, or measure its cost estimate (a real spectrum step, kept off the main thread). */
-export type WorkerInput = { task: 'run'; config: RunConfig; dbFile: string } | { task: 'estimate'; config: RunConfig };
+/**
+ * workerData: run an experiment (a new one from `config`, or continue stored run `resumeId` from its last
+ * checkpoint), or measure a config's cost estimate (a real spectrum step, kept off the main thread).
+ */
+export type WorkerInput =
+  | { task: 'run'; config: RunConfig; dbFile: string }
+  | { task: 'continue'; resumeId: string; dbFile: string }
+  | { task: 'estimate'; config: RunConfig };
 
 export type ControlMessage = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
 
