@@ -34,14 +34,25 @@ npm run build:native
 if [ "$mode" = start ]; then
   # A checkout set up by 'test' has no Electron binary yet (ELECTRON_SKIP_BINARY_DOWNLOAD): fetch it now.
   node -e "require('electron')" >/dev/null 2>&1 || node node_modules/electron/install.js
-  # Inside the app better-sqlite3 must match Electron's ABI: rebuild it for Electron (needs network once).
-  # 'test' mode rebuilds it for Node again, so the CLI and the tests keep working.
-  npx --yes @electron/rebuild -f -o better-sqlite3
+  # Inside the app better-sqlite3 must match Electron's ABI. Build a copy for Electron beside the Node build, which
+  # the CLI and the tests keep using; the app loads the copy (src/main/store/sqlite.ts). Needs network once:
+  # a prebuilt binary from better-sqlite3's releases, else a compile against Electron's headers.
+  ev="$(node -p "require('electron/package.json').version")"
+  eb=node_modules/.chaoslab-electron/better-sqlite3
+  if [ "$(cat "$eb/.electron-version" 2>/dev/null)" != "$ev" ]; then
+    rm -rf "$eb" && mkdir -p "$(dirname "$eb")" && cp -r node_modules/better-sqlite3 "$eb" && rm -rf "$eb/build"
+    (
+      cd "$eb"
+      ../../.bin/prebuild-install --runtime electron --target "$ev" --arch "$(node -p process.arch)" ||
+        npx --yes node-gyp rebuild --runtime=electron --target="$ev" --dist-url=https://electronjs.org/headers
+    )
+    echo "$ev" >"$eb/.electron-version"
+  fi
   npm run build
   exec npm start
 fi
 
-# better-sqlite3 may have been rebuilt for Electron by 'start': make sure Node can load it.
+# If better-sqlite3 was rebuilt in place for Electron (e.g. by electron-rebuild), rebuild it for Node.
 node -e "new (require('better-sqlite3'))(':memory:')" 2>/dev/null || npm rebuild better-sqlite3
 npm run typecheck
 npm run build

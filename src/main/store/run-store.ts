@@ -1,6 +1,6 @@
 // The run store: every run, its metric series, spectra, Lyapunov data, replica distances, checkpoints and
 // results in one SQLite database (WAL, busy timeout, transactions for every multi-row write).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,6 +13,7 @@ import { seriesCsv } from './csv';
 import { StoreError, toStoreError } from './errors';
 import { currentProcess, maybeAlive } from './process-identity';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
+import { openSqlite } from './sqlite';
 import { exportRun, importRun } from './transfer';
 
 export { StoreError } from './errors';
@@ -85,7 +86,7 @@ function modelLabel(m: RunConfig['model']): string {
  * rollback-journal format (header bytes 18–19 = 1) because an in-memory image cannot use WAL.
  */
 function openReadonly(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openSqlite(path, { readonly: true, fileMustExist: true });
   try {
     db.pragma('user_version');
     return db;
@@ -100,7 +101,7 @@ function openReadonly(path: string): Database.Database {
       );
     const image = readFileSync(path);
     image[18] = image[19] = 1;
-    return new Database(image, { readonly: true });
+    return openSqlite(image, { readonly: true });
   }
 }
 
@@ -132,7 +133,7 @@ export class RunStore {
         accessSync(dirname(path), constants.W_OK);
         if (existsSync(path)) accessSync(path, constants.W_OK);
       }
-      db = ro ? openReadonly(path) : new Database(path);
+      db = ro ? openReadonly(path) : openSqlite(path);
       db.pragma('busy_timeout = 5000');
       const version = schemaVersion(db);
       if (version > SCHEMA_VERSION)

@@ -1,8 +1,9 @@
 // One run as a self-contained `.chaoslab` file (an SQLite database with the same schema, holding one run),
 // and importing such a file. Rows are copied through JS so that either side may be read-only.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openSqlite } from './sqlite';
 import { StoreError, toStoreError } from './errors';
 import { APPLICATION_ID, RUN_TABLES, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
 
@@ -23,7 +24,7 @@ export function exportRun(db: Database.Database, id: string, file: string): void
   rmSync(tmp, { force: true });
   let out: Database.Database | null = null;
   try {
-    out = new Database(tmp);
+    out = openSqlite(tmp);
     out.pragma('journal_mode = DELETE');
     migrate(out);
     out.transaction(() => copyRun(db, out!, id))();
@@ -44,7 +45,7 @@ export function importRun(db: Database.Database, file: string): { id: string; du
   let src: Database.Database | null = null;
   let id: string;
   try {
-    src = new Database(file, { readonly: true, fileMustExist: true });
+    src = openSqlite(file, { readonly: true, fileMustExist: true });
     const version = schemaVersion(src);
     if (src.pragma('application_id', { simple: true }) !== APPLICATION_ID)
       throw new StoreError('corrupt', `${file} is not a .chaoslab export (no Chaoslab application id). Nothing was imported.`);
