@@ -127,7 +127,9 @@ export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
         if (status !== 'finished') return;
         const r = followUp.replicas;
         const next: RunConfig = r?.lyapunovSource === PREVIOUS_RUN ? { ...followUp, replicas: { ...r, lyapunovSource: runId } } : followUp;
-        this.spawn({ task: 'run', config: next, dbFile: this.dbFile }).catch((e: unknown) => this.emit('status', { runId, status, error: `the follow-up run did not start: ${errorText(e)}` }));
+        this.spawn({ task: 'run', config: next, dbFile: this.dbFile }).catch((e: unknown) =>
+          this.emit('status', { runId, status, error: `the follow-up run did not start: ${errorText(e)}` }),
+        );
       });
     }
     return runId;
