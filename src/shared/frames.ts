@@ -87,3 +87,6 @@ export interface RunEnvironment {
 }
 
 export type RunStatus = 'running' | 'paused' | 'finished' | 'cancelled' | 'failed' | 'diverged' | 'interrupted';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'finished', 'cancelled', 'failed', 'diverged', 'interrupted'];
+/** Stopped runs that can be continued from their last checkpoint (a diverged run would diverge again). */
+export const CONTINUABLE: readonly RunStatus[] = ['cancelled', 'interrupted', 'failed'];

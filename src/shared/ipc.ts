@@ -2,7 +2,7 @@
 // main runs on every incoming payload. No Node or DOM imports here.
 import type { FieldError, RunConfig } from './config';
 import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
-import { METRICS } from './frames';
+import { METRICS, RUN_STATUSES } from './frames';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
 
 export type { CostEstimate, Progress, RunSummary, Series } from './records';
@@ -150,7 +150,6 @@ export class IpcError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'finished', 'cancelled', 'failed', 'diverged', 'interrupted'];
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function fail(channel: string, field: string, message: string): never {

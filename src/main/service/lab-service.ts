@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
 import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
+import { CONTINUABLE } from '../../shared/frames';
 import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { PRESETS } from '../../shared/presets';
@@ -52,7 +53,6 @@ export function validConfig(input: unknown, what = 'config'): RunConfig {
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const CONTINUABLE: readonly RunStatus[] = ['cancelled', 'interrupted', 'failed'];
 
 export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
   readonly store: RunStore;
