@@ -20,7 +20,7 @@ const RUNS = 10;
 const STEPS = 36_500;
 const METRICS: MetricName[] = ['loss', 'acc', 'grad_norm', 'update_norm', 'n_neg', 'n_pos', 'n_null', 'lambda_min', 'lambda_max', 'trace'];
 const SHOWN = ['loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'lambda_max', 'epoch', 'wall'] as const;
-const ENV = { appVersion: 'bench', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'bench', nParams: 5350 };
+const ENV = { appVersion: 'bench', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'bench', nParams: 5350, totalSteps: 36500 };
 
 function frame(run: number, step: number): MetricFrame {
   const values: Partial<Record<MetricName, number>> = {};

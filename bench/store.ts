@@ -10,7 +10,7 @@ import { RunWriter } from '../src/main/store/run-writer';
 
 const STEPS = 36_500;
 const METRICS: MetricName[] = ['loss', 'acc', 'grad_norm', 'update_norm', 'n_neg', 'n_pos', 'n_null', 'lambda_min', 'lambda_max', 'trace'];
-const ENV = { appVersion: 'bench', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'bench', nParams: 5350 };
+const ENV = { appVersion: 'bench', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'bench', nParams: 5350, totalSteps: 36500 };
 
 function metricFrame(step: number): { step: number; epoch: number; wall: number; values: Partial<Record<MetricName, number>> } {
   const values: Partial<Record<MetricName, number>> = {};

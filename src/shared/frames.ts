@@ -84,6 +84,8 @@ export interface RunEnvironment {
   lapack: string;
   machine: string;
   nParams: number;
+  /** Steps the run is set to take (null: recorded before schema v2). */
+  totalSteps: number | null;
 }
 
 export type RunStatus = 'running' | 'paused' | 'finished' | 'cancelled' | 'failed' | 'diverged' | 'interrupted';

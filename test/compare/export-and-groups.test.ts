@@ -79,7 +79,7 @@ describe('export.save', () => {
 });
 
 describe('compare.group', () => {
-  const env = { appVersion: 't', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 't', nParams: 3 };
+  const env = { appVersion: 't', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 't', nParams: 3, totalSteps: 100 };
   function run(seed: number, loss: [number, number][], replicas: number[][]): string {
     const id = service.store.createRun({ ...DEFAULT_CONFIG, seed, name: `seed ${seed}` }, env);
     service.store.appendMetrics(id, loss.map(([step, v]) => ({ step, epoch: 0, wall: step / 10, values: { loss: v } })));

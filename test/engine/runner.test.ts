@@ -182,9 +182,11 @@ describe('runner', () => {
     const db = path.join(dir, 'i.db');
     // 80 training images in batches of 8: 10 steps per epoch; vectors after 5 steps, after epoch 2, and at the end.
     const data = { dataset: 'usps', dir: USPS_DIR, trainLimit: 80, testEvery: 0 };
-    const common = { data, cgd: null, checkpointEvery: 0, train: { steps: 30, batchSize: 8, lr: 0.01 } };
+    const common = { data, cgd: null, checkpointEvery: 0, train: { steps: null, epochs: 3, batchSize: 8, lr: 0.01 } };
     const source = await runExperiment(config({ ...common, lyapunov: { k: 3, saveAt: [5], saveAtEpochs: [2] }, replicas: null }), { dbFile: db });
     const s = RunStore.open(db);
+    // 3 epochs of 10 steps: the run records its length, known only once the data is loaded.
+    expect(s.get(source.runId).env.totalSteps).toBe(30);
     expect(s.vectorSteps(source.runId, 'lyapunov')).toEqual([5, 20, 30]);
     const at20 = s.loadVectors(source.runId, 'lyapunov', 20)!;
     s.close();

@@ -11,7 +11,7 @@ import type { RunEnvironment } from '../../src/shared/frames';
 import { RunStore, StoreError, type StoreErrorCode } from '../../src/main/store/run-store';
 import { RunWriter } from '../../src/main/store/run-writer';
 
-const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10 };
+const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10, totalSteps: 100 };
 
 function storeError(fn: () => unknown, code: StoreErrorCode): StoreError {
   try {

@@ -14,7 +14,7 @@ import { RunStore } from '../../src/main/store/run-store';
 import { RunWriter } from '../../src/main/store/run-writer';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10 };
+const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10, totalSteps: 100 };
 const loss = (s: number): number => Math.cos(s / 7) / (s + 1);
 const frame = (step: number): MetricFrame => ({ step, epoch: 0, wall: step / 100, values: { loss: loss(step), acc: step % 3 } });
 

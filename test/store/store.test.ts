@@ -10,7 +10,7 @@ import type { MetricFrame, RunEnvironment } from '../../src/shared/frames';
 import { RunStore, StoreError } from '../../src/main/store/run-store';
 import { RunWriter } from '../../src/main/store/run-writer';
 
-const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: ['no GPU'], lapack: '/usr/lib/liblapacke.so', machine: 'test', nParams: 5350 };
+const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: ['no GPU'], lapack: '/usr/lib/liblapacke.so', machine: 'test', nParams: 5350, totalSteps: 100 };
 const config = (over: Partial<RunConfig> = {}): RunConfig => ({ ...DEFAULT_CONFIG, ...over });
 
 /** Awkward float64 values: signed zero, NaN, ±Infinity, subnormals, values that do not round-trip through float32. */
@@ -50,9 +50,41 @@ describe('RunStore', () => {
     RunStore.open(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.pragma('application_id', { simple: true })).toBe(0x434c4142);
     db.close();
+  });
+
+  it('migrates a schema-v1 database in place, keeping its runs; a read-only open reads v1 as it is', () => {
+    const file = join(dir, 'v1.db');
+    const store = RunStore.open(file);
+    const old = store.createRun(config({ name: 'from v1' }), ENV);
+    store.appendMetrics(old, [frame(0), frame(1)]);
+    store.close();
+    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps.
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE runs DROP COLUMN total_steps');
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const ro = RunStore.open(file, { readonly: true });
+    expect(ro.get(old)).toMatchObject({ name: 'from v1', lastStep: 1, env: { nParams: 5350, totalSteps: null } });
+    ro.close();
+    const version = (): unknown => {
+      const db = new Database(file, { readonly: true });
+      const v = db.pragma('user_version', { simple: true });
+      db.close();
+      return v;
+    };
+    expect(version()).toBe(1);
+
+    const migrated = RunStore.open(file);
+    expect(migrated.get(old)).toMatchObject({ name: 'from v1', lastStep: 1, env: { totalSteps: null } });
+    expect(Array.from(migrated.readSeries(old, 'loss').steps)).toEqual([0, 1]);
+    const fresh = migrated.createRun(config({ name: 'v2' }), { ...ENV, totalSteps: 3000 });
+    expect(migrated.get(fresh).env.totalSteps).toBe(3000);
+    migrated.close();
+    expect(version()).toBe(2);
   });
 
   it('defaultPath follows XDG_DATA_HOME', () => {

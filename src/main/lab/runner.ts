@@ -125,6 +125,7 @@ async function prepare(config: RunConfig, store: RunStore, log: (s: string) => v
   const backend = await initBackend();
   const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
   const la = linalgInfo();
+  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapSource, direction });
   const env: RunEnvironment = {
     appVersion: APP_VERSION,
     backend: backend.name,
@@ -132,8 +133,8 @@ async function prepare(config: RunConfig, store: RunStore, log: (s: string) => v
     lapack: la.detail + (la.warning ? ` — ${la.warning}` : ''),
     machine: machineFacts(),
     nParams: spec.n,
+    totalSteps: experiment.totalSteps,
   };
-  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapSource, direction });
   return { experiment, env, tf, la };
 }
 

@@ -61,6 +61,8 @@ interface RunRow {
   lapack: string;
   machine: string;
   n_params: number;
+  /** Absent in a schema-v1 database opened read-only. */
+  total_steps?: number | null;
   tags: string;
   notes: string;
   last_step: number;
@@ -147,8 +149,8 @@ export class RunStore {
       if (appId !== APPLICATION_ID && (version > 0 || tables > 0))
         throw new StoreError('corrupt', `${path} is an SQLite database but not a Chaoslab one. Nothing was changed. Choose another file.`);
       if (ro) {
-        if (version < SCHEMA_VERSION)
-          throw new StoreError('corrupt', `${path} is empty, not a Chaoslab database (opened read-only, so nothing was created).`);
+        // An older schema is read as it is (a read-only open cannot migrate); its missing columns read as null.
+        if (version === 0) throw new StoreError('corrupt', `${path} is empty, not a Chaoslab database (opened read-only, so nothing was created).`);
       } else {
         if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
         const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -238,8 +240,8 @@ export class RunStore {
       const t = now();
       this.q(
         `INSERT INTO runs (id, name, status, created_at, config, seed, model, dataset, app_version, backend, backend_notes,
-           lapack, machine, n_params, tags, notes, pid, host, proc_start, heartbeat)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           lapack, machine, n_params, total_steps, tags, notes, pid, host, proc_start, heartbeat)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         id,
         config.name,
@@ -254,6 +256,7 @@ export class RunStore {
         env.lapack,
         env.machine,
         env.nParams,
+        env.totalSteps,
         JSON.stringify(config.tags),
         config.notes,
         me.pid,
@@ -568,6 +571,7 @@ export class RunStore {
         lapack: r.lapack,
         machine: r.machine,
         nParams: r.n_params,
+        totalSteps: r.total_steps ?? null,
       };
       return { ...this.summary(r), config: JSON.parse(r.config) as RunConfig, env, series };
     });

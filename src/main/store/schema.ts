@@ -100,6 +100,8 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, name)
   );
   `,
+  // v2: the number of steps a run is set to take (epochs × steps per epoch is only known once the data is loaded)
+  `ALTER TABLE runs ADD COLUMN total_steps INTEGER;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
