@@ -173,20 +173,20 @@ describe('workbench in headless Chromium', () => {
   it('continues a cancelled run from its last checkpoint to the end', async () => {
     await page.getByTestId('nav-new').click();
     await page.locator('[data-preset="fig1-sgd"]').click();
-    await fillForm(page, { ...SMALL_RUN, name: 'e2e continued', 'train.steps': '200', checkpointEvery: '25' });
+    await fillForm(page, { ...SMALL_RUN, name: 'e2e continued', 'train.steps': '300', checkpointEvery: '25' });
     await page.getByTestId('start').click();
     await until('streaming', async () => (await live().getAttribute('data-run-id')) !== null && (await attr('data-last-step')) >= 30);
     const id = (await live().getAttribute('data-run-id'))!;
     await page.getByTestId('cancel').click();
     await until('cancelled', async () => (await page.getByTestId('status').textContent()) === 'cancelled');
     const stoppedAt = readStore((s) => s.get(id).lastStep);
-    expect(stoppedAt).toBeLessThan(199);
+    expect(stoppedAt).toBeLessThan(299);
 
     await page.getByTestId('continue').click();
     await until('finished', async () => (await page.getByTestId('status').textContent()) === 'finished');
-    await until('the final redraw', async () => (await attr('data-last-step')) === 199);
-    expect(readStore((s) => Array.from(s.readSeries(id, 'loss').steps))).toEqual(Array.from({ length: 200 }, (_, i) => i));
-    expect(readStore((s) => s.get(id))).toMatchObject({ status: 'finished', lastStep: 199 });
+    await until('the final redraw', async () => (await attr('data-last-step')) === 299);
+    expect(readStore((s) => Array.from(s.readSeries(id, 'loss').steps))).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(readStore((s) => s.get(id))).toMatchObject({ status: 'finished', lastStep: 299 });
     expect(await page.getByTestId('continue').count()).toBe(0);
     // A finished run offers no Continue in the library either; main refuses it by name anyway.
     await page.getByTestId('nav-library').click();
