@@ -190,8 +190,8 @@ describe('runner', () => {
     expect(s.vectorSteps(source.runId, 'lyapunov')).toEqual([5, 20, 30]);
     const at20 = s.loadVectors(source.runId, 'lyapunov', 20)!;
     s.close();
-    const replicaRun = async (lyapunovStep: number | null) => {
-      const replicas = { strategy: 'max_chaos', eps: [0.1], seeds: [0], lyapunovSource: source.runId, lyapunovStep };
+    const replicaRun = async (lyapunovStep: number | null, lyapunovSource = source.runId) => {
+      const replicas = { strategy: 'max_chaos', eps: [0.1], seeds: [0], lyapunovSource, lyapunovStep };
       const r = await runExperiment(config({ ...common, train: { ...common.train, steps: 3 }, lyapunov: null, replicas }), { dbFile: db });
       const st = RunStore.open(db);
       const d = st.readReplicas(r.runId).map((f) => f.distances[0]);
@@ -204,6 +204,12 @@ describe('runner', () => {
     // Different saved vectors, different directions, different trajectories.
     expect(d20).not.toEqual(dLatest);
     expect(at20.k).toBe(3);
+    // The same vectors from a JSON file {exponents, vectors} give the same trajectory, bitwise.
+    const file = path.join(dir, 'lyap20.json');
+    const rows = Array.from({ length: at20.k }, (_, j) => Array.from(at20.data.subarray(j * at20.n, (j + 1) * at20.n)));
+    writeFileSync(file, JSON.stringify({ exponents: Array.from(at20.values), vectors: rows }));
+    expect(await replicaRun(null, file)).toEqual(d20);
+    await expect(replicaRun(20, file)).rejects.toThrow(/replicas\.lyapunovStep: picks among a run's saved vectors; \S+lyap20\.json is a file/);
     await expect(replicaRun(7)).rejects.toThrow(/replicas\.lyapunovStep: run \S+ saved Lyapunov vectors at steps 5, 20, 30, not at 7/);
   });
 

@@ -87,6 +87,7 @@ function machineFacts(): string {
  */
 function lyapunovSource(source: string, step: number | null, store: RunStore, n: number): LyapunovBasis {
   if (existsSync(source)) {
+    if (step !== null) throw new Error(`replicas.lyapunovStep: picks among a run's saved vectors; ${source} is a file, so leave it empty`);
     const v = JSON.parse(readFileSync(source, 'utf8')) as { exponents?: number[]; vectors?: number[][] };
     if (!Array.isArray(v.exponents) || !Array.isArray(v.vectors) || v.vectors.some((r) => !Array.isArray(r) || r.length !== n))
       throw new Error(`replicas.lyapunovSource: ${source} must hold {"exponents": [...], "vectors": [[${n} numbers], ...]}`);
