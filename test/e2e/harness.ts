@@ -116,6 +116,8 @@ export interface Workbench {
   handlers: HandlerTable;
   context: BrowserContext;
   page: Page;
+  /** Push an event to the page, as main does (e.g. a menu command). */
+  push: Push;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function openWorkbench(opts: { dialogs?: Partial<FileDialogs> } = {
     handlers,
     context,
     page,
+    push,
     async close() {
       await context.close();
       await service.close();

@@ -256,6 +256,15 @@ describe('workbench in headless Chromium', () => {
     await page.getByTestId('spectrogram').locator('rect.overlay').hover({ position: { x: 100, y: 60 } });
     await expect.poll(() => page.getByTestId('spectrogram').locator('.readout').textContent()).toMatch(/^step \d+ · λ ≈/);
     await screenshot(page, 'reopened-run');
+
+    // Menu File → Export…: the open run as a .chaoslab file through the save dialog, with feedback.
+    wb.push('menu.command', { command: 'export' });
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain(`Exported the run to ${join(wb.dir, 'e2e_cgd_neg.chaoslab')}.`);
+    const exported = RunStore.open(join(wb.dir, 'e2e_cgd_neg.chaoslab'), { readonly: true });
+    expect(exported.list().map((r) => r.id)).toEqual([finishedRun]);
+    exported.close();
+    await page.getByTestId('notice').getByRole('button').click();
+    expect(await page.getByTestId('notice').count()).toBe(0);
   });
 
   it('runs Figure 3: a Lyapunov run, then the replica stage it seeds, with the divergence fit', async () => {
