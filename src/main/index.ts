@@ -47,10 +47,23 @@ function main(): void {
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
   };
-  const openService = (file: string): void => {
-    service = new LabService(file);
+  /** A LabService on `file`, or null after telling the user why that database cannot be opened. */
+  const tryService = (file: string): LabService | null => {
+    try {
+      return new LabService(file);
+    } catch (e) {
+      dialog.showErrorBox('Cannot open the database', e instanceof Error ? e.message : String(e));
+      return null;
+    }
+  };
+  const useService = (next: LabService): void => {
+    service = next;
     service.on('status', (e) => send('run.status', e));
     handlers = createHandlers({ service, policy, dialogs, versions });
+  };
+  const chooseDatabase = async (): Promise<string | null> => {
+    const r = await dialog.showOpenDialog({ properties: ['openFile', 'promptToCreate'], filters: [{ name: 'Chaoslab database', extensions: ['db'] }] });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
   };
 
   const context = (e: IpcMainInvokeEvent): IpcContext => ({
@@ -68,9 +81,16 @@ function main(): void {
   });
   app.on('web-contents-created', (_e, wc) => wc.setWindowOpenHandler(() => ({ action: 'deny' })));
 
-  app.whenReady().then(() => {
+  app.whenReady().then(async () => {
     const dbArg = process.argv.find((a) => a.startsWith(DB_FLAG));
-    openService(dbArg ? dbArg.slice(DB_FLAG.length) : RunStore.defaultPath());
+    // A database that cannot be opened (newer schema, not Chaoslab's, unwritable) is reported, then another chosen.
+    let first = tryService(dbArg ? dbArg.slice(DB_FLAG.length) : RunStore.defaultPath());
+    while (!first) {
+      const file = await chooseDatabase();
+      if (!file) return app.quit();
+      first = tryService(file);
+    }
+    useService(first);
     for (const channel of CHANNELS) ipcMain.handle(channel, (e, payload: unknown) => handlers[channel](payload, context(e)));
 
     Menu.setApplicationMenu(
@@ -78,10 +98,15 @@ function main(): void {
         command,
         quit: () => app.quit(),
         async openDatabase() {
-          const r = await dialog.showOpenDialog({ properties: ['openFile', 'promptToCreate'], filters: [{ name: 'Chaoslab database', extensions: ['db'] }] });
-          if (r.canceled || !r.filePaths[0]) return;
+          if (service.liveRuns > 0) {
+            dialog.showErrorBox('Runs are still running', `${service.liveRuns} run(s) are writing to ${service.dbFile}. Cancel them or let them finish, then open another database.`);
+            return;
+          }
+          const file = await chooseDatabase();
+          const next = file ? tryService(file) : null;
+          if (!next) return;
           await service.close();
-          openService(r.filePaths[0]);
+          useService(next);
           command('library');
           command('refresh');
         },

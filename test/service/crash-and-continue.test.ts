@@ -52,7 +52,9 @@ describe('a crashed run worker', () => {
     const batches: FrameBatch[] = [];
     service.subscribe(runId, { id: 'window-1', send: (b) => batches.push(b) });
 
+    expect(service.liveRuns).toBe(1);
     const end = await ended;
+    expect(service.liveRuns).toBe(0);
     expect(end).toMatchObject({ runId, status: 'failed' });
     expect(end.error).toContain('simulated crash in the run worker');
     expect(statuses.map((s) => s.status)).toEqual(['running', 'failed']);

@@ -89,6 +89,11 @@ export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
     return dir;
   }
 
+  /** Runs executing in this session's workers. */
+  get liveRuns(): number {
+    return this.live.size;
+  }
+
   presets(): Preset[] {
     return PRESETS;
   }
