@@ -89,6 +89,9 @@ describe('runner', () => {
     const r = await runExperiment(null, { dbFile: db, resumeId: first.runId });
     expect(r.status).toBe('finished');
     expect(snapshot(db, r.runId)).toEqual(reference);
+    // A finished run has nothing left to resume; it is refused by name and left as it was.
+    await expect(runExperiment(null, { dbFile: db, resumeId: first.runId })).rejects.toThrow(/is finished: only cancelled, interrupted or failed runs can be continued/);
+    expect(snapshot(db, r.runId)).toEqual(reference);
   });
 
   it('keeps a SIGKILLed CLI run as interrupted with its flushed steps, and resumes it to the same result', async () => {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import { CONTINUABLE } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
 import { RunStore } from '../store/run-store';
@@ -145,10 +146,15 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   const hooks = opts.hooks ?? {};
   const log = (s: string): void => hooks.log?.(s);
   const control = opts.control ?? new RunControl();
-  const config = opts.resumeId ? store.get(opts.resumeId).config : configIn;
+  const resumed = opts.resumeId ? store.get(opts.resumeId) : null;
+  const config = resumed ? resumed.config : configIn;
   if (!config) {
     store.close();
     throw new Error('runExperiment needs a config or a resumeId');
+  }
+  if (resumed && !CONTINUABLE.includes(resumed.status) && resumed.status !== 'running' && resumed.status !== 'paused') {
+    store.close();
+    throw new Error(`Run ${resumed.id} is ${resumed.status}: only cancelled, interrupted or failed runs can be continued`);
   }
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {

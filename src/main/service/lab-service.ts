@@ -9,7 +9,6 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
 import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
-import { CONTINUABLE } from '../../shared/frames';
 import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { PRESETS } from '../../shared/presets';
@@ -142,13 +141,12 @@ export class LabService extends EventEmitter<{ status: [RunStatusEvent] }> {
 
   /**
    * Continue a cancelled, interrupted or failed run from its last checkpoint (from step 0 without one), in a new
-   * worker; the steps it logged after that checkpoint are dropped and recomputed, to the same values.
+   * worker; the steps it logged after that checkpoint are dropped and recomputed, to the same values. The engine
+   * refuses other statuses by name.
    */
   async continueRun(runId: string): Promise<string> {
     const r = this.store.get(runId);
     if (this.live.has(r.id)) throw new IpcError(`Run ${r.id} is running in this session`, [{ field: 'runId', message: 'is a live run' }]);
-    if (!CONTINUABLE.includes(r.status))
-      throw new IpcError(`Run ${r.id} is ${r.status}: only cancelled, interrupted or failed runs can be continued`, [{ field: 'runId', message: `is ${r.status}` }]);
     return this.spawn({ task: 'continue', resumeId: r.id, dbFile: this.dbFile });
   }
 
