@@ -17,7 +17,8 @@ import { RunStore } from './store/run-store';
 const USAGE = `Usage: npm run lab -- <command> [options]
 
   run --config FILE [--db FILE] [--json]      run an experiment (JSON config, see README)
-  run --resume RUN_ID [--db FILE] [--json]    resume an interrupted run from its last checkpoint
+  run --resume RUN_ID [--db FILE] [--json]    continue a cancelled, interrupted or failed run
+                                              from its last checkpoint
   estimate --config FILE                      parameters, rank bound, measured time per step, disk space
   hessian --model mlp|cnn --params FILE --usps DIR --indices i,j,… [--null-tol T] [--out FILE]
           [--hidden H] [--base-channels C] [--blocks K] [--activation relu|sigmoid]
