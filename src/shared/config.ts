@@ -282,7 +282,7 @@ export function validateConfig(input: unknown): ValidationResult {
     const kRaw = input.lyapunov && (input.lyapunov as Obj).k;
     lyapunov = {
       k: kRaw === 'all' ? 'all' : lr.num('k', LYAP_DEFAULT.k as number, { int: true, min: 1 }),
-      saveAt: lr.numList('saveAt', LYAP_DEFAULT.saveAt, { int: true, min: 0 }),
+      saveAt: lr.numList('saveAt', LYAP_DEFAULT.saveAt, { int: true, min: 1 }),
       saveAtEpochs: lr.numList('saveAtEpochs', LYAP_DEFAULT.saveAtEpochs, { int: true, min: 1 }),
       explicitSteps: lr.num('explicitSteps', LYAP_DEFAULT.explicitSteps, { int: true, min: 0, max: 1000 }),
     };

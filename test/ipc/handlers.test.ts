@@ -116,6 +116,13 @@ describe('payload validation', () => {
     expect(r.error).toMatch(/train\.lr: must be > 0/);
   });
 
+  it('runs.start names bad Lyapunov save points and vector choices', async () => {
+    const r = refused(await call('runs.start', { config: { lyapunov: { saveAt: [0], saveAtEpochs: [1.5] }, replicas: { lyapunovStep: -1 } } }));
+    expect(r.fields).toEqual(['lyapunov.saveAt', 'lyapunov.saveAtEpochs', 'replicas.lyapunovStep']);
+    expect(r.error).toContain('lyapunov.saveAt: entries must be ≥ 1');
+    expect(r.error).toContain('lyapunov.saveAtEpochs: must be an array of integers');
+  });
+
   it('runs.start rejects an invalid follow-up config, naming its field, without starting anything', async () => {
     const r = refused(await call('runs.start', { config: PRESETS[0].config, followUp: { train: { momentum: 2 } } }));
     expect(r.error).toContain('Invalid follow-up config');
