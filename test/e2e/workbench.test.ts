@@ -148,6 +148,8 @@ describe('workbench in headless Chromium', () => {
     parallelRun = await startRun('e2e parallel');
     expect(parallelRun).not.toBe(cancelledRun);
     expect(wb.service.listRuns({ status: 'running' }).map((r) => r.id).sort()).toEqual([cancelledRun, parallelRun].sort());
+    // The Live view names the other run writing now, to switch to it.
+    await expect.poll(() => page.getByTestId('other-live').locator('[data-live-run]').evaluateAll((b) => b.map((e) => e.getAttribute('data-live-run')))).toEqual([cancelledRun]);
 
     await page.getByTestId('cancel').click();
     await until('cancelled', async () => (await page.getByTestId('status').textContent()) === 'cancelled');
@@ -161,6 +163,7 @@ describe('workbench in headless Chromium', () => {
     await page.getByTestId('cancel').click();
     await until('cancelled', async () => (await page.getByTestId('status').textContent()) === 'cancelled');
 
+    await until('no other live run listed', async () => (await page.getByTestId('other-live').count()) === 0);
     for (const id of [cancelledRun, parallelRun]) {
       const rec = readStore((s) => s.get(id));
       expect(rec.status).toBe('cancelled');
