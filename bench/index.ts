@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|paper.
+// `--only paper [--usps DIR]` reruns the paper's Figures 1 and 3 from the presets (minutes; never in the default run).
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/lab/linalg/lapack';
 import { initBackend } from '../src/main/lab/tensor/backend';
@@ -8,10 +9,12 @@ import { benchLinalg } from './linalg';
 import { benchStore } from './store';
 import { benchUi } from './ui';
 import { benchCompare } from './compare';
+import { benchPaper } from './paper';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+  const arg = (flag: string): string | null => (args.includes(flag) ? args[args.indexOf(flag) + 1] : null);
+  const only = arg('--only');
   const want = (name: string): boolean => only === null || only === name;
   const cpus = os.cpus();
   const backend = await initBackend();
@@ -39,6 +42,10 @@ async function main(): Promise<void> {
   if (want('compare')) {
     console.log('\n## Compare');
     results.compare = await benchCompare();
+  }
+  if (only === 'paper') {
+    console.log('\n## The paper, rerun (Figures 1 and 3 presets)');
+    results.paper = await benchPaper(arg('--usps'));
   }
   console.log('\n' + JSON.stringify(results));
 }
