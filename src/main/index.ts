@@ -136,7 +136,8 @@ function main(): void {
 
   let closing = false;
   app.on('before-quit', (e) => {
-    if (closing) return;
+    // No service yet: the user declined to choose a database at start-up.
+    if (closing || service === undefined) return;
     // Cancel live runs so that each records its final status and checkpoint, then quit for real.
     e.preventDefault();
     closing = true;

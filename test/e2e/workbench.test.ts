@@ -48,32 +48,30 @@ describe('workbench in headless Chromium', () => {
   it('runs the built renderer under its Content-Security-Policy, with no Node and only the bridge', async () => {
     // Another origin that would answer (CORS open) if the policy let the page connect to it.
     await wb.context.route('http://elsewhere.test/**', (r) => r.fulfill({ status: 200, body: 'ok', headers: { 'access-control-allow-origin': '*' } }));
-    const probe = await page.evaluate(async () => {
-      const w = window as unknown as Record<string, unknown>;
-      const violations: string[] = [];
+    // Page-side code as a string: it runs in the page (DOM), which this Node-side file does not type.
+    const probe = await page.evaluate(`(async () => {
+      const violations = [];
       document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
-      const s = document.createElement('script');
-      s.textContent = 'window.__inlineRan = true';
-      document.body.appendChild(s);
-      const d = document.createElement('script');
-      d.src = 'data:text/javascript,window.__dataRan=true';
-      document.body.appendChild(d);
+      const inline = document.createElement('script');
+      inline.textContent = 'window.__inlineRan = true';
+      document.body.appendChild(inline);
+      const data = document.createElement('script');
+      data.src = 'data:text/javascript,window.__dataRan=true';
+      document.body.appendChild(data);
       setTimeout('window.__stringTimerRan = true', 0);
       let fetched = 'blocked';
       try {
         fetched = await (await fetch('http://elsewhere.test/x')).text();
-      } catch {
-        /* refused by connect-src */
-      }
+      } catch {}
       await new Promise((r) => setTimeout(r, 200));
       return {
-        ran: ['__inlineRan', '__dataRan', '__stringTimerRan'].filter((k) => w[k] === true),
+        ran: ['__inlineRan', '__dataRan', '__stringTimerRan'].filter((k) => window[k] === true),
         fetched,
         violations: [...new Set(violations)].sort(),
-        node: typeof w.require + typeof w.process,
-        bridge: Object.keys(w).filter((k) => k.startsWith('chaoslab')),
+        node: typeof window.require + typeof window.process,
+        bridge: Object.keys(window).filter((k) => k.startsWith('chaoslab')),
       };
-    });
+    })()`);
     expect(probe).toEqual({ ran: [], fetched: 'blocked', violations: expect.arrayContaining(['connect-src', 'script-src-elem']), node: 'undefinedundefined', bridge: ['chaoslabBridge'] });
   });
 
