@@ -328,6 +328,16 @@ describe('workbench in headless Chromium', () => {
     expect(await page.getByTestId('status').textContent()).toBe('finished');
     expect(await page.getByTestId('fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+$/);
     expect(await page.getByTestId('chart-replicas').locator('.legend button').count()).toBe(6);
+    // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
+    const parts = page.getByTestId('chart-replica-parts');
+    await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);
+    const rows = parseCsv(await exportedFile(parts, parts.locator('[data-export="csv"]'), wb.dir)).rows;
+    const frames = readStore((s) => s.readReplicas(replicaRun));
+    const rms = (v: Float64Array): number => Math.sqrt(v.reduce((t, x) => t + x * x, 0) / v.length);
+    const column = (label: string): number[] => rows.filter((r) => r[0].startsWith(label)).map((r) => Number(r[2]));
+    expect(column('distance')).toEqual(frames.map((f) => rms(f.distances)));
+    expect(column('along the gradient')).toEqual(frames.map((f) => rms(f.alongGrad)));
+    expect(column('along the top Hessian eigenvector')).toEqual(frames.map((f) => rms(f.alongTop)));
     await screenshot(page, 'live-run-replicas');
   });
 

@@ -8,6 +8,7 @@ import { binSpectrum } from './spectro';
 export const PLOTTED: MetricName[] = [
   'loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'n_pos', 'n_null', 'n_chaotic', 'pruned', 'lambda_min', 'lambda_max', 'lyap_max', 'lyap_sum', 'step_ms',
 ];
+const replicaParts = () => ({ distance: new GrowSeries(), alongGrad: new GrowSeries(), alongTop: new GrowSeries() });
 /** At most this many spectra are read back from the store for a spectrogram (evenly strided). */
 const MAX_COLUMNS = 4000;
 
@@ -25,6 +26,11 @@ export class RunData {
   readonly lyapunov: GrowSeries[] = [];
   /** replicas[i]: ‖θ_i − θ_0‖ over time. */
   readonly replicas: GrowSeries[] = [];
+  /**
+   * Root mean square over replicas of the distance and of its components along the reference's normalised
+   * gradient and top Hessian eigenvector (the latter only at steps with a spectrum).
+   */
+  replicaParts = replicaParts();
   /** Statistics for the UI benchmark. */
   batches = 0;
   frames = 0;
@@ -59,6 +65,7 @@ export class RunData {
     this.lyapunov.length = 0;
     for (const f of lyap) this.addLyapunov(f);
     this.replicas.length = 0;
+    this.replicaParts = replicaParts();
     for (const f of reps) this.addReplicas(f);
     this.lastStep = Math.max(this.lastStep, ...[...this.series.values()].map((s) => s.lastStep));
     this.env = this.detail.env;
@@ -90,5 +97,10 @@ export class RunData {
   }
   private addReplicas(f: ReplicaFrame): void {
     f.distances.forEach((x, i) => (this.replicas[i] ??= new GrowSeries()).push(f.step, x));
+    const rms = (v: Float64Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
+    this.replicaParts.distance.push(f.step, rms(f.distances));
+    this.replicaParts.alongGrad.push(f.step, rms(f.alongGrad));
+    const top = rms(f.alongTop);
+    if (Number.isFinite(top)) this.replicaParts.alongTop.push(f.step, top);
   }
 }
