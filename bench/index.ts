@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
 // Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|paper.
-// `--only paper [--usps DIR]` reruns the paper's Figures 1 and 3 from the presets (minutes; never in the default run).
+// `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
+// the default run).
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/lab/linalg/lapack';
 import { initBackend } from '../src/main/lab/tensor/backend';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   }
   if (only === 'paper') {
     console.log('\n## The paper, rerun (Figures 1 and 3 presets)');
-    results.paper = await benchPaper(arg('--usps'));
+    results.paper = await benchPaper(arg('--usps'), args.includes('--fig2'));
   }
   console.log('\n' + JSON.stringify(results));
 }

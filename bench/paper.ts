@@ -1,5 +1,6 @@
-// `npm run bench -- --only paper [--usps DIR]`: the paper's claims rerun end to end from the presets (Figures 1
-// and 3), on USPS when a directory is given, else on Fashion-MNIST. Minutes, so not part of the default run.
+// `npm run bench -- --only paper [--usps DIR] [--fig2]`: the paper's claims rerun end to end from the presets
+// (Figures 1 and 3; with --fig2 also Figure 2, four 15,000-step runs), on USPS when a directory is given, else on
+// Fashion-MNIST. Minutes, so not part of the default run.
 // Baselines measured in the same run: SGD for the CGD variants, random-direction replicas for those perturbed
 // along the top Lyapunov vector.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ const mean = (v: Float64Array): number => v.reduce((s, x) => s + x, 0) / v.lengt
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 const g = (v: number): string => v.toPrecision(3);
 
-export async function benchPaper(uspsDir: string | null): Promise<Record<string, number>> {
+export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'chaoslab-paper-'));
   const dbFile = join(dir, 'paper.db');
   const withData = (c: RunConfig): RunConfig => ({
@@ -58,6 +59,30 @@ export async function benchPaper(uspsDir: string | null): Promise<Record<string,
           `mean λ<0 count ${neg.toFixed(1)}, mean chaotic count ${chaotic.toFixed(1)}, ${msPerStep.toFixed(1)} ms/step`,
       );
       Object.assign(out, { [`fig1_${key}_test_acc`]: acc, [`fig1_${key}_late_loss`]: lateLoss, [`fig1_${key}_mean_n_neg`]: neg });
+    }
+
+    // Figure 2: SGD until a step, then CGD without negative curvature; SGD over the same steps is the baseline.
+    if (fig2) {
+      const prunes = PRESETS.filter((p) => p.figure === 2);
+      const sgd = { ...prunes[0].config, name: 'fig2 SGD', cgd: null };
+      let sgdAcc = NaN;
+      for (const c of [sgd, ...prunes.map((p) => p.config)]) {
+        const { id: runId, msPerStep } = await run(c);
+        const st = RunStore.open(dbFile, { readonly: true });
+        const acc = st.readSeries(runId, 'test_acc');
+        st.close();
+        const start = c.cgd?.start ?? null;
+        const final = acc.values.at(-1)!;
+        if (start === null) sgdAcc = final;
+        // Test accuracy at the last evaluation before pruning starts, to see what pruning undoes.
+        const before = start === null ? NaN : acc.values[acc.steps.filter((s) => s < start).length - 1];
+        console.log(
+          `Fig. 2 ${c.name.padEnd(18)} ${c.train.steps} steps: final test accuracy ${pct(final)}` +
+            (start === null ? '' : ` (${pct(before)} before step ${start}; ${(100 * (final - sgdAcc)).toFixed(1)} points vs SGD)`) +
+            `, ${msPerStep.toFixed(1)} ms/step`,
+        );
+        out[`fig2_${start ?? 'sgd'}_test_acc`] = final;
+      }
     }
 
     // Figure 3: Lyapunov run, then replicas along its top expanding vector, against random-direction replicas.
