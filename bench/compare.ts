@@ -1,5 +1,5 @@
 // Compare-view benchmark: 10 synthetic runs of 36,500 steps × 12 metrics (plus epoch and wall) written through
-// RunStore/RunWriter into the database of a workbench (LabService + handler table + built renderer in headless
+// RunStore/RunWriter into the database of a workbench (WorkbenchService + handler table + built renderer in headless
 // Chromium, as in the e2e tests), then:
 // 1. main side: the handler calls the Compare view makes before it can draw (runs.get, series.read of the six
 //    default metrics + epoch + wall for every run), timed in this process; and compare.group over 5 seeds;

@@ -9,18 +9,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { validateConfig, type RunConfig } from '../src/shared/config';
-import { exactStep } from '../src/main/lab/curvature/exact';
-import { HessianSpectrum } from '../src/main/lab/curvature/spectrum';
-import { loadUsps } from '../src/main/lab/data/usps';
-import { BatchSampler, gatherBatch } from '../src/main/lab/data/sampler';
-import { eigh, matmul } from '../src/main/lab/linalg/eigh';
-import { initParams, modelSpec } from '../src/main/lab/models/spec';
-import { cgdUpdate, selectPruned } from '../src/main/lab/optim/cgd';
-import { LyapunovQR, batchHv, sgdJacobian } from '../src/main/lab/chaos/lyapunov';
-import { hessianVector, hessianVectors, type ExactStep } from '../src/main/lab/curvature/reduced';
-import { Rng } from '../src/main/lab/rng';
-import { runExperiment } from '../src/main/lab/runner';
+import { exactStep } from '../src/main/engine/curvature/exact';
+import { HessianSpectrum } from '../src/main/engine/curvature/spectrum';
+import { loadUsps } from '../src/main/engine/data/usps';
+import { BatchSampler, gatherBatch } from '../src/main/engine/data/sampler';
+import { eigh, matmul } from '../src/main/engine/linalg/eigh';
+import { initParams, modelSpec } from '../src/main/engine/models/spec';
+import { cgdUpdate, selectPruned } from '../src/main/engine/optim/cgd';
+import { LyapunovQR, batchHv, sgdJacobian } from '../src/main/engine/chaos/lyapunov';
+import { hessianVector, hessianVectors, type ExactStep } from '../src/main/engine/curvature/reduced';
+import { Rng } from '../src/main/engine/rng';
+import { runExperiment } from '../src/main/engine/runner';
 import { RunStore } from '../src/main/store/run-store';
+import { StoreLibrary } from '../src/main/store/run-library';
 
 export const USPS_DIR = process.env.CHAOSLAB_USPS ?? path.resolve(__dirname, '../../shared/data/usps');
 
@@ -163,7 +164,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     };
     const rate = async (replicas: boolean): Promise<number> => {
       let r = 0;
-      await runExperiment(cfg(replicas), { dbFile: path.join(dir, `r${replicas}.db`), hooks: { progress: (p) => (r = p.stepsPerSec) } });
+      await runExperiment(cfg(replicas), { library: StoreLibrary.open(path.join(dir, `r${replicas}.db`)), hooks: { progress: (p) => (r = p.stepsPerSec) } });
       return r;
     };
     const single = await rate(false);
@@ -181,7 +182,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
           c.train.precision = precision;
           c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, lyapunovStep: null, directionFile: null };
           const db = path.join(dir, `drift-${precision}.db`);
-          const r = await runExperiment(c, { dbFile: db });
+          const r = await runExperiment(c, { library: StoreLibrary.open(db) });
           const s = RunStore.open(db);
           const theta = s.latestCheckpoint(r.runId)!.blobs.theta;
           const d = s.readReplicas(r.runId).map((f) => f.distances[0]);

@@ -3,8 +3,8 @@
 // `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
 // the default run).
 import * as os from 'node:os';
-import { linalgInfo } from '../src/main/lab/linalg/lapack';
-import { initBackend } from '../src/main/lab/tensor/backend';
+import { linalgInfo } from '../src/main/engine/linalg/lapack';
+import { initBackend } from '../src/main/engine/tensor/backend';
 import { benchEngine } from './engine';
 import { benchLinalg } from './linalg';
 import { benchStore } from './store';

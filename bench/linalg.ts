@@ -2,10 +2,10 @@
 // LAPACK dsyevr, and the portable JS solver, at the orders the lab meets (370 ≈ the reduced MLP Hessian
 // solved every step, 1158 = CNN, 5350 = full MLP). Prints a table and returns median times in ms.
 import os from 'node:os';
-import { eigh } from '../src/main/lab/linalg/eigh';
-import { lapack, linalgInfo, threadsFor } from '../src/main/lab/linalg/lapack';
-import { Rng } from '../src/main/lab/rng';
-import { randomSymmetric } from '../test/linalg/matrices';
+import { eigh } from '../src/main/engine/linalg/eigh';
+import { lapack, linalgInfo, threadsFor } from '../src/main/engine/linalg/lapack';
+import { Rng } from '../src/main/engine/rng';
+import { randomSymmetric } from '../test/helpers/matrices';
 
 
 function median(xs: number[]): number {

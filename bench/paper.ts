@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { RunConfig } from '../src/shared/config';
 import { PREVIOUS_RUN } from '../src/shared/ipc';
 import { PRESETS } from '../src/shared/presets';
-import type { DivergenceAnalysis } from '../src/main/lab/chaos/divergence';
-import { runExperiment } from '../src/main/lab/runner';
+import type { DivergenceAnalysis } from '../src/main/engine/chaos/divergence';
+import { runExperiment } from '../src/main/engine/runner';
 import { RunStore } from '../src/main/store/run-store';
+import { StoreLibrary } from '../src/main/store/run-library';
 
 const preset = (id: string): RunConfig => {
   const p = PRESETS.find((x) => x.id === id);
@@ -32,7 +33,7 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
   });
   const run = async (c: RunConfig): Promise<{ id: string; msPerStep: number }> => {
     const t0 = performance.now();
-    const r = await runExperiment(withData(c), { dbFile });
+    const r = await runExperiment(withData(c), { library: StoreLibrary.open(dbFile) });
     if (r.status !== 'finished') throw new Error(`${c.name}: ${r.status} ${r.error ?? ''}`);
     return { id: r.runId, msPerStep: (performance.now() - t0) / r.steps };
   };

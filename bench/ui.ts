@@ -1,8 +1,8 @@
-// UI benchmark: the built renderer in headless Chromium, wired to the real LabService as in the e2e tests.
+// UI benchmark: the built renderer in headless Chromium, wired to the real WorkbenchService as in the e2e tests.
 // 1. A fast run (no spectrum, up to 40,000 steps) streams into the Live view: metric frames/s the renderer
 //    applies, batches/s, chart redraws/s and the page's animation frames/s while the series grow to 40k points.
 // 2. A CNN run with the exact spectrum every step, watched live: the largest event-loop delay of the process
-//    hosting the LabService and the handler table (a process of its own, as Electron's main), target ≤ 50 ms.
+//    hosting the WorkbenchService and the handler table (a process of its own, as Electron's main), target ≤ 50 ms.
 import type { Page } from 'playwright-core';
 import { RunStore } from '../src/main/store/run-store';
 import { buildApp, fillForm, openForkedWorkbench } from '../test/e2e/harness';

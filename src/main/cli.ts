@@ -2,17 +2,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatErrors, validateConfig, type RunConfig } from '../shared/config';
-import { exactStep } from './lab/curvature/exact';
-import { HessianSpectrum } from './lab/curvature/spectrum';
-import { fetchUsps } from './lab/data/fetch';
-import { loadUsps } from './lab/data/usps';
-import { gatherBatch } from './lab/data/sampler';
-import { estimateCost } from './lab/estimate';
-import { norm } from './lab/metrics/spectral';
-import { modelSpec, parseParams } from './lab/models/spec';
+import { exactStep } from './engine/curvature/exact';
+import { HessianSpectrum } from './engine/curvature/spectrum';
+import { fetchUsps } from './engine/data/fetch';
+import { loadUsps } from './engine/data/usps';
+import { gatherBatch } from './engine/data/sampler';
+import { estimateCost } from './engine/estimate';
+import { norm } from './engine/metrics/spectral';
+import { modelSpec, parseParams } from './engine/models/spec';
 import type { Progress } from '../shared/records';
-import { RunControl, runExperiment } from './lab/runner';
+import { RunControl, runExperiment } from './engine/runner';
 import { RunStore } from './store/run-store';
+import { StoreLibrary } from './store/run-library';
 
 const USAGE = `Usage: npm run lab -- <command> [options]
 
@@ -73,7 +74,7 @@ async function cmdRun(args: string[]): Promise<number> {
   let lastDraw = 0;
   const emit = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n');
   const result = await runExperiment(config, {
-    dbFile: values.db ?? RunStore.defaultPath(),
+    library: StoreLibrary.open(values.db ?? RunStore.defaultPath()),
     resumeId: values.resume,
     control,
     hooks: {

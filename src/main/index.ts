@@ -8,7 +8,7 @@ import type { HandlerTable, IpcContext } from './ipc/handlers';
 import { createHandlers, subscriberOf } from './ipc/handlers';
 import { SenderPolicy, appUrlMatcher } from './ipc/sender-policy';
 import { buildMenu } from './menu';
-import { LabService } from './service/lab-service';
+import { WorkbenchService } from './service/workbench-service';
 import { RunStore } from './store/run-store';
 import { RENDERER_FILE, createMainWindow } from './window';
 
@@ -22,7 +22,7 @@ function main(): void {
   const policy = new SenderPolicy(appUrlMatcher(RENDERER_FILE, DEV_SERVER));
   const versions = { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node, v8: process.versions.v8 };
   let win: BrowserWindow | null = null;
-  let service: LabService;
+  let service: WorkbenchService;
   let handlers: HandlerTable;
 
   const send = <E extends EventName>(event: E, payload: Events[E]): void => {
@@ -47,16 +47,16 @@ function main(): void {
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
   };
-  /** A LabService on `file`, or null after telling the user why that database cannot be opened. */
-  const tryService = (file: string): LabService | null => {
+  /** A WorkbenchService on `file`, or null after telling the user why that database cannot be opened. */
+  const tryService = (file: string): WorkbenchService | null => {
     try {
-      return new LabService(file);
+      return new WorkbenchService(file);
     } catch (e) {
       dialog.showErrorBox('Cannot open the database', e instanceof Error ? e.message : String(e));
       return null;
     }
   };
-  const useService = (next: LabService): void => {
+  const useService = (next: WorkbenchService): void => {
     service = next;
     service.on('status', (e) => send('run.status', e));
     handlers = createHandlers({ service, policy, dialogs, versions });

@@ -1,11 +1,12 @@
-// Worker-thread entry: runs one experiment with the engine and streams its frames to the LabService, or
+// Worker-thread entry: runs one experiment with the engine and streams its frames to the WorkbenchService, or
 // measures a cost estimate. Bundled as its own entry by electron-vite; under plain Node it is loaded from
 // source with `--import tsx`.
 import { availableParallelism, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { setLinalgThreads } from './lab/linalg/lapack';
-import { RunControl, estimateCost, runExperiment } from './lab/runner';
+import { setLinalgThreads } from './engine/linalg/lapack';
+import { RunControl, estimateCost, runExperiment } from './engine/runner';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './service/worker-protocol';
+import { StoreLibrary } from './store/run-library';
 
 const port = parentPort;
 if (!port) throw new Error('run-worker must be started as a worker thread');
@@ -33,11 +34,14 @@ if (input.task === 'estimate') {
     else control.cancel();
     post({ type: 'state', state: control.state });
   });
-  runExperiment(input.task === 'run' ? input.config : null, {
-    dbFile: input.dbFile,
-    resumeId: input.task === 'continue' ? input.resumeId : undefined,
-    control,
-    hooks: {
+  // Opening the database may throw: inside then(), so that it reaches the service as an error message too.
+  Promise.resolve()
+    .then(() =>
+      runExperiment(input.task === 'run' ? input.config : null, {
+        library: StoreLibrary.open(input.dbFile),
+        resumeId: input.task === 'continue' ? input.resumeId : undefined,
+        control,
+        hooks: {
       started: (info) => post({ type: 'started', ...info }),
       metrics: (frame) => post({ type: 'metrics', frame }),
       // Copies, so that transferring the buffer cannot detach an array the engine still holds.
@@ -51,7 +55,8 @@ if (input.task === 'estimate') {
       progress: (progress) => post({ type: 'progress', progress }),
       log: (line) => post({ type: 'log', line }),
     },
-  })
+      }),
+    )
     .then((r) => post({ type: 'done', ...r }))
     .catch((e: unknown) => post({ type: 'error', message: errorText(e) }))
     .finally(() => port.close());

@@ -9,12 +9,13 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src/shared/config';
 import { validateConfig } from '../../src/shared/config';
-import { runExperiment } from '../../src/main/lab/runner';
+import { runExperiment } from '../../src/main/engine/runner';
 import { RunStore } from '../../src/main/store/run-store';
 import { USPS_DIR } from '../helpers/fixtures';
 import type { Workbench } from './harness';
 import { OUTPUT, buildApp, openWorkbench, screenshot } from './harness';
 import { exportedFile, figureSize, parseCsv, pngSize } from './exports';
+import { StoreLibrary } from '../../src/main/store/run-library';
 
 const STEPS = 150;
 let wb: Workbench;
@@ -98,9 +99,9 @@ beforeAll(async () => {
   });
   page = wb.page;
   const replicas = { strategy: 'randn', eps: [0.01], seeds: [0, 1] };
-  ids.sgd1 = (await runExperiment(config({ name: 'sgd seed 1', seed: 1, replicas }), { dbFile: wb.dbFile })).runId;
-  ids.sgd2 = (await runExperiment(config({ name: 'sgd seed 2', seed: 2, replicas }), { dbFile: wb.dbFile })).runId;
-  ids.cgd = (await runExperiment(config({ name: 'cgd neg', seed: 1, cgd: { prune: 'neg' }, spectrum: { every: 1 } }), { dbFile: wb.dbFile })).runId;
+  ids.sgd1 = (await runExperiment(config({ name: 'sgd seed 1', seed: 1, replicas }), { library: StoreLibrary.open(wb.dbFile) })).runId;
+  ids.sgd2 = (await runExperiment(config({ name: 'sgd seed 2', seed: 2, replicas }), { library: StoreLibrary.open(wb.dbFile) })).runId;
+  ids.cgd = (await runExperiment(config({ name: 'cgd neg', seed: 1, cgd: { prune: 'neg' }, spectrum: { every: 1 } }), { library: StoreLibrary.open(wb.dbFile) })).runId;
 }, 180_000);
 afterAll(async () => {
   await wb?.close();

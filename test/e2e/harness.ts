@@ -1,4 +1,4 @@
-// Drives the built renderer (out/renderer) in Debian's headless Chromium, wired to a real LabService and
+// Drives the built renderer (out/renderer) in Debian's headless Chromium, wired to a real WorkbenchService and
 // SQLite file through the same handler table main registers with ipcMain. Only the transport differs:
 // page.exposeBinding carries invoke calls to the handler table in this Node process, and events are pushed
 // with page.evaluate. Typed arrays are tagged on the way (Playwright's serializer would flatten them).
@@ -12,7 +12,7 @@ import type { Channel, EventName, Events, Reply } from '../../src/shared/ipc';
 import type { FileDialogs, HandlerTable, IpcContext } from '../../src/main/ipc/handlers';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { SenderPolicy } from '../../src/main/ipc/sender-policy';
-import { LabService } from '../../src/main/service/lab-service';
+import { WorkbenchService } from '../../src/main/service/workbench-service';
 
 export const ROOT = resolve(__dirname, '../..');
 export const OUTPUT = join(ROOT, 'test-output');
@@ -97,7 +97,7 @@ async function launchPage(dir: string, invoke: Invoke): Promise<{ context: Brows
 }
 
 /** The handler table main registers, over the test transport: sender SENDER_ID, pages under ORIGIN. */
-export function testHandlers(service: LabService, dir: string, dialogs: Partial<FileDialogs> = {}): HandlerTable {
+export function testHandlers(service: WorkbenchService, dir: string, dialogs: Partial<FileDialogs> = {}): HandlerTable {
   const policy = new SenderPolicy((url) => url.startsWith(`${ORIGIN}/`));
   policy.allow(SENDER_ID);
   return createHandlers({
@@ -112,7 +112,7 @@ export const contextFor = (senderUrl: string, send: IpcContext['send']): IpcCont
 export interface Workbench {
   dir: string;
   dbFile: string;
-  service: LabService;
+  service: WorkbenchService;
   handlers: HandlerTable;
   context: BrowserContext;
   page: Page;
@@ -121,11 +121,11 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** The LabService and handler table in this process, the renderer in Chromium. */
+/** The WorkbenchService and handler table in this process, the renderer in Chromium. */
 export async function openWorkbench(opts: { dialogs?: Partial<FileDialogs> } = {}): Promise<Workbench> {
   const dir = mkdtempSync(join(tmpdir(), 'chaoslab-e2e-'));
   const dbFile = join(dir, 'lab.db');
-  const service = new LabService(dbFile);
+  const service = new WorkbenchService(dbFile);
   const handlers = testHandlers(service, dir, opts.dialogs);
   let pushToPage: Push = () => {};
   service.on('status', (e) => pushToPage('run.status', e));
@@ -164,7 +164,7 @@ export interface ForkedWorkbench {
 }
 
 /**
- * The LabService and handler table in a process of their own (test/e2e/main-host.ts), as in Electron where main
+ * The WorkbenchService and handler table in a process of their own (test/e2e/main-host.ts), as in Electron where main
  * is not the renderer's process: invokes and events cross Node's IPC channel with structured-clone serialization.
  */
 export async function openForkedWorkbench(): Promise<ForkedWorkbench> {

@@ -1,13 +1,13 @@
-// Stand-in for Electron's main process, in a process of its own: the LabService and the handler table, reached
+// Stand-in for Electron's main process, in a process of its own: the WorkbenchService and the handler table, reached
 // over Node's IPC channel with structured-clone serialization, plus an event-loop delay monitor.
 // Started by openForkedWorkbench() (harness.ts) with the database file and a scratch directory as arguments.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { LabService } from '../../src/main/service/lab-service';
+import { WorkbenchService } from '../../src/main/service/workbench-service';
 import type { HostMessage, HostRequest } from './harness';
 import { contextFor, testHandlers } from './harness';
 
 const [dbFile, dir] = process.argv.slice(2);
-const service = new LabService(dbFile);
+const service = new WorkbenchService(dbFile);
 const handlers = testHandlers(service, dir);
 const delay = monitorEventLoopDelay({ resolution: 5 });
 const send = (m: HostMessage): void => void process.send!(m);

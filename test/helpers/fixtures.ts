@@ -1,11 +1,13 @@
 // Access to the shared float64 PyTorch reference fixtures and the USPS files used by the tests.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadUsps } from '../../src/main/lab/data/usps';
-import type { DataSplit } from '../../src/main/lab/data/dataset';
-import { gatherBatch } from '../../src/main/lab/data/sampler';
+import { loadUsps } from '../../src/main/engine/data/usps';
+import type { DataSplit } from '../../src/main/engine/data/dataset';
+import { gatherBatch } from '../../src/main/engine/data/sampler';
 
-export const SHARED = path.resolve(__dirname, '../../../shared');
+/** The repository root and the steering repository's shared folder beside it. */
+export const ROOT = path.resolve(__dirname, '../..');
+export const SHARED = path.resolve(ROOT, '../shared');
 export const USPS_DIR = path.join(SHARED, 'data/usps');
 
 export interface CgdRef {

@@ -3,7 +3,7 @@
 // that name the offending field. src/main/index.ts binds this table to ipcMain; the e2e tests bind it to a page.
 import type { Channel, EventName, Events, Reply, Req, Res } from '../../shared/ipc';
 import { IpcError, PATH_FIELDS, validators } from '../../shared/ipc';
-import type { LabService } from '../service/lab-service';
+import type { WorkbenchService } from '../service/workbench-service';
 import { groupRuns } from '../service/compare-groups';
 import { saveExport } from './export-file';
 import type { SenderPolicy } from './sender-policy';
@@ -24,7 +24,7 @@ export interface FileDialogs {
 }
 
 export interface HandlerDeps {
-  service: LabService;
+  service: WorkbenchService;
   policy: SenderPolicy;
   dialogs: FileDialogs;
   /** Runtime versions for the About box (Electron, Chromium, Node, V8). */
@@ -35,7 +35,7 @@ export type Handler = (payload: unknown, ctx: IpcContext) => Promise<Reply<unkno
 export type HandlerTable = Record<Channel, Handler>;
 type Impl = { [C in Channel]: (req: Req<C>, ctx: IpcContext) => Res<C> | Promise<Res<C>> };
 
-/** A sender's subscriber id in the LabService (one per webContents). */
+/** A sender's subscriber id in the WorkbenchService (one per webContents). */
 export const subscriberOf = (senderId: number): string => `wc${senderId}`;
 const subscriberId = (ctx: IpcContext): string => subscriberOf(ctx.senderId);
 

@@ -2,7 +2,7 @@
 // with a 95 % t-interval and min/max per step, and the replica divergence of the group with its fit
 // d² = a·t + b·t² + d₀² (DESIGN §2). Members are aligned by step: a member missing a step is skipped there.
 import type { GroupBand, GroupResult } from '../../shared/ipc';
-import { fitDivergence, groupMean } from '../lab/chaos/fit';
+import { fitDivergence, groupMean } from '../engine/chaos/fit';
 import type { RunStore, Series } from '../store/run-store';
 
 /** Every member's values on the union of their steps (NaN where a member has no point at that step). */

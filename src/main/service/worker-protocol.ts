@@ -1,4 +1,4 @@
-// Messages between the LabService (main thread) and a worker (src/main/run-worker.ts).
+// Messages between the WorkbenchService (main thread) and a worker (src/main/run-worker.ts).
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { CostEstimate, Progress } from '../../shared/ipc';

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { RunSummary, Series } from '../../shared/records';
+import type { Checkpoint, SavedVectors } from '../engine/sink';
 import { blobF64, blobI32, f64Blob, i32Blob } from './blob';
 import { seriesCsv } from './csv';
 import { StoreError, toStoreError } from './errors';
@@ -25,18 +26,6 @@ export interface RunRecord extends RunSummary {
   env: RunEnvironment;
   /** Names of the stored metric series (including 'epoch' and 'wall', logged with every MetricFrame). */
   series: string[];
-}
-export interface Checkpoint {
-  step: number;
-  state: unknown;
-  blobs: Record<string, Float64Array>;
-}
-export interface StoredVectors {
-  step: number;
-  k: number;
-  n: number;
-  values: Float64Array;
-  data: Float64Array;
 }
 
 /** Points per series chunk; the last chunk of a series stays open and grows until it holds this many. */
@@ -432,7 +421,7 @@ export class RunStore {
   }
 
   /** The vectors saved under `name` at `step`, or the latest ones when no step is given. */
-  loadVectors(id: string, name: string, step?: number): StoredVectors | null {
+  loadVectors(id: string, name: string, step?: number): SavedVectors | null {
     return this.guard('reading Lyapunov vectors', () => {
       const rid = this.resolve(id);
       const row = (

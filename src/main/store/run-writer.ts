@@ -1,18 +1,11 @@
-// What the runner writes through: buffers each step's frames and commits them in one transaction at least
+// The engine's RunSink on the store: buffers each step's frames and commits them in one transaction at least
 // every flushMs (checked after each step, so a step is stored whole or not at all), on flush(), checkpoint(),
 // finish() and close(). Frames stay buffered when a flush fails (e.g. disk full), so nothing is silently dropped.
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
-import type { Checkpoint, RunStore } from './run-store';
+import type { Checkpoint, RunSink, SavedVectors, StepFrames } from '../engine/sink';
+import type { RunStore } from './run-store';
 
-/** Everything one training step records. */
-export interface StepFrames {
-  metrics: MetricFrame;
-  spectrum?: SpectrumFrame | null;
-  lyapunov?: LyapunovFrame | null;
-  replicas?: ReplicaFrame | null;
-}
-
-export class RunWriter {
+export class RunWriter implements RunSink {
   private readonly flushMs: number;
   private lastFlush = Date.now();
   private m: MetricFrame[] = [];
@@ -22,7 +15,7 @@ export class RunWriter {
 
   constructor(
     private readonly store: RunStore,
-    private readonly id: string,
+    readonly runId: string,
     opts: { flushMs?: number } = {},
   ) {
     this.flushMs = opts.flushMs ?? 1000;
@@ -37,10 +30,10 @@ export class RunWriter {
   }
 
   private writePending(): void {
-    this.store.appendMetrics(this.id, this.m);
-    this.store.appendSpectra(this.id, this.s);
-    this.store.appendLyapunov(this.id, this.l);
-    this.store.appendReplicas(this.id, this.r);
+    this.store.appendMetrics(this.runId, this.m);
+    this.store.appendSpectra(this.runId, this.s);
+    this.store.appendLyapunov(this.runId, this.l);
+    this.store.appendReplicas(this.runId, this.r);
   }
 
   private clear(): void {
@@ -60,7 +53,7 @@ export class RunWriter {
   checkpoint(cp: Checkpoint): void {
     this.store.transaction(() => {
       this.writePending();
-      this.store.saveCheckpoint(this.id, cp);
+      this.store.saveCheckpoint(this.runId, cp);
     });
     this.clear();
   }
@@ -68,9 +61,22 @@ export class RunWriter {
   finish(status: RunStatus, error: string | null = null): void {
     this.store.transaction(() => {
       this.writePending();
-      this.store.setStatus(this.id, status, error);
+      this.store.setStatus(this.runId, status, error);
     });
     this.clear();
+  }
+
+  saveVectors(name: string, v: SavedVectors): void {
+    this.store.saveVectors(this.runId, name, v.step, v.k, v.n, v.values, v.data);
+  }
+
+  saveResult(name: string, value: unknown): void {
+    this.store.saveResult(this.runId, name, value);
+  }
+
+  replicaFrames(): ReplicaFrame[] {
+    this.flush();
+    return this.store.readReplicas(this.runId);
   }
 
   close(): void {

@@ -1,0 +1,303 @@
+// One experiment as a deterministic state machine: `next()` performs one training step of the reference
+// model (and its replicas) and returns everything measured at that step. No I/O, no store, no Electron:
+// the runner (runner.ts) feeds it data and persists what it returns; checkpoints capture its whole state.
+import type { RunConfig } from '../../shared/config';
+import type { LyapunovFrame, MetricFrame, ReplicaFrame, SpectrumFrame } from '../../shared/frames';
+import type { DataSplit } from './data/dataset';
+import { BatchSampler, gatherBatch } from './data/sampler';
+import type { ModelSpec } from './models/spec';
+import { Rng } from './rng';
+import type { TfModel } from './tensor/tf-model';
+import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
+import { hessianVectors, type ExactStep } from './curvature/reduced';
+import { HessianSpectrum } from './curvature/spectrum';
+import { eigh } from './linalg/eigh';
+import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
+import { sgdStep, type OptimState } from './optim/sgd';
+import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
+import { LyapunovQR, momentumJacobian, projectedHv, sgdJacobian, type LinearMap } from './chaos/lyapunov';
+import { perturbation, type LyapunovBasis } from './chaos/perturb';
+import type { Checkpoint } from './sink';
+
+export interface ExperimentInputs {
+  config: RunConfig;
+  spec: ModelSpec;
+  data: DataSplit;
+  theta0: Float64Array;
+  /** TF.js model: float32 training gradients and test evaluation. */
+  tf: TfModel | null;
+  /** Explicit batch order (from a file), else seeded shuffling. */
+  order: number[][] | null;
+  /** Fixed global pruning basis (CGD basisFile). */
+  cgdBasis: Float64Array[] | null;
+  /** Saved Lyapunov vectors for the replica strategies that need them. */
+  lyapSource: LyapunovBasis | null;
+  /** Direction for replica strategy 'file'. */
+  direction: Float64Array | null;
+}
+
+export interface StepOutput {
+  metrics: MetricFrame;
+  spectrum: SpectrumFrame | null;
+  lyapunov: LyapunovFrame | null;
+  replicas: ReplicaFrame | null;
+  /** Non-finite loss or parameters: the run has diverged. */
+  diverged: boolean;
+}
+
+interface Replica {
+  eps: number;
+  seed: number;
+  state: OptimState;
+}
+
+/**
+ * Exponents from the explicit product Y = J_t⋯J_1·Q₀ (k vectors of length dim, not re-orthonormalised):
+ * λ_i = log σ_i(Y)/t with σ_i² the eigenvalues of the k×k Gram matrix YᵀY, descending. Their sum equals the
+ * QR method's exactly in exact arithmetic; individually they agree as t grows, until Y overflows or loses rank.
+ */
+function explicitExponents(y: Float64Array, k: number, dim: number, t: number): Float64Array {
+  const g = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = a; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < dim; i++) s += y[a * dim + i] * y[b * dim + i];
+      g[a * k + b] = g[b * k + a] = s;
+    }
+  const { values } = eigh(g, k, { vectors: false });
+  return Float64Array.from(values, (v) => Math.log(v) / (2 * t)).reverse();
+}
+
+export class Experiment {
+  readonly totalSteps: number;
+  readonly stepsPerEpoch: number;
+  step = 0;
+  epoch = 0;
+  private readonly sampler: BatchSampler;
+  private readonly state: OptimState;
+  private readonly pruneRng: Rng;
+  private readonly noiseRng: Rng;
+  private lyap: LyapunovQR | null;
+  private readonly replicas: Replica[];
+  private prevGrad: Float64Array | null = null;
+  /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
+  private explicitY: Float64Array | null = null;
+  private readonly float32: boolean;
+
+  constructor(private readonly inp: ExperimentInputs) {
+    const { config, data, theta0 } = inp;
+    const { train } = config;
+    this.sampler = inp.order
+      ? BatchSampler.fromOrder(inp.order, data.train.count)
+      : new BatchSampler(data.train.count, train.batchSize, config.seed);
+    const steps = train.steps ?? train.epochs * this.sampler.stepsPerEpoch;
+    if (inp.order && steps > inp.order.length)
+      throw new Error(`train.steps: ${steps} steps requested but the batch order file has ${inp.order.length} batches`);
+    this.totalSteps = steps;
+    this.stepsPerEpoch = this.sampler.stepsPerEpoch;
+    this.float32 = train.precision === 'float32';
+    const round = this.float32 ? Math.fround : (v: number) => v;
+    this.state = { theta: theta0.map(round), buf: null };
+    this.pruneRng = new Rng(config.seed, 'prune');
+    this.noiseRng = new Rng(config.seed, 'noise');
+    const dim = train.momentum > 0 ? 2 * inp.spec.n : inp.spec.n;
+    if (config.lyapunov) {
+      const k = config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim);
+      this.lyap = LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
+      if (config.lyapunov.explicitSteps > 0) this.explicitY = this.lyap.getState().q.slice();
+    } else this.lyap = null;
+    this.replicas = [];
+    if (config.replicas) {
+      const r = config.replicas;
+      for (const seed of r.seeds) {
+        const u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
+        for (const eps of r.eps) {
+          const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
+          this.replicas.push({ eps, seed, state: { theta, buf: null } });
+        }
+      }
+    }
+  }
+
+  get theta(): Float64Array {
+    return this.state.theta;
+  }
+
+  /** Replica labels in the order of ReplicaFrame.distances. */
+  replicaLabels(): { eps: number; seed: number }[] {
+    return this.replicas.map(({ eps, seed }) => ({ eps, seed }));
+  }
+
+  lyapunovState(): { exponents: Float64Array; vectors: Float64Array; k: number; dim: number } | null {
+    if (!this.lyap) return null;
+    return { exponents: this.lyap.exponents(), vectors: this.lyap.vectors(), k: this.lyap.k, dim: this.lyap.dim };
+  }
+
+  private needsSpectrum(step: number): boolean {
+    const { config } = this.inp;
+    const every = config.spectrum.every;
+    return (every > 0 && step % every === 0) || (config.cgd !== null && !config.cgd.basisFile) || config.lyapunov !== null;
+  }
+
+  /** Gradient for the update: TF.js in float32, the exact engine in float64. */
+  private gradient(theta: Float64Array, x: Float64Array, y: Uint8Array, size: number, exact: ExactStep | null): LossGrad {
+    if (!this.float32) return exact ?? exactLossGrad(this.inp.spec, theta, x, y, size);
+    if (!this.inp.tf) throw new Error('float32 training needs the TF.js model');
+    return this.inp.tf.lossGrad(theta, x, y, size);
+  }
+
+  /** The gradient actually applied: CGD projection (per-step eigenbasis or fixed basis) or plain. */
+  private applied(g: Float64Array, spectrum: HessianSpectrum | null, step: number): { update: Float64Array; pruned: number[] } {
+    const { cgd, train } = this.inp.config;
+    if (!cgd || step < cgd.start) return { update: g, pruned: [] };
+    if (cgd.basisFile) return { update: cgdFixedBasis(this.inp.cgdBasis ?? [], g, cgd, this.noiseRng).update, pruned: [] };
+    if (!spectrum) throw new Error('CGD needs the spectrum at every step');
+    const pruned = selectPruned(spectrum, cgd, train.lr, this.pruneRng);
+    return { update: cgdUpdate(spectrum, pruned, g, cgd, this.noiseRng).update, pruned };
+  }
+
+  next(): StepOutput {
+    const { config, spec, data } = this.inp;
+    const { lr, momentum } = config.train;
+    const t0 = performance.now();
+    const step = this.step;
+    const batch = this.sampler.next();
+    this.epoch = batch.epoch;
+    const { x, y, size } = gatherBatch(data.train, batch.indices);
+
+    const wantSpectrum = this.needsSpectrum(step);
+    const exact = wantSpectrum ? exactStep(spec, this.state.theta, x, y, size) : null;
+    const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
+    const lg = this.gradient(this.state.theta, x, y, size, exact);
+    const g = lg.grad;
+    const { update, pruned } = this.applied(g, spectrum, step);
+    const values: Metrics = {
+      loss: lg.loss,
+      acc: lg.correct / size,
+      grad_norm: norm(g),
+      update_norm: norm(update),
+      pruned: config.cgd ? (config.cgd.basisFile && step >= config.cgd.start ? (this.inp.cgdBasis?.length ?? 0) : pruned.length) : 0,
+    };
+    if (this.prevGrad) values.cos_prev_grad = cosine(g, this.prevGrad);
+    this.prevGrad = g;
+    if (spectrum) Object.assign(values, spectralMetrics(spectrum, g, lr, config.spectrum.extremes));
+
+    // Lyapunov: evolve the deviation vectors with the Jacobian of this step's map at θ_t (DESIGN §2).
+    let lyapunov: LyapunovFrame | null = null;
+    if (this.lyap && exact && spectrum) {
+      const J = this.jacobian(exact, spectrum, pruned);
+      this.lyap.step(J);
+      const ex = this.lyap.exponents();
+      lyapunov = { step, exponents: ex };
+      values.lyap_max = ex[0];
+      values.lyap_min = ex[ex.length - 1];
+      values.lyap_sum = ex.reduce((s, v) => s + v, 0);
+      values.lyap_npos = ex.filter((v) => v > 0).length;
+      values.lyap_paper_max = Math.exp(2 * ex[0]);
+      if (this.explicitY && step < (config.lyapunov?.explicitSteps ?? 0)) {
+        this.explicitY = J(this.explicitY, this.lyap.k);
+        const e = explicitExponents(this.explicitY, this.lyap.k, this.lyap.dim, step + 1);
+        values.lyap_explicit_max = e[0];
+        values.lyap_explicit_sum = e.reduce((s, v) => s + v, 0);
+      }
+    }
+
+    // Replicas: same batch, same optimiser, in lock-step; measured before the update, like the reference.
+    let replicas: ReplicaFrame | null = null;
+    if (this.replicas.length) {
+      const gHat = g.map((v) => v / (values.grad_norm || 1));
+      const top = spectrum ? spectrum.step.basis.fromReduced(spectrum.vector(spectrum.m - 1)) : null;
+      const R = this.replicas.length;
+      replicas = { step, distances: new Float64Array(R), alongGrad: new Float64Array(R), alongTop: new Float64Array(R).fill(NaN) };
+      this.replicas.forEach((rep, r) => {
+        const diff = rep.state.theta.map((v, i) => v - this.state.theta[i]);
+        replicas!.distances[r] = norm(diff);
+        replicas!.alongGrad[r] = Math.abs(diff.reduce((s, v, i) => s + v * gHat[i], 0));
+        if (top) replicas!.alongTop[r] = Math.abs(diff.reduce((s, v, i) => s + v * top[i], 0));
+        const repExact = config.cgd && !config.cgd.basisFile && step >= config.cgd.start ? exactStep(spec, rep.state.theta, x, y, size) : null;
+        const repSpec = repExact ? new HessianSpectrum(repExact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
+        const rg = this.gradient(rep.state.theta, x, y, size, repExact);
+        sgdStep(rep.state, this.applied(rg.grad, repSpec, step).update, lr, momentum, this.float32);
+      });
+    }
+
+    sgdStep(this.state, update, lr, momentum, this.float32);
+
+    const testEvery = config.data.testEvery;
+    if (this.inp.tf && testEvery > 0 && ((step + 1) % testEvery === 0 || step + 1 === this.totalSteps)) {
+      const ev = this.inp.tf.evaluate(this.state.theta, data.test.x, data.test.y, data.test.count);
+      values.test_loss = ev.loss;
+      values.test_acc = ev.acc;
+    }
+    values.step_ms = performance.now() - t0;
+    this.step++;
+    const diverged = !Number.isFinite(lg.loss) || !this.state.theta.every(Number.isFinite);
+    return {
+      metrics: { step, epoch: batch.epoch, wall: 0, values },
+      spectrum: spectrum?.frame(step) ?? null,
+      lyapunov,
+      replicas,
+      diverged,
+    };
+  }
+
+  /** Jacobian of this step's map: I − γH (SGD), I − γPHP (CGD), or the 2n×2n momentum map. */
+  private jacobian(exact: ExactStep, spectrum: HessianSpectrum, pruned: number[]): LinearMap {
+    const { n } = exact.basis;
+    const { lr, momentum } = this.inp.config.train;
+    const hvk: LinearMap = (vectors, k) => hessianVectors(exact, vectors, k);
+    let hv = hvk;
+    if (pruned.length > 0) {
+      // CGD: H ↦ (I − mix·V_P V_Pᵀ) H with the pruned eigenvectors held fixed over the step.
+      const basis = new Float64Array(pruned.length * n);
+      pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(spectrum.vector(i)), j * n));
+      hv = projectedHv(hvk, basis, n, this.inp.config.cgd?.mix ?? 1);
+    }
+    return momentum > 0 ? momentumJacobian(hv, lr, momentum, n) : sgdJacobian(hv, lr);
+  }
+
+  checkpoint(wall: number): Checkpoint {
+    const blobs: Record<string, Float64Array> = { theta: this.state.theta.slice() };
+    if (this.state.buf) blobs.buf = this.state.buf.slice();
+    if (this.prevGrad) blobs.prevGrad = this.prevGrad.slice();
+    this.replicas.forEach((r, i) => {
+      blobs[`replica${i}.theta`] = r.state.theta.slice();
+      if (r.state.buf) blobs[`replica${i}.buf`] = r.state.buf.slice();
+    });
+    let lyap: { t: number } | null = null;
+    if (this.lyap) {
+      const s = this.lyap.getState();
+      blobs['lyap.sums'] = s.sums.slice();
+      blobs['lyap.q'] = s.q.slice();
+      lyap = { t: s.t };
+    }
+    if (this.explicitY) blobs['lyap.explicit'] = this.explicitY.slice();
+    return {
+      step: this.step,
+      state: { epoch: this.epoch, wall, sampler: this.sampler.getState(), prune: this.pruneRng.getState(), noise: this.noiseRng.getState(), lyap },
+      blobs,
+    };
+  }
+
+  /** Restore from a checkpoint taken by checkpoint(); the following steps are bitwise those of an uninterrupted run. */
+  restore(cp: Checkpoint): { wall: number } {
+    const s = cp.state as { epoch: number; wall: number; sampler: unknown; prune: number[]; noise: number[]; lyap: { t: number } | null };
+    this.step = cp.step;
+    this.epoch = s.epoch;
+    this.sampler.setState(s.sampler);
+    this.pruneRng.setState(s.prune);
+    this.noiseRng.setState(s.noise);
+    this.state.theta.set(cp.blobs.theta);
+    this.state.buf = cp.blobs.buf ? cp.blobs.buf.slice() : null;
+    this.prevGrad = cp.blobs.prevGrad ? cp.blobs.prevGrad.slice() : null;
+    this.replicas.forEach((r, i) => {
+      r.state.theta.set(cp.blobs[`replica${i}.theta`]);
+      const b = cp.blobs[`replica${i}.buf`];
+      r.state.buf = b ? b.slice() : null;
+    });
+    if (this.lyap && s.lyap)
+      this.lyap = LyapunovQR.fromState(this.lyap.dim, this.lyap.k, { t: s.lyap.t, sums: cp.blobs['lyap.sums'].slice(), q: cp.blobs['lyap.q'].slice() });
+    if (cp.blobs['lyap.explicit']) this.explicitY = cp.blobs['lyap.explicit'].slice();
+    return { wall: s.wall };
+  }
+}

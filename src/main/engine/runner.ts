@@ -1,0 +1,244 @@
+// Runs an experiment end to end: loads data and files, records the environment, steps the Experiment,
+// streams frames to hooks, writes everything to a RunSink (sink.ts), checkpoints, and resumes. Used by the CLI
+// and by the app's worker threads alike. No Electron and no storage here: the caller passes a RunLibrary.
+import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import type { RunConfig } from '../../shared/config';
+import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import { CONTINUABLE } from '../../shared/frames';
+import type { Progress } from '../../shared/records';
+import { APP_VERSION } from '../../shared/version';
+import { divergenceAnalysis } from './chaos/divergence';
+import type { LyapunovBasis } from './chaos/perturb';
+import { loadData } from './data';
+import { parseBatchOrder } from './data/sampler';
+import { Experiment } from './experiment';
+import { linalgInfo } from './linalg/lapack';
+import { initParams, modelSpec, parseParams } from './models/spec';
+import { parseBasis } from './optim/cgd';
+import type { RunLibrary, RunSink, StoredRun } from './sink';
+import { initBackend } from './tensor/backend';
+import { TfModel } from './tensor/tf-model';
+
+export interface RunHooks {
+  started?(info: { runId: string; env: RunEnvironment; totalSteps: number }): void;
+  metrics?(f: MetricFrame): void;
+  spectrum?(f: SpectrumFrame): void;
+  lyapunov?(f: LyapunovFrame): void;
+  replicas?(f: ReplicaFrame): void;
+  log?(line: string): void;
+  progress?(p: Progress): void;
+}
+
+/** Pause, resume and cancel a run from outside its loop (checked between steps). */
+export class RunControl {
+  private current: 'running' | 'paused' | 'cancelled' = 'running';
+  private wake: (() => void) | null = null;
+
+  get state(): 'running' | 'paused' | 'cancelled' {
+    return this.current;
+  }
+  pause(): void {
+    if (this.current === 'running') this.current = 'paused';
+  }
+  resume(): void {
+    if (this.current === 'paused') this.current = 'running';
+    this.wake?.();
+  }
+  cancel(): void {
+    this.current = 'cancelled';
+    this.wake?.();
+  }
+  /** Resolves when the run may continue (immediately unless paused). */
+  async gate(): Promise<void> {
+    while (this.current === 'paused') await new Promise<void>((r) => (this.wake = r));
+    this.wake = null;
+  }
+}
+
+export interface RunOptions {
+  /** Where the run is kept; closed when the run ends. */
+  library: RunLibrary;
+  /** Resume this run from its latest checkpoint instead of starting a new one (config is taken from the store). */
+  resumeId?: string;
+  control?: RunControl;
+  hooks?: RunHooks;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  steps: number;
+  error: string | null;
+}
+
+function readText(file: string, field: string): string {
+  if (!existsSync(file)) throw new Error(`${field}: file not found: ${file}`);
+  return readFileSync(file, 'utf8');
+}
+
+function machineFacts(): string {
+  const cpus = os.cpus();
+  return `${os.hostname()} · ${os.platform()} ${os.release()} · ${cpus[0]?.model ?? 'cpu'} ×${cpus.length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+}
+
+/**
+ * Saved Lyapunov vectors: a run id (or prefix) in this database — those saved at `step`, or the latest — or a
+ * JSON file {exponents, vectors}.
+ */
+function lyapunovSource(source: string, step: number | null, library: RunLibrary, n: number): LyapunovBasis {
+  if (existsSync(source)) {
+    if (step !== null) throw new Error(`replicas.lyapunovStep: picks among a run's saved vectors; ${source} is a file, so leave it empty`);
+    const v = JSON.parse(readFileSync(source, 'utf8')) as { exponents?: number[]; vectors?: number[][] };
+    if (!Array.isArray(v.exponents) || !Array.isArray(v.vectors) || v.vectors.some((r) => !Array.isArray(r) || r.length !== n))
+      throw new Error(`replicas.lyapunovSource: ${source} must hold {"exponents": [...], "vectors": [[${n} numbers], ...]}`);
+    const vectors = new Float64Array(v.vectors.length * n);
+    v.vectors.forEach((r, j) => vectors.set(r, j * n));
+    return { exponents: Float64Array.from(v.exponents), vectors };
+  }
+  const { saved, steps, runId } = library.vectors(source, 'lyapunov', step);
+  if (!saved) {
+    if (!steps.length) throw new Error(`replicas.lyapunovSource: run ${runId} has no saved Lyapunov vectors (run it with a lyapunov section)`);
+    throw new Error(`replicas.lyapunovStep: run ${runId} saved Lyapunov vectors at steps ${steps.join(', ')}, not at ${step}`);
+  }
+  if (saved.n < n) throw new Error(`replicas.lyapunovSource: saved vectors have dimension ${saved.n}, the model has ${n} parameters`);
+  // With momentum the vectors live in (θ, b)-space: the θ half is the parameter direction.
+  const vectors = new Float64Array(saved.k * n);
+  for (let j = 0; j < saved.k; j++) vectors.set(saved.data.subarray(j * saved.n, j * saved.n + n), j * n);
+  return { exponents: saved.values, vectors };
+}
+
+/** Build the experiment from a config: every file it names is read and validated here, errors name the field. */
+async function prepare(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
+  const spec = modelSpec(config.model);
+  const t0 = performance.now();
+  const data = loadData(config.data);
+  log(`data: ${data.train.count} train / ${data.test.count} test from ${data.train.source} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const { train, cgd, replicas } = config;
+  const theta0 = train.initParamsFile
+    ? parseParams(readText(train.initParamsFile, 'train.initParamsFile'), train.initParamsFile, spec.n)
+    : initParams(spec, config.seed);
+  const order = train.batchOrderFile ? parseBatchOrder(readText(train.batchOrderFile, 'train.batchOrderFile'), train.batchOrderFile, data.train.count) : null;
+  const cgdBasis = cgd?.basisFile ? parseBasis(readText(cgd.basisFile, 'cgd.basisFile'), cgd.basisFile, spec.n, cgd.k) : null;
+  const direction = replicas?.directionFile ? parseParams(readText(replicas.directionFile, 'replicas.directionFile'), replicas.directionFile, spec.n) : null;
+  const lyapSource = replicas?.lyapunovSource ? lyapunovSource(replicas.lyapunovSource, replicas.lyapunovStep, library, spec.n) : null;
+  const backend = await initBackend();
+  const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
+  const la = linalgInfo();
+  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapSource, direction });
+  const env: RunEnvironment = {
+    appVersion: APP_VERSION,
+    backend: backend.name,
+    backendNotes: backend.notes,
+    lapack: la.detail + (la.warning ? ` — ${la.warning}` : ''),
+    machine: machineFacts(),
+    nParams: spec.n,
+    totalSteps: experiment.totalSteps,
+  };
+  return { experiment, env, tf, la };
+}
+
+/** Run `config`, or with opts.resumeId (config null) resume a stored run with its stored config. */
+export async function runExperiment(configIn: RunConfig | null, opts: RunOptions): Promise<RunResult> {
+  const { library } = opts;
+  const hooks = opts.hooks ?? {};
+  const log = (s: string): void => hooks.log?.(s);
+  const control = opts.control ?? new RunControl();
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  let resumed: StoredRun | null = null;
+  let config: RunConfig;
+  try {
+    resumed = opts.resumeId ? library.find(opts.resumeId) : null;
+    if (resumed && !CONTINUABLE.includes(resumed.status) && resumed.status !== 'running' && resumed.status !== 'paused')
+      throw new Error(`Run ${resumed.id} is ${resumed.status}: only cancelled, interrupted or failed runs can be continued`);
+    const c = resumed ? resumed.config : configIn;
+    if (!c) throw new Error('runExperiment needs a config or a resumeId');
+    config = c;
+    prepared = await prepare(config, library, log);
+  } catch (e) {
+    library.close();
+    throw e;
+  }
+  const { experiment: exp, env, tf, la } = prepared;
+  let sink: RunSink;
+  let wallOffset = 0;
+  try {
+    if (resumed) {
+      const cp = resumed.checkpoint;
+      sink = library.claim(resumed.id, cp?.step ?? 0);
+      if (cp) wallOffset = exp.restore(cp).wall;
+      log(`resuming run ${resumed.id} at step ${exp.step}`);
+    } else sink = library.create(config, env);
+  } catch (e) {
+    tf?.dispose();
+    library.close();
+    throw e;
+  }
+  const runId = sink.runId;
+  if (la.warning) log(`WARNING: ${la.warning}`);
+  for (const note of env.backendNotes) log(`backend: ${note}`);
+  log(`backend: ${env.backend}; linear algebra: ${la.detail}`);
+
+  const total = exp.totalSteps;
+  hooks.started?.({ runId, env, totalSteps: total });
+  const startedAt = performance.now();
+  const firstStep = exp.step;
+  const wall = (): number => wallOffset + (performance.now() - startedAt) / 1000;
+  const { checkpointEvery, lyapunov } = config;
+  const saveLyapunovAt = new Set([...(lyapunov?.saveAt ?? []), ...(lyapunov?.saveAtEpochs ?? []).map((e) => e * exp.stepsPerEpoch)]);
+  let status: RunStatus = 'finished';
+  let error: string | null = null;
+  let lastYield = performance.now();
+  const saveLyapunov = (): void => {
+    const s = exp.lyapunovState();
+    if (s) sink.saveVectors('lyapunov', { step: exp.step, k: s.k, n: s.dim, values: s.exponents, data: s.vectors });
+  };
+  try {
+    while (exp.step < total) {
+      if (performance.now() - lastYield > 50) {
+        // Let the event loop deliver pause/cancel messages (worker threads, signals).
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
+      await control.gate();
+      if (control.state === 'cancelled') {
+        status = 'cancelled';
+        break;
+      }
+      const out = exp.next();
+      out.metrics.wall = wall();
+      sink.step(out);
+      hooks.metrics?.(out.metrics);
+      if (out.spectrum) hooks.spectrum?.(out.spectrum);
+      if (out.lyapunov) hooks.lyapunov?.(out.lyapunov);
+      if (out.replicas) hooks.replicas?.(out.replicas);
+      if (out.diverged) {
+        status = 'diverged';
+        error = `non-finite loss or parameters at step ${out.metrics.step}`;
+        break;
+      }
+      if (saveLyapunovAt.has(exp.step)) saveLyapunov();
+      if (checkpointEvery > 0 && exp.step % checkpointEvery === 0 && exp.step < total) sink.checkpoint(exp.checkpoint(wall()));
+      const rate = (exp.step - firstStep) / Math.max(1e-9, (performance.now() - startedAt) / 1000);
+      hooks.progress?.({ step: exp.step, total, stepsPerSec: rate, etaSec: (total - exp.step) / rate });
+    }
+  } catch (e) {
+    status = 'failed';
+    error = e instanceof Error ? e.message : String(e);
+    log(`run failed at step ${exp.step}: ${error}`);
+  }
+  try {
+    // A failed or diverged step may have left the state half-updated: keep the last good checkpoint then.
+    if (status === 'finished' || status === 'cancelled') sink.checkpoint(exp.checkpoint(wall()));
+    saveLyapunov();
+    if (config.replicas) sink.saveResult('divergence', divergenceAnalysis(sink.replicaFrames(), exp.replicaLabels()));
+  } catch (e) {
+    error ??= `while saving results: ${e instanceof Error ? e.message : String(e)}`;
+    if (status === 'finished') status = 'failed';
+  }
+  sink.finish(status, error);
+  tf?.dispose();
+  library.close();
+  return { runId, status, steps: exp.step, error };
+}
+export { estimateCost } from './estimate';

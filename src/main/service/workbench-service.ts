@@ -1,0 +1,315 @@
+// The workbench's back end, free of Electron: owns the RunStore (reads, library edits) and one worker thread
+// per running experiment (the worker's engine writes the store). Cost estimates also run in a worker, since
+// they time a real spectrum step. Frames from the workers are fanned out to subscribers through
+// FrameBatchers; status changes are emitted as 'status' events.
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RunConfig } from '../../shared/config';
+import { formatErrors, validateConfig } from '../../shared/config';
+import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
+import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
+import { PRESETS } from '../../shared/presets';
+import { fetchUsps } from '../engine/data/fetch';
+import { linalgInfo } from '../engine/linalg/lapack';
+import { APP_VERSION } from '../../shared/version';
+import { RunStore } from '../store/run-store';
+import { FrameBatcher } from './frame-batcher';
+import type { ControlMessage, WorkerInput, WorkerMessage } from './worker-protocol';
+
+export interface WorkerEntry {
+  file: string;
+  execArgv: string[];
+}
+
+/** The bundled worker next to the bundled main (electron-vite build), else the TypeScript source through tsx. */
+export function defaultWorkerEntry(): WorkerEntry {
+  const bundled = join(__dirname, 'run-worker.js');
+  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  return { file: resolve(__dirname, '../run-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+}
+
+export interface Subscriber {
+  id: string;
+  send(batch: FrameBatch): void;
+}
+
+type LiveState = 'running' | 'paused' | 'cancelled';
+interface LiveRun {
+  runId: string;
+  worker: Worker;
+  state: LiveState;
+  batchers: Map<string, FrameBatcher>;
+  done: Promise<RunStatus>;
+}
+
+export function validConfig(input: unknown, what = 'config'): RunConfig {
+  const v = validateConfig(input);
+  if (!v.ok) throw new IpcError(`Invalid ${what}:\n${formatErrors(v.errors)}`, v.errors);
+  return v.config;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }> {
+  readonly store: RunStore;
+  private readonly live = new Map<string, LiveRun>();
+  private readonly estimates = new Map<string, Promise<CostEstimate>>();
+
+  constructor(
+    readonly dbFile: string,
+    private readonly workerEntry: WorkerEntry = defaultWorkerEntry(),
+  ) {
+    super();
+    this.store = RunStore.open(dbFile);
+  }
+
+  /** About box: versions, the database, the linear-algebra path and the TF.js backend of the latest run. */
+  info(versions: Record<string, string>): AppInfo {
+    const la = linalgInfo();
+    const latest = this.store.list()[0];
+    return {
+      appVersion: APP_VERSION,
+      versions,
+      dbFile: this.store.file,
+      backends: [
+        `linear algebra: ${la.detail}${la.warning ? ` — ${la.warning}` : ''}`,
+        latest ? `TF.js: ${this.store.get(latest.id).env.backend} (latest run)` : 'TF.js: chosen when a run starts',
+      ],
+    };
+  }
+
+  /** Download USPS into `usps/` beside the database (from uspsSource()); resolves with the directory. */
+  async fetchUsps(): Promise<string> {
+    const dir = join(dirname(this.store.file), 'usps');
+    await fetchUsps(dir);
+    return dir;
+  }
+
+  /** Runs executing in this session's workers. */
+  get liveRuns(): number {
+    return this.live.size;
+  }
+
+  presets(): Preset[] {
+    return PRESETS;
+  }
+
+  /** Cost estimate of a config, measured in a worker (cached per config). */
+  estimate(input: unknown): Promise<CostEstimate> {
+    const config = validConfig(input);
+    const key = JSON.stringify({ ...config, name: '', tags: [], notes: '' });
+    let p = this.estimates.get(key);
+    if (!p) {
+      p = new Promise<CostEstimate>((resolveEst, rejectEst) => {
+        const w = this.worker({ task: 'estimate', config });
+        w.on('message', (m: WorkerMessage) => {
+          if (m.type === 'estimate') resolveEst(m.estimate);
+          else if (m.type === 'error') rejectEst(new IpcError(`Cost estimate failed: ${m.message.split('\n')[0]}`));
+        });
+        w.on('error', (e) => rejectEst(new IpcError(`Cost estimate failed: ${errorText(e)}`)));
+        w.on('exit', () => rejectEst(new IpcError('Cost estimate failed: the worker exited')));
+      });
+      p.catch(() => this.estimates.delete(key));
+      this.estimates.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * Start a run in a new worker; resolves with its id once the engine has created it in the store.
+   * `followUp` (validated now) starts when this run finishes, with replicas.lyapunovSource PREVIOUS_RUN → this run's id.
+   */
+  async start(input: unknown, followUpInput?: unknown): Promise<string> {
+    const config = validConfig(input);
+    const followUp = followUpInput === undefined ? null : validConfig(followUpInput, 'follow-up config');
+    const runId = await this.spawn({ task: 'run', config, dbFile: this.dbFile });
+    if (followUp) {
+      void this.live.get(runId)?.done.then((status) => {
+        if (status !== 'finished') return;
+        const r = followUp.replicas;
+        const next: RunConfig = r?.lyapunovSource === PREVIOUS_RUN ? { ...followUp, replicas: { ...r, lyapunovSource: runId } } : followUp;
+        this.spawn({ task: 'run', config: next, dbFile: this.dbFile }).catch((e: unknown) =>
+          this.emit('status', { runId, status, error: `the follow-up run did not start: ${errorText(e)}` }),
+        );
+      });
+    }
+    return runId;
+  }
+
+  /**
+   * Continue a cancelled, interrupted or failed run from its last checkpoint (from step 0 without one), in a new
+   * worker; the steps it logged after that checkpoint are dropped and recomputed, to the same values. The engine
+   * refuses other statuses by name.
+   */
+  async continueRun(runId: string): Promise<string> {
+    const r = this.store.get(runId);
+    if (this.live.has(r.id)) throw new IpcError(`Run ${r.id} is running in this session`, [{ field: 'runId', message: 'is a live run' }]);
+    return this.spawn({ task: 'continue', resumeId: r.id, dbFile: this.dbFile });
+  }
+
+  pause(runId: string): void {
+    this.control(runId, 'pause');
+  }
+  resume(runId: string): void {
+    this.control(runId, 'resume');
+  }
+  cancel(runId: string): void {
+    this.control(runId, 'cancel');
+  }
+
+  /** Resolves with the final status when a live run's worker has ended (null for a run that is not live). */
+  async settled(runId: string): Promise<RunStatus | null> {
+    return (await this.live.get(this.store.get(runId).id)?.done) ?? null;
+  }
+
+  listRuns(filter: { search?: string; tag?: string; status?: RunStatus }): RunSummary[] {
+    return this.store.list(filter).map((r) => this.withLiveStatus(r));
+  }
+  getRun(runId: string): RunDetail {
+    const r = this.store.get(runId);
+    return { ...this.withLiveStatus(r), live: this.live.has(r.id) };
+  }
+  updateRun(runId: string, patch: { name?: string; tags?: string[]; notes?: string }): RunSummary {
+    this.store.update(runId, patch);
+    return this.getRun(runId);
+  }
+  deleteRun(runId: string): void {
+    const id = this.store.get(runId).id;
+    if (this.live.has(id)) throw new IpcError(`Run ${id} is still running: cancel it first`, [{ field: 'runId', message: 'is a live run' }]);
+    this.store.delete(id);
+  }
+  importRun(file: string): string {
+    return this.store.importRun(file).id;
+  }
+  readSeries(runId: string, metrics: SeriesName[], from?: number, to?: number): Record<string, Series> {
+    const out: Record<string, Series> = {};
+    for (const m of metrics) out[m] = this.store.readSeries(runId, m, { from, to });
+    return out;
+  }
+  readSpectra(runId: string, from?: number, to?: number, stride?: number): SpectrumFrame[] {
+    return this.store.readSpectra(runId, { from, to, stride });
+  }
+  readLyapunov(runId: string): LyapunovFrame[] {
+    return this.store.readLyapunov(runId);
+  }
+  readReplicas(runId: string): ReplicaFrame[] {
+    return this.store.readReplicas(runId);
+  }
+
+  subscribe(runId: string, sub: Subscriber): void {
+    const run = this.live.get(runId);
+    if (!run) return;
+    run.batchers.get(sub.id)?.close();
+    run.batchers.set(sub.id, new FrameBatcher(runId, (b) => sub.send(b)));
+  }
+  unsubscribe(runId: string, subscriberId: string): void {
+    const run = this.live.get(runId);
+    run?.batchers.get(subscriberId)?.close();
+    run?.batchers.delete(subscriberId);
+  }
+  /** Drop a subscriber from every run (its window closed). */
+  unsubscribeAll(subscriberId: string): void {
+    for (const runId of this.live.keys()) this.unsubscribe(runId, subscriberId);
+  }
+  ack(runId: string, subscriberId: string, seq: number): void {
+    this.live.get(runId)?.batchers.get(subscriberId)?.ack(seq);
+  }
+
+  /** Cancel every live run, wait for the workers (each records what it has), close the store. */
+  async close(): Promise<void> {
+    const runs = [...this.live.values()];
+    for (const r of runs) r.worker.postMessage({ type: 'cancel' } satisfies ControlMessage);
+    await Promise.all(runs.map((r) => r.done));
+    this.store.close();
+  }
+
+  private withLiveStatus<T extends RunSummary>(r: T): T {
+    const state = this.live.get(r.id)?.state;
+    return state === 'running' || state === 'paused' ? { ...r, status: state } : r;
+  }
+
+  private control(runId: string, type: ControlMessage['type']): void {
+    const run = this.live.get(runId);
+    if (!run) throw new IpcError(`Run ${runId} is not running in this session`, [{ field: 'runId', message: 'is not a live run' }]);
+    run.worker.postMessage({ type } satisfies ControlMessage);
+  }
+
+  private worker(input: WorkerInput): Worker {
+    return new Worker(this.workerEntry.file, { workerData: input, execArgv: this.workerEntry.execArgv });
+  }
+
+  private spawn(input: Extract<WorkerInput, { dbFile: string }>): Promise<string> {
+    const worker = this.worker(input);
+    return new Promise<string>((resolveStart, rejectStart) => {
+      let run: LiveRun | null = null;
+      let failure: string | null = null;
+      let result: { status: RunStatus; error: string | null } | null = null;
+      let settle!: (s: RunStatus) => void;
+      const done = new Promise<RunStatus>((r) => (settle = r));
+      const each = (f: (b: FrameBatcher) => void): void => run?.batchers.forEach(f);
+
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.type) {
+          case 'started':
+            run = { runId: m.runId, worker, state: 'running', batchers: new Map(), done };
+            this.live.set(m.runId, run);
+            resolveStart(m.runId);
+            this.emit('status', { runId: m.runId, status: 'running', error: null });
+            return;
+          case 'metrics':
+            return each((b) => b.pushMetrics(m.frame));
+          case 'spectrum':
+            return each((b) => b.pushSpectrum(m.frame));
+          case 'lyapunov':
+            return each((b) => b.pushLyapunov(m.frame));
+          case 'replicas':
+            return each((b) => b.pushReplicas(m.frame));
+          case 'progress':
+            return each((b) => b.pushProgress(m.progress));
+          case 'log':
+            return each((b) => b.pushLog(m.line));
+          case 'state':
+            if (run && run.state !== m.state && run.state !== 'cancelled') {
+              run.state = m.state;
+              if (m.state !== 'cancelled') {
+                this.store.setStatus(run.runId, m.state);
+                this.emit('status', { runId: run.runId, status: m.state, error: null });
+              }
+            }
+            return;
+          case 'done':
+            result = { status: m.status, error: m.error };
+            return;
+          case 'error':
+            failure = m.message;
+            return;
+          case 'estimate':
+            return;
+        }
+      });
+      worker.on('error', (e) => (failure = errorText(e)));
+      worker.on('exit', (code) => {
+        if (!run) {
+          rejectStart(new IpcError(`The run could not start: ${(failure ?? `worker exited with code ${code}`).split('\n')[0]}`));
+          settle('failed');
+          return;
+        }
+        const r: LiveRun = run;
+        const status: RunStatus = result?.status ?? 'failed';
+        const error = result ? result.error : (failure ?? `worker exited with code ${code}`);
+        // A crashed worker leaves its run 'running' in the store: record the failure, keep what it logged.
+        if (!result) this.store.setStatus(r.runId, 'failed', error);
+        r.batchers.forEach((b) => {
+          b.flush();
+          b.close();
+        });
+        this.live.delete(r.runId);
+        this.emit('status', { runId: r.runId, status, error });
+        settle(status);
+      });
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// The engine's RunLibrary on a run store: new runs, resumed runs (claimed before anything is dropped) and the
+// saved vectors replica runs start from.
+import type { RunConfig } from '../../shared/config';
+import type { RunEnvironment } from '../../shared/frames';
+import type { RunLibrary, RunSink, StoredRun } from '../engine/sink';
+import { RunStore } from './run-store';
+import { RunWriter } from './run-writer';
+
+export class StoreLibrary implements RunLibrary {
+  constructor(readonly store: RunStore) {}
+
+  static open(dbFile: string): StoreLibrary {
+    return new StoreLibrary(RunStore.open(dbFile));
+  }
+
+  create(config: RunConfig, env: RunEnvironment): RunSink {
+    return new RunWriter(this.store, this.store.createRun(config, env));
+  }
+
+  find(id: string): StoredRun {
+    const rec = this.store.get(id);
+    return { id: rec.id, config: rec.config, status: rec.status, checkpoint: this.store.latestCheckpoint(rec.id) };
+  }
+
+  claim(id: string, fromStep: number): RunSink {
+    this.store.transaction(() => {
+      this.store.claimRun(id);
+      this.store.truncateAfter(id, fromStep - 1);
+    });
+    return new RunWriter(this.store, this.store.get(id).id);
+  }
+
+  vectors(id: string, name: string, step: number | null) {
+    const runId = this.store.get(id).id;
+    return { runId, saved: this.store.loadVectors(runId, name, step ?? undefined), steps: this.store.vectorSteps(runId, name) };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

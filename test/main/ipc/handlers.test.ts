@@ -1,0 +1,180 @@
+// The IPC handler table: sender checks and payload validation on every channel, against a real WorkbenchService
+// (real SQLite file, real worker threads for the cost estimate).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../../src/shared/config';
+import type { Channel, EventName, Events, Reply } from '../../../src/shared/ipc';
+import { CHANNELS, validators } from '../../../src/shared/ipc';
+import { PRESETS } from '../../../src/shared/presets';
+import type { HandlerTable, IpcContext } from '../../../src/main/ipc/handlers';
+import { createHandlers } from '../../../src/main/ipc/handlers';
+import { SenderPolicy, appUrlMatcher } from '../../../src/main/ipc/sender-policy';
+import { WorkbenchService } from '../../../src/main/service/workbench-service';
+
+const APP_FILE = '/opt/chaoslab/out/renderer/index.html';
+let dir: string;
+let service: WorkbenchService;
+let handlers: HandlerTable;
+const sent: { event: EventName; payload: unknown }[] = [];
+const ctx = (over: Partial<IpcContext> = {}): IpcContext => ({
+  senderId: 7,
+  senderUrl: `file://${APP_FILE}`,
+  send: <E extends EventName>(event: E, payload: Events[E]) => void sent.push({ event, payload }),
+  ...over,
+});
+const call = (channel: Channel, payload: unknown, c = ctx()): Promise<Reply<unknown>> => handlers[channel](payload, c);
+function refused(r: Reply<unknown>): { error: string; fields: string[] } {
+  if (r.ok) throw new Error(`expected a refusal, got ${JSON.stringify(r.value).slice(0, 200)}`);
+  return { error: r.error, fields: r.fields.map((f) => f.field) };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chaoslab-ipc-'));
+  service = new WorkbenchService(join(dir, 'lab.db'));
+  const policy = new SenderPolicy(appUrlMatcher(APP_FILE, undefined));
+  policy.allow(7);
+  handlers = createHandlers({ service, policy, versions: { node: process.versions.node }, dialogs: { saveFile: async () => null, openFile: async () => null, choosePath: async (kind, title) => `/chosen/${kind}/${title}` } });
+});
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sender check', () => {
+  it('refuses an unknown webContents on every channel, before looking at the payload', async () => {
+    for (const channel of CHANNELS) {
+      const r = refused(await call(channel, null, ctx({ senderId: 99 })));
+      expect(r.error).toContain(`${channel}: refused, unknown sender 99`);
+    }
+  });
+  it('refuses a known webContents that navigated to a foreign page', async () => {
+    const r = refused(await call('runs.list', null, ctx({ senderUrl: 'https://evil.example/index.html' })));
+    expect(r.error).toMatch(/foreign page \(https:\/\/evil\.example/);
+  });
+  it('accepts the app page, also with a hash route', async () => {
+    expect(await call('runs.list', null, ctx({ senderUrl: `file://${APP_FILE}#/library` }))).toEqual({ ok: true, value: [] });
+  });
+  it('forgets a closed window', async () => {
+    const policy = new SenderPolicy(() => true);
+    policy.allow(3);
+    policy.forget(3);
+    expect(policy.check(ctx({ senderId: 3 }))).toBe('unknown sender 3');
+  });
+});
+
+describe('payload validation', () => {
+  const cases: [Channel, unknown, string][] = [
+    ['app.info', { x: 1 }, '(payload)'],
+    ['presets.list', 'all', '(payload)'],
+    ['runs.get', {}, 'runId'],
+    ['runs.get', 'abc', '(payload)'],
+    ['runs.get', { runId: 42 }, 'runId'],
+    ['runs.get', { runId: '../../etc/passwd' }, 'runId'],
+    ['runs.get', { runId: 'abc', extra: true }, 'extra'],
+    ['runs.pause', [1, 2], '(payload)'],
+    ['runs.start', {}, 'config'],
+    ['runs.start', { config: {}, followUp: {}, x: 1 }, 'x'],
+    ['runs.list', { status: 'exploded' }, 'status'],
+    ['runs.list', { search: 5 }, 'search'],
+    ['runs.update', { runId: 'abc', name: '  ' }, 'name'],
+    ['runs.update', { runId: 'abc', tags: ['ok', 3] }, 'tags'],
+    ['runs.update', { runId: 'abc', notes: null }, 'notes'],
+    ['frames.ack', { runId: 'abc' }, 'seq'],
+    ['frames.ack', { runId: 'abc', seq: -1 }, 'seq'],
+    ['frames.ack', { runId: 'abc', seq: 1.5 }, 'seq'],
+    ['series.read', { runId: 'abc', metrics: [] }, 'metrics'],
+    ['series.read', { runId: 'abc', metrics: ['loss', 'rm -rf'] }, 'metrics'],
+    ['series.read', { runId: 'abc', metrics: ['loss'], from: 'start' }, 'from'],
+    ['spectra.read', { runId: 'abc', stride: 0 }, 'stride'],
+    ['runs.import', { file: '/etc/passwd' }, '(payload)'],
+  ];
+  it.each(cases)('%s rejects %j naming %s', async (channel, payload, field) => {
+    const r = refused(await call(channel, payload));
+    expect(r.fields).toEqual([field]);
+    expect(r.error).toContain(channel);
+    expect(r.error).toContain(field);
+  });
+
+  it('has a validator for every channel', () => {
+    expect(Object.keys(validators).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('dialog.choosePath opens the chooser only for a config field that holds a path', async () => {
+    expect(await call('dialog.choosePath', { field: 'data.dir' })).toEqual({ ok: true, value: { path: '/chosen/directory/data.dir' } });
+    expect(await call('dialog.choosePath', { field: 'train.initParamsFile' })).toEqual({ ok: true, value: { path: '/chosen/file/train.initParamsFile' } });
+    for (const field of ['name', 'toString', '__proto__', 7, '/etc/passwd']) expect(refused(await call('dialog.choosePath', { field })).fields).toEqual(['field']);
+    expect(refused(await call('dialog.choosePath', { field: 'data.dir', path: '/tmp' })).fields).toEqual(['path']);
+    // The USPS download picks its own directory (beside the database): a renderer cannot name one.
+    expect(refused(await call('data.fetchUsps', { dir: '/etc' })).fields).toEqual(['(payload)']);
+  });
+
+  it('runs.start validates the config in main and names every bad field', async () => {
+    const r = refused(await call('runs.start', { config: { name: '', train: { lr: -1, batchSize: 2.5 }, model: { kind: 'rnn' }, bogus: 1 } }));
+    expect(r.fields).toEqual(expect.arrayContaining(['name', 'train.lr', 'train.batchSize', 'model.kind', 'bogus']));
+    expect(r.error).toMatch(/train\.lr: must be > 0/);
+  });
+
+  it('runs.start names bad Lyapunov save points and vector choices', async () => {
+    const r = refused(await call('runs.start', { config: { lyapunov: { saveAt: [0], saveAtEpochs: [1.5] }, replicas: { lyapunovStep: -1 } } }));
+    expect(r.fields).toEqual(['lyapunov.saveAt', 'lyapunov.saveAtEpochs', 'replicas.lyapunovStep']);
+    expect(r.error).toContain('lyapunov.saveAt: entries must be ≥ 1');
+    expect(r.error).toContain('lyapunov.saveAtEpochs: must be an array of integers');
+  });
+
+  it('runs.start rejects an invalid follow-up config, naming its field, without starting anything', async () => {
+    const r = refused(await call('runs.start', { config: PRESETS[0].config, followUp: { train: { momentum: 2 } } }));
+    expect(r.error).toContain('Invalid follow-up config');
+    expect(r.fields).toEqual(['train.momentum']);
+    expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
+  });
+
+  it('a well-formed request for a run that does not exist is an error that names the run, not a crash', async () => {
+    const r = refused(await call('runs.get', { runId: 'nosuchrun' }));
+    expect(r.error).toMatch(/nosuchrun|No such run/i);
+    const c = refused(await call('runs.cancel', { runId: 'nosuchrun' }));
+    expect(c.fields).toEqual(['runId']);
+  });
+});
+
+describe('valid requests', () => {
+  it('presets.list returns valid configs for Figures 1–3', async () => {
+    const r = await call('presets.list', null);
+    if (!r.ok) throw new Error(r.error);
+    const presets = r.value as typeof PRESETS;
+    expect(presets.filter((p) => p.figure === 1).map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
+    expect(presets.filter((p) => p.figure === 2).map((p) => p.config.cgd?.start)).toEqual([2000, 5000, 10000]);
+    const fig3 = presets.find((p) => p.id === 'fig3-lyapunov-replicas')!;
+    expect(fig3.config.lyapunov?.k).toBe(32);
+    expect(fig3.followUp?.replicas).toMatchObject({ strategy: 'max_chaos', eps: [0.1], seeds: [0, 1, 2, 3, 4] });
+    for (const p of presets) {
+      expect(validateConfig(p.config)).toMatchObject({ ok: true });
+      if (p.followUp) expect(validateConfig(p.followUp)).toMatchObject({ ok: true });
+    }
+  });
+
+  it('runs.estimate measures the MLP in a worker: n = 5350 parameters', async () => {
+    const r = await call('runs.estimate', { config: PRESETS[0].config });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value).toMatchObject({ nParams: 5350, steps: 3000 });
+    const e = r.value as { msPerStep: number; rankBound: number; diskBytes: number };
+    expect(e.msPerStep).toBeGreaterThan(0);
+    expect(e.rankBound).toBeGreaterThan(0);
+    expect(e.diskBytes).toBeGreaterThan(0);
+  });
+
+  it('a run whose data cannot be read fails to start with an error naming the directory, and leaves no run behind', async () => {
+    const config = { ...PRESETS[0].config, data: { ...PRESETS[0].config.data, dataset: 'usps', dir: join(dir, 'no-such-usps') } };
+    const r = refused(await call('runs.start', { config }));
+    expect(r.error).toMatch(/^The run could not start: .*no-such-usps/);
+    expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
+  });
+
+  it('app.info reports versions, the database and the linear-algebra path', async () => {
+    const r = await call('app.info', null);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value).toMatchObject({ versions: { node: process.versions.node }, dbFile: join(dir, 'lab.db') });
+    expect((r.value as { backends: string[] }).backends[0]).toMatch(/^linear algebra: /);
+  });
+});

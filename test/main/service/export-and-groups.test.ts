@@ -1,0 +1,141 @@
+// Main's side of the Compare view through the real handler table and a real SQLite file: figure export
+// (validated payloads, the save-target chooser asked with the format's filter, the file written) and seed
+// group statistics aligned by step, with the replica divergence fit of the group.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../src/shared/config';
+import type { GroupResult, Reply } from '../../../src/shared/ipc';
+import type { IpcContext } from '../../../src/main/ipc/handlers';
+import { createHandlers } from '../../../src/main/ipc/handlers';
+import { SenderPolicy } from '../../../src/main/ipc/sender-policy';
+import { alignByStep } from '../../../src/main/service/compare-groups';
+import { WorkbenchService } from '../../../src/main/service/workbench-service';
+import { studentTQuantile } from '../../../src/main/engine/chaos/fit';
+
+const dir = mkdtempSync(join(tmpdir(), 'chaoslab-compare-'));
+const service = new WorkbenchService(join(dir, 'lab.db'));
+const asked: { name: string; extensions: string[] }[] = [];
+let answer: string | null = null;
+const policy = new SenderPolicy((url) => url.startsWith('app://'));
+policy.allow(1);
+const handlers = createHandlers({
+  service,
+  policy,
+  dialogs: {
+    saveFile: async (name, filter) => (asked.push({ name, extensions: filter?.extensions ?? [] }), answer),
+    openFile: async () => null,
+    choosePath: async () => null,
+  },
+  versions: {},
+});
+const ctx: IpcContext = { senderId: 1, senderUrl: 'app://index.html', send: () => {} };
+const call = (channel: 'export.save' | 'compare.group', payload: unknown): Promise<Reply<unknown>> => handlers[channel](payload, ctx);
+// A 1×1 PNG.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('export.save', () => {
+  it('asks the chooser with the format filter and writes exactly the content', async () => {
+    answer = join(dir, 'chosen.svg');
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>α</text></svg>';
+    expect(await call('export.save', { format: 'svg', name: 'loss (log).svg', data: svg })).toEqual({ ok: true, value: { file: answer } });
+    expect(asked.at(-1)).toEqual({ name: 'loss (log).svg', extensions: ['svg'] });
+    expect(readFileSync(answer, 'utf8')).toBe(svg);
+
+    answer = join(dir, 'no-extension');
+    expect(await call('export.save', { format: 'png', name: 'a.png', data: PNG })).toEqual({ ok: true, value: { file: `${answer}.png` } });
+    expect(readFileSync(`${answer}.png`)).toEqual(Buffer.from(PNG, 'base64'));
+
+    answer = null;
+    expect(await call('export.save', { format: 'csv', name: 'a.csv', data: 'step,loss\n0,1\n' })).toEqual({ ok: true, value: { file: null } });
+  });
+
+  it('refuses bad payloads before asking, naming the field', async () => {
+    const n = asked.length;
+    const refuse = async (payload: unknown, field: string, text: RegExp): Promise<void> => {
+      const r = await call('export.save', payload);
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.fields.map((f) => f.field)).toEqual([field]);
+        expect(r.error).toMatch(text);
+      }
+    };
+    await refuse({ format: 'pdf', name: 'a.pdf', data: 'x' }, 'format', /must be one of png, svg, csv/);
+    await refuse({ format: 'csv', name: '../../etc/passwd.csv', data: 'x' }, 'name', /plain file name/);
+    await refuse({ format: 'csv', name: 'figure.svg', data: 'x' }, 'name', /ending in \.csv/);
+    await refuse({ format: 'csv', name: '.csv', data: 'x' }, 'name', /plain file name/);
+    await refuse({ format: 'png', name: 'a.png', data: Buffer.from('GIF89a not a png at all, really not').toString('base64') }, 'data', /not a base64 PNG/);
+    await refuse({ format: 'svg', name: 'a.svg', data: '<html></html>' }, 'data', /not an SVG document/);
+    await refuse({ format: 'csv', name: 'a.csv', data: 'x'.repeat(64 * 1024 * 1024 + 1) }, 'data', /larger than/);
+    await refuse({ format: 'csv', name: 'a.csv', data: 'x', path: '/tmp/x' }, 'path', /not a known field/);
+    expect(asked.length).toBe(n);
+  });
+});
+
+describe('compare.group', () => {
+  const env = { appVersion: 't', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 't', nParams: 3, totalSteps: 100 };
+  function run(seed: number, loss: [number, number][], replicas: number[][]): string {
+    const id = service.store.createRun({ ...DEFAULT_CONFIG, seed, name: `seed ${seed}` }, env);
+    service.store.appendMetrics(id, loss.map(([step, v]) => ({ step, epoch: 0, wall: step / 10, values: { loss: v } })));
+    service.store.appendReplicas(
+      id,
+      replicas.map((d, step) => ({ step, distances: Float64Array.from(d), alongGrad: new Float64Array(d.length), alongTop: new Float64Array(d.length) })),
+    );
+    service.store.setStatus(id, 'finished');
+    return id;
+  }
+
+  it('aligns members by step, with NaN where a member has no point', () => {
+    const { steps, columns } = alignByStep([
+      { steps: [0, 2, 4], values: [1, 2, 3] },
+      { steps: [0, 1, 4], values: [5, 6, 7] },
+    ]);
+    expect(Array.from(steps)).toEqual([0, 1, 2, 4]);
+    expect(Array.from(columns[0])).toEqual([1, NaN, 2, 3]);
+    expect(Array.from(columns[1])).toEqual([5, 6, NaN, 7]);
+  });
+
+  it('gives mean, 95 % t-interval, min and max per step, and fits the divergence of all replica curves', async () => {
+    // d(t)² = 0.01·t + 0.001·t² + 0.0001 for both replicas of both runs, ± a small spread.
+    const d = (t: number, k: number): number => Math.sqrt(0.01 * t + 0.001 * t * t + 1e-4) * (1 + 0.01 * k);
+    const curves = (k0: number): number[][] => Array.from({ length: 40 }, (_, t) => [d(t, k0), d(t, k0 + 1)]);
+    const a = run(1, [[0, 2], [1, 1.5], [2, 1]], curves(-1));
+    const b = run(2, [[0, 4], [2, 3]], curves(0));
+    const r = await call('compare.group', { runIds: [a, b], metrics: ['loss', 'wall'] });
+    if (!r.ok) throw new Error(r.error);
+    const g = r.value as GroupResult;
+    const loss = g.series.loss;
+    expect(Array.from(loss.steps)).toEqual([0, 1, 2]);
+    expect(Array.from(loss.mean)).toEqual([3, 1.5, 2]);
+    expect(Array.from(loss.count)).toEqual([2, 1, 2]);
+    expect(Array.from(loss.min)).toEqual([2, 1.5, 1]);
+    expect(Array.from(loss.max)).toEqual([4, 1.5, 3]);
+    const t = studentTQuantile(0.975, 1);
+    expect(loss.hi[0] - loss.mean[0]).toBeCloseTo((t * Math.SQRT2) / Math.sqrt(2), 12);
+    expect(loss.hi[1]).toBeNaN();
+    expect(Array.from(g.series.wall.mean)).toEqual([0, 0.1, 0.2]);
+
+    const div = g.divergence!;
+    expect(div.curves).toBe(4);
+    expect(div.fit!.n).toBe(40);
+    // Mean over the four curves: d(t)·(1 + 0.01·(−1 + 0 + 0 + 1)/4) = d(t): the fit recovers the coefficients.
+    expect(div.fit!.a).toBeCloseTo(0.01, 8);
+    expect(div.fit!.b).toBeCloseTo(0.001, 9);
+    expect(div.fit!.d0sq).toBeCloseTo(1e-4, 9);
+  });
+
+  it('names a bad run id or metric', async () => {
+    const r = await call('compare.group', { runIds: ['nope'], metrics: ['loss'] });
+    expect(r.ok).toBe(false);
+    const m = await call('compare.group', { runIds: ['abc'], metrics: ['lose'] });
+    expect(m).toMatchObject({ ok: false, fields: [{ field: 'metrics' }] });
+    const e = await call('compare.group', { runIds: [], metrics: [] });
+    expect(e).toMatchObject({ ok: false, fields: [{ field: 'runIds' }] });
+  });
+});

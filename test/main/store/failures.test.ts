@@ -1,0 +1,251 @@
+// Failure modes on real files: a newer schema, garbage and damaged files, read-only files (a read-only open, a
+// read-only bind mount and an immutable file: plain chmod does not stop root), and a full disk (a tiny tmpfs).
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../src/shared/config';
+import type { RunEnvironment } from '../../../src/shared/frames';
+import { RunStore, StoreError, type StoreErrorCode } from '../../../src/main/store/run-store';
+import { RunWriter } from '../../../src/main/store/run-writer';
+
+const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10, totalSteps: 100 };
+
+function storeError(fn: () => unknown, code: StoreErrorCode): StoreError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(StoreError);
+    expect((e as StoreError).code).toBe(code);
+    return e as StoreError;
+  }
+  throw new Error(`expected StoreError '${code}'`);
+}
+
+/** Mounting needs root (CAP_SYS_ADMIN); elsewhere those tests are skipped. */
+function canMount(): boolean {
+  const probe = mkdtempSync(join(tmpdir(), 'chaoslab-mount-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+const MOUNT = canMount();
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'chaoslab-store-fail-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A database with one run: 50 metric steps and a checkpoint; expectIntact checks they are all there. */
+function seed(file: string): string {
+  const store = RunStore.open(file);
+  const id = store.createRun({ ...DEFAULT_CONFIG, name: 'precious' }, ENV);
+  const w = new RunWriter(store, id);
+  for (let s = 0; s < 50; s++) w.step({ metrics: { step: s, epoch: 0, wall: s, values: { loss: 1 / (s + 1) } } });
+  w.checkpoint({ step: 49, state: { s: 49 }, blobs: { theta: new Float64Array([1, 2, 3]) } });
+  store.close();
+  return id;
+}
+function expectIntact(file: string, id: string): void {
+  const store = RunStore.open(file, { readonly: true });
+  const loss = store.readSeries(id, 'loss', { to: 49 });
+  expect(Array.from(loss.steps)).toEqual(Array.from({ length: 50 }, (_, s) => s));
+  expect(Array.from(loss.values)).toEqual(Array.from({ length: 50 }, (_, s) => 1 / (s + 1)));
+  expect(store.latestCheckpoint(id)!.step).toBe(49);
+  store.close();
+}
+
+describe('refusals that leave the file unchanged', () => {
+  it('a database from a newer schema', () => {
+    const file = join(dir, 'lab.db');
+    const id = seed(file);
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    const before = readFileSync(file);
+    for (const readonly of [false, true]) {
+      const e = storeError(() => RunStore.open(file, { readonly }), 'newer-schema');
+      expect(e.message).toContain(file);
+      expect(e.message).toContain('schema version 99');
+      expect(e.message).toContain('Update Chaoslab');
+    }
+    expect(readFileSync(file).equals(before)).toBe(true);
+    // A read-only connection leaves an empty -wal file behind; no byte of data was written.
+    for (const f of readdirSync(dir)) if (f.endsWith('-wal')) expect(statSync(join(dir, f)).size).toBe(0);
+    const fix = new Database(file);
+    fix.pragma('user_version = 1');
+    fix.close();
+    expectIntact(file, id);
+  });
+
+  it('a file of garbage', () => {
+    const file = join(dir, 'lab.db');
+    const garbage = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) % 251;
+    writeFileSync(file, garbage);
+    for (const readonly of [false, true]) {
+      const e = storeError(() => RunStore.open(file, { readonly }), 'corrupt');
+      expect(e.message).toContain(file);
+      expect(e.message).toMatch(/not a Chaoslab database or is damaged.*Nothing was changed/);
+    }
+    expect(readFileSync(file).equals(garbage)).toBe(true);
+  });
+
+  it('an SQLite database that is not Chaoslab’s', () => {
+    const file = join(dir, 'other.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE notes (x TEXT)');
+    raw.close();
+    const before = readFileSync(file);
+    expect(storeError(() => RunStore.open(file), 'corrupt').message).toContain('not a Chaoslab one');
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('a database with damaged pages reports corruption when the damage is read', () => {
+    const file = join(dir, 'lab.db');
+    const store = RunStore.open(file);
+    const id = store.createRun(DEFAULT_CONFIG, ENV);
+    store.appendSpectra(id, Array.from({ length: 2000 }, (_, step) => ({ step, n: 500, eigenvalues: new Float64Array(200).fill(step), nullCount: 300, nullTol: 0 })));
+    store.close();
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(2_000_000);
+    bytes.fill(0xa5, 1_000_000, 1_400_000);
+    writeFileSync(file, bytes);
+    const e = storeError(() => RunStore.open(file).readSpectra(id), 'corrupt');
+    expect(e.message).toContain(file);
+  });
+});
+
+describe('read-only databases', () => {
+  it('a read-only open reads everything and refuses every write, changing nothing', () => {
+    const file = join(dir, 'lab.db');
+    const id = seed(file);
+    const before = readFileSync(file);
+    const ro = RunStore.open(file, { readonly: true });
+    expect(ro.readonly).toBe(true);
+    expect(ro.get(id).name).toBe('precious');
+    const writes: (() => unknown)[] = [
+      () => ro.createRun(DEFAULT_CONFIG, ENV),
+      () => ro.appendMetrics(id, [{ step: 50, epoch: 0, wall: 0, values: { loss: 0 } }]),
+      () => ro.saveCheckpoint(id, { step: 50, state: null, blobs: {} }),
+      () => ro.setStatus(id, 'finished'),
+      () => ro.update(id, { name: 'x' }),
+      () => ro.truncateAfter(id, 10),
+      () => ro.delete(id),
+    ];
+    for (const w of writes) {
+      const e = storeError(w, 'readonly');
+      expect(e.message).toContain(file);
+      expect(e.message).toContain('read-only');
+    }
+    ro.close();
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expectIntact(file, id);
+    expect(storeError(() => RunStore.open(join(dir, 'missing.db'), { readonly: true }), 'not-found').message).toContain('missing.db');
+  });
+
+  it.skipIf(!MOUNT)('a database on a read-only mount: refused for writing, readable with readonly', () => {
+    const src = join(dir, 'src');
+    const mnt = join(dir, 'ro');
+    mkdirSync(src);
+    mkdirSync(mnt);
+    const id = seed(join(src, 'lab.db'));
+    const before = readFileSync(join(src, 'lab.db'));
+    execFileSync('mount', ['--bind', src, mnt]);
+    try {
+      execFileSync('mount', ['-o', 'remount,ro,bind', mnt]);
+      const e = storeError(() => RunStore.open(join(mnt, 'lab.db')), 'readonly');
+      expect(e.message).toContain(join(mnt, 'lab.db'));
+      expect(e.message).toContain('EROFS');
+      // SQLite cannot create the -shm file there; the store reads a snapshot of the file instead.
+      expectIntact(join(mnt, 'lab.db'), id);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+    expect(readdirSync(src)).toEqual(['lab.db']);
+    expect(readFileSync(join(src, 'lab.db')).equals(before)).toBe(true);
+  });
+
+  it.skipIf(!MOUNT)('an immutable file (chattr +i) is refused for writing and readable with readonly', () => {
+    const file = join(dir, 'lab.db');
+    const id = seed(file);
+    const before = readFileSync(file);
+    execFileSync('chattr', ['+i', file]);
+    try {
+      const e = storeError(() => RunStore.open(file), 'readonly');
+      expect(e.message).toContain(file);
+      expectIntact(file, id);
+    } finally {
+      execFileSync('chattr', ['-i', file]);
+    }
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('disk full', () => {
+  it.skipIf(!MOUNT)('a write that does not fit is rolled back with a clear message; stored data stays intact', () => {
+    const mnt = join(dir, 'tiny');
+    mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+    try {
+      const file = join(mnt, 'lab.db');
+      const id = seed(file);
+      const store = RunStore.open(file);
+      let err: unknown = null;
+      let step = 50;
+      try {
+        const w = new RunWriter(store, id, { flushMs: 0 });
+        for (; step < 10_000 && err === null; step++) {
+          try {
+            w.step({
+              metrics: { step, epoch: 0, wall: step, values: { loss: 1 / (step + 1) } },
+              spectrum: { step, n: 5350, eigenvalues: new Float64Array(1000).fill(step), nullCount: 4350, nullTol: 0 },
+            });
+          } catch (e) {
+            err = e;
+          }
+        }
+        expect(err).toBeInstanceOf(StoreError);
+        expect((err as StoreError).code).toBe('disk-full');
+        expect((err as StoreError).message).toContain(file);
+        expect((err as StoreError).message).toMatch(/rolled back.*intact.*Free disk space/);
+      } finally {
+        store.close();
+      }
+      const failed = step - 1;
+      // Every step before the failing flush is stored.
+      const ro = RunStore.open(file, { readonly: true });
+      try {
+        const loss = ro.readSeries(id, 'loss');
+        expect(loss.steps.at(-1)).toBeGreaterThanOrEqual(failed - 1);
+        expect(loss.steps.length).toBe(loss.steps.at(-1)! + 1);
+        expect(ro.readSpectra(id).length).toBeGreaterThan(0);
+      } finally {
+        ro.close();
+      }
+      expectIntact(file, id);
+      const raw = new Database(file, { readonly: true });
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+      raw.close();
+      // With space again, the run continues.
+      execFileSync('mount', ['-o', 'remount,size=8m', mnt]);
+      const again = RunStore.open(file);
+      try {
+        const next = again.get(id).lastStep + 1;
+        again.appendMetrics(id, [{ step: next, epoch: 0, wall: 0, values: { loss: 0 } }]);
+        expect(again.readSeries(id, 'loss').steps.at(-1)).toBe(next);
+      } finally {
+        again.close();
+      }
+    } finally {
+      execFileSync('umount', ['-l', mnt]);
+    }
+  });
+});
