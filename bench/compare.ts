@@ -35,7 +35,12 @@ function fill(dbFile: string): { ids: string[]; writeS: number } {
   const t0 = performance.now();
   const ids: string[] = [];
   for (let r = 0; r < RUNS; r++) {
-    const config: RunConfig = { ...DEFAULT_CONFIG, name: `bench ${r}`, seed: r < 5 ? r : 0, train: { ...DEFAULT_CONFIG.train, steps: STEPS, lr: r < 5 ? 0.01 : 0.01 * (r - 3) } };
+    const config: RunConfig = {
+      ...DEFAULT_CONFIG,
+      name: `bench ${r}`,
+      seed: r < 5 ? r : 0,
+      train: { ...DEFAULT_CONFIG.train, steps: STEPS, lr: r < 5 ? 0.01 : 0.01 * (r - 3) },
+    };
     const id = store.createRun(config, ENV);
     const w = new RunWriter(store, id);
     for (let s = 0; s < STEPS; s++) w.step({ metrics: frame(r, s) });
@@ -86,7 +91,10 @@ export async function benchCompare(): Promise<Record<string, number>> {
     // 3. In Chromium.
     const page = wb.page;
     await page.getByTestId('nav-library').click();
-    await page.locator('[data-run-row]').nth(RUNS - 1).waitFor();
+    await page
+      .locator('[data-run-row]')
+      .nth(RUNS - 1)
+      .waitFor();
     for (const id of ids) await page.locator(`[data-run-row="${id}"]`).getByTestId('pick').check();
     const pageMs = (await page.evaluate(`new Promise((resolve, reject) => {
       const t0 = performance.now();

@@ -77,7 +77,9 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
   const mlpMs = median(time(mlpStep, 40));
   out.mlp_step_ms = mlpMs;
   out.mlp_reduced_dim = lastM;
-  console.log(`MLP 256-20-10 (n=${mlp.n}), batch 8: exact spectrum + CGD update  median ${mlpMs.toFixed(2)} ms/step (reduced dimension m=${lastM}; target ≤ 20 ms)`);
+  console.log(
+    `MLP 256-20-10 (n=${mlp.n}), batch 8: exact spectrum + CGD update  median ${mlpMs.toFixed(2)} ms/step (reduced dimension m=${lastM}; target ≤ 20 ms)`,
+  );
 
   if (opts.dense) {
     const b = batches[0];
@@ -91,7 +93,10 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const all = sp.allEigenvalues();
     let diff = 0;
     let maxAbs = 0;
-    for (let i = 0; i < mlp.n; i++) (diff = Math.max(diff, Math.abs(all[i] - dense.values[i]))), (maxAbs = Math.max(maxAbs, Math.abs(all[i])));
+    for (let i = 0; i < mlp.n; i++) {
+      diff = Math.max(diff, Math.abs(all[i] - dense.values[i]));
+      maxAbs = Math.max(maxAbs, Math.abs(all[i]));
+    }
     const denseMs = t2 - t0;
     out.mlp_dense_step_ms = denseMs;
     out.mlp_speedup_vs_dense = denseMs / mlpMs;
@@ -111,10 +116,15 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const J = sgdJacobian(hvk, 0.01);
     time(() => lyap.step(J), 5);
     const ms = median(time(() => lyap.step(J), 40));
-    const naive = sgdJacobian(batchHv((v) => hessianVector(st, v), n), 0.01);
+    const naive = sgdJacobian(
+      batchHv((v) => hessianVector(st, v), n),
+      0.01,
+    );
     const msNaive = median(time(() => lyap.step(naive), 10));
     out.lyap32_ms = ms;
-    console.log(`Lyapunov top-32 (QR method) on top of the MLP spectrum: ${ms.toFixed(2)} ms/step (target ≤ 15 ms); one-vector-at-a-time baseline ${msNaive.toFixed(2)} ms (${(msNaive / ms).toFixed(1)}×)`);
+    console.log(
+      `Lyapunov top-32 (QR method) on top of the MLP spectrum: ${ms.toFixed(2)} ms/step (target ≤ 15 ms); one-vector-at-a-time baseline ${msNaive.toFixed(2)} ms (${(msNaive / ms).toFixed(1)}×)`,
+    );
   }
 
   // CNN: per-step exact dense spectrum + CGD update.
@@ -143,7 +153,9 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     out.cnn_step_ms = ms;
     out.cnn_hessian_ms = median(hessMs);
     hessMs = [];
-    console.log(`CNN (4 base channels, n=${cnn.n}): exact Hessian ${out.cnn_hessian_ms.toFixed(0)} ms + dense eigh/CGD = ${ms.toFixed(0)} ms/step (target ≤ 300 ms; published PyTorch ~1000 ms)`);
+    console.log(
+      `CNN (4 base channels, n=${cnn.n}): exact Hessian ${out.cnn_hessian_ms.toFixed(0)} ms + dense eigh/CGD = ${ms.toFixed(0)} ms/step (target ≤ 300 ms; published PyTorch ~1000 ms)`,
+    );
   }
 
   // Replica throughput: 1 reference + 5 replicas in lock-step, float32 TF.js, no spectra; baseline: 1 model.
@@ -171,24 +183,28 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const six = await rate(true);
     out.replica_steps_per_s = six;
     out.single_steps_per_s = single;
-    console.log(`Replicas (1 reference + 5, MLP, float32 TF.js, no spectra): ${six.toFixed(0)} steps/s (= ${(6 * six).toFixed(0)} model-steps/s); single model ${single.toFixed(0)} steps/s (${((6 * six) / single).toFixed(2)}× per-model efficiency)`);
+    console.log(
+      `Replicas (1 reference + 5, MLP, float32 TF.js, no spectra): ${six.toFixed(0)} steps/s (= ${(6 * six).toFixed(0)} model-steps/s); single model ${single.toFixed(0)} steps/s (${((6 * six) / single).toFixed(2)}× per-model efficiency)`,
+    );
 
     // Precision drift: the same 300-step replica experiment (ε = 0.1) in float32 (TF.js) and float64 (exact engine).
     {
       const runs: { theta: Float64Array; d: number[] }[] = [];
       for (const precision of ['float32', 'float64'] as const)
-        runs.push(await (async () => {
-          const c = cfg(false);
-          c.train.precision = precision;
-          c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, lyapunovStep: null, directionFile: null };
-          const db = path.join(dir, `drift-${precision}.db`);
-          const r = await runExperiment(c, { library: StoreLibrary.open(db) });
-          const s = RunStore.open(db);
-          const theta = s.latestCheckpoint(r.runId)!.blobs.theta;
-          const d = s.readReplicas(r.runId).map((f) => f.distances[0]);
-          s.close();
-          return { theta, d };
-        })());
+        runs.push(
+          await (async () => {
+            const c = cfg(false);
+            c.train.precision = precision;
+            c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, lyapunovStep: null, directionFile: null };
+            const db = path.join(dir, `drift-${precision}.db`);
+            const r = await runExperiment(c, { library: StoreLibrary.open(db) });
+            const s = RunStore.open(db);
+            const theta = s.latestCheckpoint(r.runId)!.blobs.theta;
+            const d = s.readReplicas(r.runId).map((f) => f.distances[0]);
+            s.close();
+            return { theta, d };
+          })(),
+        );
       const [f32, f64] = runs;
       const dTheta = Math.sqrt(f32.theta.reduce((s, v, i) => s + (v - f64.theta[i]) ** 2, 0));
       const thetaNorm = Math.sqrt(f64.theta.reduce((s, v) => s + v * v, 0));
@@ -206,7 +222,9 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     rssCfg.cgd = { ...CGD };
     rssCfg.data.testEvery = 100;
     rssCfg.data.testLimit = null;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'rss-child.ts'), JSON.stringify(rssCfg), path.join(dir, 'rss.db')], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'rss-child.ts'), JSON.stringify(rssCfg), path.join(dir, 'rss.db')], {
+      encoding: 'utf8',
+    });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     const rssMb = (JSON.parse(line) as { maxRssKb: number }).maxRssKb / 1024;
     out.mlp_run_rss_mb = rssMb;

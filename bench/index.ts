@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const backend = await initBackend();
   console.log('# Chaoslab benchmarks');
-  console.log(`machine: ${cpus[0]?.model} ×${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${cpus[0]?.model} ×${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load avg ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`linear algebra: ${linalgInfo().detail}`);
   console.log(`TF.js backend: ${backend.name} (${backend.notes.join('; ')})`);
   const results: Record<string, Record<string, number>> = {};

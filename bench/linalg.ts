@@ -7,7 +7,6 @@ import { lapack, linalgInfo, threadsFor } from '../src/main/engine/linalg/lapack
 import { Rng } from '../src/main/engine/rng';
 import { randomSymmetric } from '../test/helpers/matrices';
 
-
 function median(xs: number[]): number {
   const s = [...xs].sort((x, y) => x - y);
   const m = s.length >> 1;
@@ -44,8 +43,7 @@ function withJs<T>(fn: () => T): T {
   }
 }
 
-const fmt = (ms: number | undefined) =>
-  ms === undefined ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 /**
  * Median eigh (with vectors) timings in ms, keyed `eigh_<variant>_n<order>` with variant one of
@@ -56,8 +54,10 @@ const fmt = (ms: number | undefined) =>
  */
 export async function benchLinalg(big = false): Promise<Record<string, number>> {
   const cpus = os.cpus();
-  console.log(`linalg bench: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, ` +
-    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load avg ${os.loadavg()[0].toFixed(2)}`);
+  console.log(
+    `linalg bench: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load avg ${os.loadavg()[0].toFixed(2)}`,
+  );
   const info = linalgInfo();
   console.log(`backend: ${info.kind}: ${info.detail}`);
   if (info.warning) console.warn(`WARNING: ${info.warning}`);
@@ -66,9 +66,7 @@ export async function benchLinalg(big = false): Promise<Record<string, number>> 
   const defaultThreads = lib ? threadsFor() : 0;
   const out: Record<string, number> = {};
   const orders = big ? [200, 370, 400, 1158, 5350] : [200, 370, 400, 1158];
-  const rows: string[][] = [
-    ['n', 'dsyevd 1 thr', 'dsyevd 2 thr', `dsyevr ${defaultThreads} thr`, 'eigh (auto)', 'JS', 'JS / eigh'],
-  ];
+  const rows: string[][] = [['n', 'dsyevd 1 thr', 'dsyevd 2 thr', `dsyevr ${defaultThreads} thr`, 'eigh (auto)', 'JS', 'JS / eigh']];
   try {
     for (const n of orders) {
       const a = randomSymmetric(new Rng(n, 'bench-linalg'), n);

@@ -43,7 +43,12 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
 
     // Figure 1: removing negative curvature hurts training; SGD in the same run is the baseline.
     let sgdAcc = NaN;
-    for (const [id, key] of [['fig1-sgd', 'sgd'], ['fig1-cgd-neg', 'neg'], ['fig1-cgd-pos', 'pos'], ['fig1-cgd-chaotic', 'chaotic']] as const) {
+    for (const [id, key] of [
+      ['fig1-sgd', 'sgd'],
+      ['fig1-cgd-neg', 'neg'],
+      ['fig1-cgd-pos', 'pos'],
+      ['fig1-cgd-chaotic', 'chaotic'],
+    ] as const) {
       const c = preset(id);
       const { id: runId, msPerStep } = await run(c);
       const s = RunStore.open(dbFile, { readonly: true });
@@ -93,13 +98,21 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
     const lmax = s.readSeries(lyap.id, 'lyap_max').values.at(-1)!;
     const npos = s.readSeries(lyap.id, 'lyap_npos').values.at(-1)!;
     s.close();
-    console.log(`Fig. 3 Lyapunov (k = 32): after ${fig3.config.train.steps} steps λ_max = ${g(lmax)} per step (paper convention e^{2λ} = ${(Math.exp(2 * lmax)).toFixed(6)}), ${npos} of 32 positive; ${lyap.msPerStep.toFixed(1)} ms/step`);
+    console.log(
+      `Fig. 3 Lyapunov (k = 32): after ${fig3.config.train.steps} steps λ_max = ${g(lmax)} per step (paper convention e^{2λ} = ${Math.exp(2 * lmax).toFixed(6)}), ${npos} of 32 positive; ${lyap.msPerStep.toFixed(1)} ms/step`,
+    );
     Object.assign(out, { fig3_lyap_max: lmax, fig3_lyap_npos: npos });
 
     const follow = fig3.followUp!;
-    const along = await run({ ...follow, replicas: { ...follow.replicas!, lyapunovSource: follow.replicas!.lyapunovSource === PREVIOUS_RUN ? lyap.id : follow.replicas!.lyapunovSource } });
+    const along = await run({
+      ...follow,
+      replicas: { ...follow.replicas!, lyapunovSource: follow.replicas!.lyapunovSource === PREVIOUS_RUN ? lyap.id : follow.replicas!.lyapunovSource },
+    });
     const random = await run(preset('fig3-replicas-random'));
-    for (const [label, r] of [['max_chaos', along], ['randn', random]] as const) {
+    for (const [label, r] of [
+      ['max_chaos', along],
+      ['randn', random],
+    ] as const) {
       const st = RunStore.open(dbFile, { readonly: true });
       const analysis = st.loadResult(r.id, 'divergence') as DivergenceAnalysis;
       const dEnd = mean(st.readReplicas(r.id).at(-1)!.distances);

@@ -11,4 +11,6 @@ function peakRssKb(): number {
   return m ? Number(m[1]) : process.resourceUsage().maxRSS;
 }
 
-runExperiment(JSON.parse(process.argv[2]) as RunConfig, { library: StoreLibrary.open(process.argv[3]) }).then(() => console.log(JSON.stringify({ maxRssKb: peakRssKb() })));
+runExperiment(JSON.parse(process.argv[2]) as RunConfig, { library: StoreLibrary.open(process.argv[3]) }).then(() =>
+  console.log(JSON.stringify({ maxRssKb: peakRssKb() })),
+);

@@ -11,7 +11,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Counts requestAnimationFrame callbacks in the page for `ms` milliseconds (plain JS text: no transpiler helpers). */
 function animationFps(page: Page, ms: number): Promise<number> {
-  return page.evaluate(`new Promise((resolve) => {
+  return page
+    .evaluate(
+      `new Promise((resolve) => {
     let n = 0;
     const t0 = performance.now();
     const tick = () => {
@@ -20,10 +22,12 @@ function animationFps(page: Page, ms: number): Promise<number> {
       else resolve((n * 1000) / (performance.now() - t0));
     };
     requestAnimationFrame(tick);
-  })`).then((v) => {
-    if (typeof v !== 'number') throw new Error(`animation frame counter returned ${String(v)}`);
-    return v;
-  });
+  })`,
+    )
+    .then((v) => {
+      if (typeof v !== 'number') throw new Error(`animation frame counter returned ${String(v)}`);
+      return v;
+    });
 }
 
 async function startFromForm(page: Page, preset: string, fields: Record<string, string>): Promise<void> {
@@ -39,7 +43,13 @@ async function untilFinished(page: Page): Promise<void> {
   for (;;) {
     const status = await page.getByTestId('status').textContent();
     if (status === 'finished') return;
-    if (status !== 'running' && status !== 'paused') throw new Error(`run ended ${status}: ${await page.getByTestId('live-error').textContent().catch(() => '')}`);
+    if (status !== 'running' && status !== 'paused')
+      throw new Error(
+        `run ended ${status}: ${await page
+          .getByTestId('live-error')
+          .textContent()
+          .catch(() => '')}`,
+      );
     await sleep(100);
   }
 }

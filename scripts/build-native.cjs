@@ -41,17 +41,15 @@ function firstExisting(paths) {
 // Prerequisites: toolchain, headers and shared libraries.
 const missing = [];
 for (const tool of ['python3', 'make', 'g++']) if (!which(tool)) missing.push(`build tool '${tool}' not on PATH`);
-if (!firstExisting(['/usr/include/lapacke.h', '/usr/include/openblas/lapacke.h']))
-  missing.push('header lapacke.h not found (package liblapacke-dev)');
-const cblasDirs = [
-  '/usr/include/x86_64-linux-gnu/openblas-pthread',
-  '/usr/include/aarch64-linux-gnu/openblas-pthread',
-  '/usr/include/openblas',
-];
+if (!firstExisting(['/usr/include/lapacke.h', '/usr/include/openblas/lapacke.h'])) missing.push('header lapacke.h not found (package liblapacke-dev)');
+const cblasDirs = ['/usr/include/x86_64-linux-gnu/openblas-pthread', '/usr/include/aarch64-linux-gnu/openblas-pthread', '/usr/include/openblas'];
 if (!firstExisting(cblasDirs.map((d) => path.join(d, 'cblas.h'))))
   missing.push('OpenBLAS cblas.h not found in ' + cblasDirs.join(', ') + ' (package libopenblas-dev)');
 const libDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
-for (const [lib, pkg] of [['libopenblas.so', 'libopenblas-dev'], ['liblapacke.so', 'liblapacke-dev']])
+for (const [lib, pkg] of [
+  ['libopenblas.so', 'libopenblas-dev'],
+  ['liblapacke.so', 'liblapacke-dev'],
+])
   if (!firstExisting(libDirs.map((d) => path.join(d, lib)))) missing.push(`${lib} not found (package ${pkg})`);
 if (process.platform !== 'linux') missing.push(`platform ${process.platform} is not supported by native/binding.gyp`);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for a fresh Linux workstation (Debian/Ubuntu) or CI:
 #   bash scripts/workstation.sh start   install what is missing, build, open the app (Fashion-MNIST default)
-#   bash scripts/workstation.sh test    install what is missing, type-check, build, run every test
+#   bash scripts/workstation.sh test    install what is missing, type-check, lint, build, run every test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
@@ -55,6 +55,7 @@ fi
 # If better-sqlite3 was rebuilt in place for Electron (e.g. by electron-rebuild), rebuild it for Node.
 node -e "new (require('better-sqlite3'))(':memory:')" 2>/dev/null || npm rebuild better-sqlite3
 npm run typecheck
+npm run lint
 npm run build
 mkdir -p test-output
 status=0

@@ -64,7 +64,10 @@ function progressBar(p: Progress): string {
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' } },
+  });
   if (!values.config && !values.resume) throw new UsageError('run needs --config FILE or --resume RUN_ID');
   const config = values.config ? loadConfig(values.config) : null;
   const json = values.json ?? false;
@@ -155,7 +158,11 @@ function cmdHessian(args: string[]): number {
 }
 
 function cmdRuns(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, search: { type: 'string' }, tag: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { db: { type: 'string' }, search: { type: 'string' }, tag: { type: 'string' } },
+  });
   const [sub, id, file] = positionals;
   const store = RunStore.open(values.db ?? RunStore.defaultPath());
   try {
@@ -167,7 +174,9 @@ function cmdRuns(args: string[]): number {
       case 'list': {
         const runs = store.list({ search: values.search, tag: values.tag });
         for (const r of runs)
-          console.log(`${r.id.slice(0, 8)}  ${r.status.padEnd(11)} ${r.createdAt}  ${r.model.padEnd(4)} ${r.dataset.padEnd(13)} last step ${String(r.lastStep).padStart(6)}  ${r.name}${r.tags.length ? `  [${r.tags.join(', ')}]` : ''}`);
+          console.log(
+            `${r.id.slice(0, 8)}  ${r.status.padEnd(11)} ${r.createdAt}  ${r.model.padEnd(4)} ${r.dataset.padEnd(13)} last step ${String(r.lastStep).padStart(6)}  ${r.name}${r.tags.length ? `  [${r.tags.join(', ')}]` : ''}`,
+          );
         if (!runs.length) console.log('(no runs)');
         return 0;
       }
@@ -212,7 +221,14 @@ function cmdSeries(args: string[]): number {
       JSON.stringify(o, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v));
     if (list.length === 1 && ['spectra', 'lyapunov', 'replicas', 'divergence'].includes(list[0])) {
       const kind = list[0];
-      const rows = kind === 'spectra' ? store.readSpectra(runId) : kind === 'lyapunov' ? store.readLyapunov(runId) : kind === 'replicas' ? store.readReplicas(runId) : null;
+      const rows =
+        kind === 'spectra'
+          ? store.readSpectra(runId)
+          : kind === 'lyapunov'
+            ? store.readLyapunov(runId)
+            : kind === 'replicas'
+              ? store.readReplicas(runId)
+              : null;
       if (!rows) process.stdout.write(asJson(store.loadResult(runId, 'divergence')) + '\n');
       else if (values.format === 'json') process.stdout.write(asJson(rows) + '\n');
       else

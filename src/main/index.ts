@@ -42,7 +42,13 @@ function main(): void {
       const r = await dialog.showOpenDialog({
         title: `Choose ${title}`,
         properties: [kind === 'directory' ? 'openDirectory' : 'openFile'],
-        filters: kind === 'file' ? [{ name: 'JSON', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }] : [],
+        filters:
+          kind === 'file'
+            ? [
+                { name: 'JSON', extensions: ['json'] },
+                { name: 'All files', extensions: ['*'] },
+              ]
+            : [],
       });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
@@ -99,7 +105,10 @@ function main(): void {
         quit: () => app.quit(),
         async openDatabase() {
           if (service.liveRuns > 0) {
-            dialog.showErrorBox('Runs are still running', `${service.liveRuns} run(s) are writing to ${service.dbFile}. Cancel them or let them finish, then open another database.`);
+            dialog.showErrorBox(
+              'Runs are still running',
+              `${service.liveRuns} run(s) are writing to ${service.dbFile}. Cancel them or let them finish, then open another database.`,
+            );
             return;
           }
           const file = await chooseDatabase();

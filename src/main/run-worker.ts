@@ -42,19 +42,22 @@ if (input.task === 'estimate') {
         resumeId: input.task === 'continue' ? input.resumeId : undefined,
         control,
         hooks: {
-      started: (info) => post({ type: 'started', ...info }),
-      metrics: (frame) => post({ type: 'metrics', frame }),
-      // Copies, so that transferring the buffer cannot detach an array the engine still holds.
-      spectrum: (frame) => {
-        const eigenvalues = frame.eigenvalues.slice();
-        post({ type: 'spectrum', frame: { ...frame, eigenvalues } }, [eigenvalues.buffer]);
-      },
-      lyapunov: (frame) => post({ type: 'lyapunov', frame: { ...frame, exponents: frame.exponents.slice() } }),
-      replicas: (frame) =>
-        post({ type: 'replicas', frame: { ...frame, distances: frame.distances.slice(), alongGrad: frame.alongGrad.slice(), alongTop: frame.alongTop.slice() } }),
-      progress: (progress) => post({ type: 'progress', progress }),
-      log: (line) => post({ type: 'log', line }),
-    },
+          started: (info) => post({ type: 'started', ...info }),
+          metrics: (frame) => post({ type: 'metrics', frame }),
+          // Copies, so that transferring the buffer cannot detach an array the engine still holds.
+          spectrum: (frame) => {
+            const eigenvalues = frame.eigenvalues.slice();
+            post({ type: 'spectrum', frame: { ...frame, eigenvalues } }, [eigenvalues.buffer]);
+          },
+          lyapunov: (frame) => post({ type: 'lyapunov', frame: { ...frame, exponents: frame.exponents.slice() } }),
+          replicas: (frame) =>
+            post({
+              type: 'replicas',
+              frame: { ...frame, distances: frame.distances.slice(), alongGrad: frame.alongGrad.slice(), alongTop: frame.alongTop.slice() },
+            }),
+          progress: (progress) => post({ type: 'progress', progress }),
+          log: (line) => post({ type: 'log', line }),
+        },
       }),
     )
     .then((r) => post({ type: 'done', ...r }))

@@ -4,8 +4,7 @@
 
 export type Activation = 'relu' | 'sigmoid';
 export type ModelConfig =
-  | { kind: 'mlp'; hidden: number; activation: Activation }
-  | { kind: 'cnn'; baseChannels: number; blocks: number; activation: Activation };
+  { kind: 'mlp'; hidden: number; activation: Activation } | { kind: 'cnn'; baseChannels: number; blocks: number; activation: Activation };
 
 export type DatasetName = 'usps' | 'fashion-mnist';
 export interface DataConfig {
@@ -146,11 +145,11 @@ class Reader {
   num(key: string, def: number, opts: { min?: number; max?: number; int?: boolean; gt?: number } = {}): number {
     const v = this.src[key];
     if (v === undefined) return def;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return this.err(key, 'must be a finite number'), def;
-    if (opts.int && !Number.isInteger(v)) return this.err(key, 'must be an integer'), def;
-    if (opts.min !== undefined && v < opts.min) return this.err(key, `must be ≥ ${opts.min}`), def;
-    if (opts.gt !== undefined && v <= opts.gt) return this.err(key, `must be > ${opts.gt}`), def;
-    if (opts.max !== undefined && v > opts.max) return this.err(key, `must be ≤ ${opts.max}`), def;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return (this.err(key, 'must be a finite number'), def);
+    if (opts.int && !Number.isInteger(v)) return (this.err(key, 'must be an integer'), def);
+    if (opts.min !== undefined && v < opts.min) return (this.err(key, `must be ≥ ${opts.min}`), def);
+    if (opts.gt !== undefined && v <= opts.gt) return (this.err(key, `must be > ${opts.gt}`), def);
+    if (opts.max !== undefined && v > opts.max) return (this.err(key, `must be ≤ ${opts.max}`), def);
     return v;
   }
   numOrNull(key: string, def: number | null, opts: { min?: number; int?: boolean; gt?: number } = {}): number | null {
@@ -161,20 +160,20 @@ class Reader {
   str(key: string, def: string): string {
     const v = this.src[key];
     if (v === undefined) return def;
-    if (typeof v !== 'string') return this.err(key, 'must be a string'), def;
+    if (typeof v !== 'string') return (this.err(key, 'must be a string'), def);
     return v;
   }
   strOrNull(key: string, def: string | null): string | null {
     const v = this.src[key];
     if (v === undefined) return def;
     if (v === null) return null;
-    if (typeof v !== 'string' || v.length === 0) return this.err(key, 'must be a non-empty string or null'), def;
+    if (typeof v !== 'string' || v.length === 0) return (this.err(key, 'must be a non-empty string or null'), def);
     return v;
   }
   oneOf<T extends string>(key: string, def: T, options: readonly T[]): T {
     const v = this.src[key];
     if (v === undefined) return def;
-    if (typeof v !== 'string' || !options.includes(v as T)) return this.err(key, `must be one of ${options.join(', ')}`), def;
+    if (typeof v !== 'string' || !options.includes(v as T)) return (this.err(key, `must be one of ${options.join(', ')}`), def);
     return v as T;
   }
   numList(key: string, def: number[], opts: { min?: number; int?: boolean; nonEmpty?: boolean } = {}): number[] {
@@ -193,14 +192,14 @@ class Reader {
   strList(key: string, def: string[]): string[] {
     const v = this.src[key];
     if (v === undefined) return def;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return this.err(key, 'must be an array of strings'), def;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return (this.err(key, 'must be an array of strings'), def);
     return v as string[];
   }
   section(key: string): Reader | null | undefined {
     const v = this.src[key];
     if (v === undefined) return undefined;
     if (v === null) return null;
-    if (!isObj(v)) return this.err(key, 'must be an object'), undefined;
+    if (!isObj(v)) return (this.err(key, 'must be an object'), undefined);
     return new Reader(v, this.path ? `${this.path}.${key}` : key, this.errors);
   }
 }
@@ -320,8 +319,10 @@ export function validateConfig(input: unknown): ValidationResult {
     notes: r.str('notes', d.notes),
   };
   if (config.name.trim() === '') errors.push({ field: 'name', message: 'must not be empty' });
-  if (data.dataset === 'usps' && !data.dir) errors.push({ field: 'data.dir', message: 'USPS needs the directory holding zip.train.gz/zip.test.gz (or usps.bz2/usps.t.bz2)' });
-  if (cgd && spectrum.every !== 1 && !cgd.basisFile) errors.push({ field: 'spectrum.every', message: 'CGD needs the spectrum at every step (set 1) unless cgd.basisFile gives a fixed basis' });
+  if (data.dataset === 'usps' && !data.dir)
+    errors.push({ field: 'data.dir', message: 'USPS needs the directory holding zip.train.gz/zip.test.gz (or usps.bz2/usps.t.bz2)' });
+  if (cgd && spectrum.every !== 1 && !cgd.basisFile)
+    errors.push({ field: 'spectrum.every', message: 'CGD needs the spectrum at every step (set 1) unless cgd.basisFile gives a fixed basis' });
   if (lyapunov && spectrum.every !== 1) errors.push({ field: 'spectrum.every', message: 'Lyapunov exponents need the Hessian at every step (set 1)' });
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }

@@ -55,7 +55,14 @@ function figure3(): Preset[] {
   const lyap = { ...base('fig3 lyapunov', FIG3_STEPS, ['fig3', 'lyapunov']), lyapunov: { k: 32, saveAt: [], saveAtEpochs: [], explicitSteps: 0 } };
   const replicas = (strategy: 'max_chaos' | 'randn'): RunConfig => ({
     ...base(`fig3 replicas ${strategy}`, FIG3_STEPS, ['fig3', 'replicas', strategy]),
-    replicas: { strategy, eps: [0.1], seeds: [0, 1, 2, 3, 4], lyapunovSource: strategy === 'randn' ? null : PREVIOUS_RUN, lyapunovStep: null, directionFile: null },
+    replicas: {
+      strategy,
+      eps: [0.1],
+      seeds: [0, 1, 2, 3, 4],
+      lyapunovSource: strategy === 'randn' ? null : PREVIOUS_RUN,
+      lyapunovStep: null,
+      directionFile: null,
+    },
   });
   return [
     {

@@ -47,18 +47,24 @@ const stored = <T>(f: (s: RunStore) => T): T => {
 
 /** Parsed in the page with DOMParser: parse errors, all text content. */
 async function parseSvg(file: string): Promise<{ error: string; texts: string[]; root: string; width: number; height: number }> {
-  return page.evaluate((text) => {
-    const doc = new (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, m: string): XmlDoc } }).DOMParser().parseFromString(text, 'image/svg+xml');
-    const err = doc.querySelector('parsererror');
-    const root = doc.documentElement;
-    return {
-      error: err ? (err.textContent ?? 'parse error') : '',
-      texts: [...doc.querySelectorAll('text')].map((t) => t.textContent ?? ''),
-      root: root.nodeName,
-      width: Number(root.getAttribute('width')),
-      height: Number(root.getAttribute('height')),
-    };
-  }, readFileSync(file, 'utf8'));
+  return page.evaluate(
+    (text) => {
+      const doc = new (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, m: string): XmlDoc } }).DOMParser().parseFromString(
+        text,
+        'image/svg+xml',
+      );
+      const err = doc.querySelector('parsererror');
+      const root = doc.documentElement;
+      return {
+        error: err ? (err.textContent ?? 'parse error') : '',
+        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent ?? ''),
+        root: root.nodeName,
+        width: Number(root.getAttribute('width')),
+        height: Number(root.getAttribute('height')),
+      };
+    },
+    readFileSync(file, 'utf8'),
+  );
 }
 /** The little of the DOM's Document that parseSvg reads (the Node type-check has no DOM lib). */
 interface XmlNode {
@@ -101,7 +107,9 @@ beforeAll(async () => {
   const replicas = { strategy: 'randn', eps: [0.01], seeds: [0, 1] };
   ids.sgd1 = (await runExperiment(config({ name: 'sgd seed 1', seed: 1, replicas }), { library: StoreLibrary.open(wb.dbFile) })).runId;
   ids.sgd2 = (await runExperiment(config({ name: 'sgd seed 2', seed: 2, replicas }), { library: StoreLibrary.open(wb.dbFile) })).runId;
-  ids.cgd = (await runExperiment(config({ name: 'cgd neg', seed: 1, cgd: { prune: 'neg' }, spectrum: { every: 1 } }), { library: StoreLibrary.open(wb.dbFile) })).runId;
+  ids.cgd = (
+    await runExperiment(config({ name: 'cgd neg', seed: 1, cgd: { prune: 'neg' }, spectrum: { every: 1 } }), { library: StoreLibrary.open(wb.dbFile) })
+  ).runId;
 }, 180_000);
 afterAll(async () => {
   await wb?.close();
@@ -131,7 +139,9 @@ describe('compare view in headless Chromium', () => {
     expect(fields).not.toContain('train.lr');
     expect(fields).not.toContain('model.hidden');
 
-    await loss().locator('rect.overlay').hover({ position: { x: 150, y: 50 } });
+    await loss()
+      .locator('rect.overlay')
+      .hover({ position: { x: 150, y: 50 } });
     await expect.poll(() => page.locator('[data-cursor-row]').count()).toBe(3);
     expect(await page.getByTestId('cursor-table').locator('th').first().textContent()).toMatch(/^step \d+$/);
     // Spectrogram small multiples and the spectra of all runs at one common step.

@@ -19,7 +19,15 @@ export const OUTPUT = join(ROOT, 'test-output');
 const RENDERER = join(ROOT, 'out/renderer');
 export const ORIGIN = 'http://chaoslab.test';
 const SENDER_ID = 1;
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 /** `electron-vite build`: main, preload and renderer bundles under out/. */
@@ -88,9 +96,16 @@ async function launchPage(dir: string, invoke: Invoke): Promise<{ context: Brows
   });
   const push: Push = (event, payload) => {
     if (!page.isClosed())
-      page.evaluate(([e, p]) => (globalThis as unknown as { __chaoslabEmit(e: unknown, p: unknown): void }).__chaoslabEmit(e, p), [event, encode(payload)] as const).catch(() => {});
+      page
+        .evaluate(([e, p]) => (globalThis as unknown as { __chaoslabEmit(e: unknown, p: unknown): void }).__chaoslabEmit(e, p), [
+          event,
+          encode(payload),
+        ] as const)
+        .catch(() => {});
   };
-  await page.exposeBinding('__chaoslabInvoke', async (source, channel: Channel, payload: unknown) => encode(await invoke(channel, payload, source.frame.url(), push)));
+  await page.exposeBinding('__chaoslabInvoke', async (source, channel: Channel, payload: unknown) =>
+    encode(await invoke(channel, payload, source.frame.url(), push)),
+  );
   await page.addInitScript({ content: BRIDGE_SCRIPT });
   await page.goto(`${ORIGIN}/index.html`);
   return { context, page, push, errors };
@@ -179,7 +194,10 @@ export async function openForkedWorkbench(): Promise<ForkedWorkbench> {
     host.on('message', (m: HostMessage) => {
       if (m.type === 'ready') resolveReady();
       else if (m.type === 'event') pushToPage(m.event, m.payload as never);
-      else pending.get(m.id)?.(m), pending.delete(m.id);
+      else {
+        pending.get(m.id)?.(m);
+        pending.delete(m.id);
+      }
     });
   });
   await ready;

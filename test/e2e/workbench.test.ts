@@ -72,7 +72,13 @@ describe('workbench in headless Chromium', () => {
         bridge: Object.keys(window).filter((k) => k.startsWith('chaoslab')),
       };
     })()`);
-    expect(probe).toEqual({ ran: [], fetched: 'blocked', violations: expect.arrayContaining(['connect-src', 'script-src-elem']), node: 'undefinedundefined', bridge: ['chaoslabBridge'] });
+    expect(probe).toEqual({
+      ran: [],
+      fetched: 'blocked',
+      violations: expect.arrayContaining(['connect-src', 'script-src-elem']),
+      node: 'undefinedundefined',
+      bridge: ['chaoslabBridge'],
+    });
   });
 
   it('rejects an invalid form, naming the field, inline and again in main', async () => {
@@ -118,7 +124,9 @@ describe('workbench in headless Chromium', () => {
       await mirror.close();
       // Offline: the message says where to put the files.
       await page.getByTestId('fetch-usps').click();
-      await expect.poll(() => page.getByTestId('fetch-usps-status').textContent()).toMatch(/^Could not download .*zip\.train\.gz: fetch failed.*Put zip\.train\.gz and zip\.test\.gz/);
+      await expect
+        .poll(() => page.getByTestId('fetch-usps-status').textContent())
+        .toMatch(/^Could not download .*zip\.train\.gz: fetch failed.*Put zip\.train\.gz and zip\.test\.gz/);
     } finally {
       delete process.env.CHAOSLAB_USPS_URL;
       await mirror.close();
@@ -171,15 +179,33 @@ describe('workbench in headless Chromium', () => {
       await page.locator('[data-preset="fig1-sgd"]').click();
       await fillForm(page, { ...SMALL_RUN, name, 'train.steps': '20000' });
       await page.getByTestId('start').click();
-      await until(`${name} to stream`, async () => (await live().getAttribute('data-run-id')) !== null && (await page.getByTestId('status').textContent()) === 'running' && (await attr('data-last-step')) >= 10);
+      await until(
+        `${name} to stream`,
+        async () =>
+          (await live().getAttribute('data-run-id')) !== null &&
+          (await page.getByTestId('status').textContent()) === 'running' &&
+          (await attr('data-last-step')) >= 10,
+      );
       return (await live().getAttribute('data-run-id'))!;
     };
     cancelledRun = await startRun('e2e cancelled');
     parallelRun = await startRun('e2e parallel');
     expect(parallelRun).not.toBe(cancelledRun);
-    expect(wb.service.listRuns({ status: 'running' }).map((r) => r.id).sort()).toEqual([cancelledRun, parallelRun].sort());
+    expect(
+      wb.service
+        .listRuns({ status: 'running' })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([cancelledRun, parallelRun].sort());
     // The Live view names the other run writing now, to switch to it.
-    await expect.poll(() => page.getByTestId('other-live').locator('[data-live-run]').evaluateAll((b) => b.map((e) => e.getAttribute('data-live-run')))).toEqual([cancelledRun]);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('other-live')
+          .locator('[data-live-run]')
+          .evaluateAll((b) => b.map((e) => e.getAttribute('data-live-run'))),
+      )
+      .toEqual([cancelledRun]);
 
     await page.getByTestId('cancel').click();
     await until('cancelled', async () => (await page.getByTestId('status').textContent()) === 'cancelled');
@@ -271,7 +297,10 @@ describe('workbench in headless Chromium', () => {
     for (const [lo, hi, count] of bars.rows.map((r) => r.map(Number))) expect(count).toBe(eigs.filter((l) => l >= lo && l < hi).length);
     expect(bars.rows.reduce((t, r) => t + Number(r[2]), 0)).toBe(eigs.length);
     const densitySize = await figureSize(density);
-    expect(pngSize(await exportedFile(density, density.locator('[data-export="png"]'), wb.dir))).toEqual({ width: 2 * densitySize.w, height: 2 * densitySize.h });
+    expect(pngSize(await exportedFile(density, density.locator('[data-export="png"]'), wb.dir))).toEqual({
+      width: 2 * densitySize.w,
+      height: 2 * densitySize.h,
+    });
     const spectrogram = page.getByTestId('spectrogram');
     const counts = parseCsv(await exportedFile(spectrogram, spectrogram.locator('[data-export="csv"]'), wb.dir));
     expect(new Set(counts.rows.map((r) => Number(r[0]))).size).toBe(600);
@@ -286,7 +315,10 @@ describe('workbench in headless Chromium', () => {
     await expect.poll(async () => (await xTicks()).join()).toBe(before.join());
     await lossChart.locator('rect.overlay').hover({ position: { x: 200, y: 60 } });
     await expect.poll(() => lossChart.locator('.readout').textContent()).toMatch(/^step \d+ · train \S+/);
-    await page.getByTestId('spectrogram').locator('rect.overlay').hover({ position: { x: 100, y: 60 } });
+    await page
+      .getByTestId('spectrogram')
+      .locator('rect.overlay')
+      .hover({ position: { x: 100, y: 60 } });
     await expect.poll(() => page.getByTestId('spectrogram').locator('.readout').textContent()).toMatch(/^step \d+ · λ ≈/);
     await screenshot(page, 'reopened-run');
 

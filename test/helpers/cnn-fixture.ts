@@ -20,7 +20,10 @@ let lines: string[] | null = null;
 
 /** Normalised images (idx.length×256) and labels of the given 0-based lines of zip.train.gz. */
 export function uspsRows(idx: number[], mean: number, std: number): { x: Float64Array; y: Uint8Array } {
-  lines ??= gunzipSync(readFileSync(`${SHARED}/data/usps/zip.train.gz`)).toString('utf8').trim().split('\n');
+  lines ??= gunzipSync(readFileSync(`${SHARED}/data/usps/zip.train.gz`))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const x = new Float64Array(idx.length * 256);
   const y = new Uint8Array(idx.length);
   idx.forEach((row, b) => {

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, fixture, USPS_DIR } from '../helpers/fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-'));
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
 describe('CLI hessian', () => {
   for (const name of ['mlp_init', 'cnn_init'] as const)
@@ -50,10 +51,16 @@ describe('CLI run, runs and series', () => {
   const db = path.join(dir, 'cli.db');
   it('runs a config, lists it and prints its series as CSV and JSON', () => {
     const cfg = path.join(dir, 'run.json');
-    writeFileSync(cfg, JSON.stringify({ name: 'cli-run', tags: ['smoke'], data: { dataset: 'usps', dir: USPS_DIR, testEvery: 5, testLimit: 100 }, train: { steps: 30 } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({ name: 'cli-run', tags: ['smoke'], data: { dataset: 'usps', dir: USPS_DIR, testEvery: 5, testLimit: 100 }, train: { steps: 30 } }),
+    );
     const r = cli('run', '--config', cfg, '--db', db, '--json');
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; runId?: string; status?: string });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; runId?: string; status?: string });
     expect(lines.filter((l) => l.type === 'metrics').length).toBe(30);
     const fin = lines.at(-1)!;
     expect(fin).toMatchObject({ type: 'finished', status: 'finished' });
@@ -89,7 +96,12 @@ describe('CLI run, runs and series', () => {
     writeFileSync(cfg, JSON.stringify({ train: { lr: -1, batchSize: 2.5 }, model: { kind: 'mlp', hiden: 3 }, cgd: { prune: 'zero' } }));
     const r = cli('run', '--config', cfg, '--db', db);
     expect(r.status).toBe(2);
-    for (const msg of ['train.lr: must be > 0', 'train.batchSize: must be an integer', 'model.hiden: unknown field', 'cgd.prune: must be one of neg, pos, chaotic'])
+    for (const msg of [
+      'train.lr: must be > 0',
+      'train.batchSize: must be an integer',
+      'model.hiden: unknown field',
+      'cgd.prune: must be one of neg, pos, chaotic',
+    ])
       expect(r.stderr).toContain(msg);
   });
 });

@@ -43,8 +43,18 @@ describe('compare helpers', () => {
   });
 
   it('finds the last step at which every run has a spectrum', () => {
-    expect(commonSpectrumStep([{ lastStep: 149, every: 5 }, { lastStep: 149, every: 1 }])).toBe(145);
-    expect(commonSpectrumStep([{ lastStep: 100, every: 4 }, { lastStep: 90, every: 6 }])).toBe(84);
+    expect(
+      commonSpectrumStep([
+        { lastStep: 149, every: 5 },
+        { lastStep: 149, every: 1 },
+      ]),
+    ).toBe(145);
+    expect(
+      commonSpectrumStep([
+        { lastStep: 100, every: 4 },
+        { lastStep: 90, every: 6 },
+      ]),
+    ).toBe(84);
     expect(commonSpectrumStep([{ lastStep: 100, every: 0 }])).toBeNull();
     expect(commonSpectrumStep([])).toBeNull();
   });

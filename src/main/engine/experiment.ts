@@ -87,9 +87,7 @@ export class Experiment {
   constructor(private readonly inp: ExperimentInputs) {
     const { config, data, theta0 } = inp;
     const { train } = config;
-    this.sampler = inp.order
-      ? BatchSampler.fromOrder(inp.order, data.train.count)
-      : new BatchSampler(data.train.count, train.batchSize, config.seed);
+    this.sampler = inp.order ? BatchSampler.fromOrder(inp.order, data.train.count) : new BatchSampler(data.train.count, train.batchSize, config.seed);
     const steps = train.steps ?? train.epochs * this.sampler.stepsPerEpoch;
     if (inp.order && steps > inp.order.length)
       throw new Error(`train.steps: ${steps} steps requested but the batch order file has ${inp.order.length} batches`);

@@ -145,7 +145,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   const log = (s: string): void => hooks.log?.(s);
   const control = opts.control ?? new RunControl();
   let prepared: Awaited<ReturnType<typeof prepare>>;
-  let resumed: StoredRun | null = null;
+  let resumed: StoredRun | null;
   let config: RunConfig;
   try {
     resumed = opts.resumeId ? library.find(opts.resumeId) : null;

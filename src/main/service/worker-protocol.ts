@@ -8,9 +8,7 @@ import type { CostEstimate, Progress } from '../../shared/ipc';
  * checkpoint), or measure a config's cost estimate (a real spectrum step, kept off the main thread).
  */
 export type WorkerInput =
-  | { task: 'run'; config: RunConfig; dbFile: string }
-  | { task: 'continue'; resumeId: string; dbFile: string }
-  | { task: 'estimate'; config: RunConfig };
+  { task: 'run'; config: RunConfig; dbFile: string } | { task: 'continue'; resumeId: string; dbFile: string } | { task: 'estimate'; config: RunConfig };
 
 export type ControlMessage = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
 

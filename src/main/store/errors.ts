@@ -37,8 +37,7 @@ export function toStoreError(e: unknown, file: string, action: string): Error {
     );
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
     return new Error(`${action} in ${file}: a step already stored for this run was logged again; call truncateAfter(step) before re-logging steps.`);
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
-    return new StoreError('not-found', `No such run in ${file} while ${action}.`);
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new StoreError('not-found', `No such run in ${file} while ${action}.`);
   if (code.startsWith('SQLITE_') || code.startsWith('E'))
     return new StoreError('io', `I/O error on ${file} while ${action} (${code}: ${detail}). Nothing was changed by the failed write.`);
   return e instanceof Error ? e : new Error(detail);

@@ -196,9 +196,11 @@ export class RunStore {
        WHERE id = ? AND status IN ${LIVE_STATUSES} AND pid IS ?`,
     );
     try {
-      this.db.transaction(() => {
-        for (const r of dead) mark.run(now(), r.id, r.pid);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const r of dead) mark.run(now(), r.id, r.pid);
+        })
+        .immediate();
     } catch (e) {
       // A full disk or a long-held lock must not stop anyone from opening the database to read it.
       const code = String((e as { code?: unknown }).code);
@@ -270,9 +272,13 @@ export class RunStore {
       };
       if ((owner.status === 'running' || owner.status === 'paused') && owner.pid !== me.pid && maybeAlive(owner))
         throw new Error(`Run ${rid} is still being written by process ${owner.pid} on ${owner.host}; stop that run before resuming it.`);
-      this.q(
-        `UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, pid = ?, host = ?, proc_start = ?, heartbeat = ? WHERE id = ?`,
-      ).run(me.pid, me.host, me.start, now(), rid);
+      this.q(`UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, pid = ?, host = ?, proc_start = ?, heartbeat = ? WHERE id = ?`).run(
+        me.pid,
+        me.host,
+        me.start,
+        now(),
+        rid,
+      );
       this.deadWriters.delete(rid);
     });
   }
@@ -303,15 +309,14 @@ export class RunStore {
 
   /** Append points to a series: fill the open last chunk, then start new chunks of CHUNK points. */
   private appendSeries(id: string, metric: string, steps: number[], vals: number[]): void {
-    const tail = this.q(
-      'SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? ORDER BY first_step DESC LIMIT 1',
-    ).get(id, metric) as ChunkRow | undefined;
+    const tail = this.q('SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? ORDER BY first_step DESC LIMIT 1').get(
+      id,
+      metric,
+    ) as ChunkRow | undefined;
     let prev = tail ? tail.last_step : -Infinity;
     for (const s of steps) {
       if (!(s > prev))
-        throw new Error(
-          `Step ${s} of series '${metric}' of run ${id} is not after step ${prev} already logged (call truncateAfter before re-logging steps).`,
-        );
+        throw new Error(`Step ${s} of series '${metric}' of run ${id} is not after step ${prev} already logged (call truncateAfter before re-logging steps).`);
       prev = s;
     }
     const open = tail !== undefined && tail.count < CHUNK ? tail.count : 0;
@@ -371,12 +376,7 @@ export class RunStore {
         // A checkpoint at step s holds the state after steps 0…s−1: it logs nothing beyond step s−1.
         this.touch(id, cp.step - 1);
         this.q('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, cp.step);
-        this.q('INSERT INTO checkpoints (run_id, step, created_at, state) VALUES (?, ?, ?, ?)').run(
-          id,
-          cp.step,
-          now(),
-          JSON.stringify(cp.state ?? null),
-        );
+        this.q('INSERT INTO checkpoints (run_id, step, created_at, state) VALUES (?, ?, ?, ?)').run(id, cp.step, now(), JSON.stringify(cp.state ?? null));
         const put = this.q('INSERT INTO checkpoint_blobs (run_id, step, name, data) VALUES (?, ?, ?, ?)');
         for (const [name, a] of Object.entries(cp.blobs)) put.run(id, cp.step, name, f64Blob(a));
         this.q(
@@ -390,8 +390,7 @@ export class RunStore {
     return this.guard('reading a checkpoint', () => {
       const rid = this.resolve(id);
       const row = this.q('SELECT step, state FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1').get(rid) as
-        | { step: number; state: string }
-        | undefined;
+        { step: number; state: string } | undefined;
       if (!row) return null;
       const blobs: Record<string, Float64Array> = {};
       for (const b of this.q('SELECT name, data FROM checkpoint_blobs WHERE run_id = ? AND step = ?').all(rid, row.step) as {
@@ -435,8 +434,9 @@ export class RunStore {
 
   /** The steps at which vectors were saved under `name`, ascending. */
   vectorSteps(id: string, name: string): number[] {
-    return this.guard('reading Lyapunov vectors', () =>
-      this.q('SELECT step FROM vectors WHERE run_id = ? AND name = ? ORDER BY step').pluck().all(this.resolve(id), name) as number[],
+    return this.guard(
+      'reading Lyapunov vectors',
+      () => this.q('SELECT step FROM vectors WHERE run_id = ? AND name = ? ORDER BY step').pluck().all(this.resolve(id), name) as number[],
     );
   }
 
@@ -486,16 +486,14 @@ export class RunStore {
           const vals = blobF64(c.vals).subarray(0, keep);
           put.run(steps[keep - 1], keep, i32Blob(steps.subarray(0, keep)), f64Blob(vals), rid, c.metric, c.first_step);
         }
-        for (const t of ['spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors'])
-          this.q(`DELETE FROM ${t} WHERE run_id = ? AND step > ?`).run(rid, step);
+        for (const t of ['spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors']) this.q(`DELETE FROM ${t} WHERE run_id = ? AND step > ?`).run(rid, step);
         this.q('UPDATE runs SET last_step = min(last_step, ?) WHERE id = ?').run(step, rid);
       })(),
     );
   }
 
   update(id: string, patch: { name?: string; tags?: string[]; notes?: string }): void {
-    if (patch.name !== undefined && (typeof patch.name !== 'string' || patch.name.trim() === ''))
-      throw new Error('update: name must be a non-empty string');
+    if (patch.name !== undefined && (typeof patch.name !== 'string' || patch.name.trim() === '')) throw new Error('update: name must be a non-empty string');
     if (patch.tags !== undefined && (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string')))
       throw new Error('update: tags must be an array of strings');
     if (patch.notes !== undefined && typeof patch.notes !== 'string') throw new Error('update: notes must be a string');
@@ -541,9 +539,9 @@ export class RunStore {
         where.push(`(${['name', 'notes', 'tags', 'model', 'dataset', 'id'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
         args.push(...Array<string>(5).fill(`%${literal}%`), `${literal}%`);
       }
-      const rows = this.db.prepare(`SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id`).all(
-        ...args,
-      ) as RunRow[];
+      const rows = this.db
+        .prepare(`SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id`)
+        .all(...args) as RunRow[];
       const runs = rows.map((r) => this.summary(r));
       return filter.status ? runs.filter((r) => r.status === filter.status) : runs;
     });

@@ -11,7 +11,11 @@ function copyRun(from: Database.Database, to: Database.Database, id: string): vo
   for (const t of RUN_TABLES) {
     let insert: Database.Statement | null = null;
     for (const row of from.prepare(`SELECT * FROM ${t} WHERE ${t === 'runs' ? 'id' : 'run_id'} = ?`).iterate(id) as Iterable<Record<string, unknown>>) {
-      insert ??= to.prepare(`INSERT INTO ${t} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`);
+      insert ??= to.prepare(
+        `INSERT INTO ${t} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
+          .map((k) => '@' + k)
+          .join(', ')})`,
+      );
       insert.run(row);
     }
   }
@@ -67,7 +71,9 @@ export function importRun(db: Database.Database, file: string): { id: string; du
     if (db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return { id, duplicate: true };
     db.transaction(() => {
       copyRun(src!, db, id);
-      db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, heartbeat) WHERE id = ? AND status IN ('running', 'paused')`).run(id);
+      db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, heartbeat) WHERE id = ? AND status IN ('running', 'paused')`).run(
+        id,
+      );
     })();
     return { id, duplicate: false };
   } finally {

@@ -90,7 +90,9 @@ describe('runner', () => {
     expect(r.status).toBe('finished');
     expect(snapshot(db, r.runId)).toEqual(reference);
     // A finished run has nothing left to resume; it is refused by name and left as it was.
-    await expect(runExperiment(null, { library: StoreLibrary.open(db), resumeId: first.runId })).rejects.toThrow(/is finished: only cancelled, interrupted or failed runs can be continued/);
+    await expect(runExperiment(null, { library: StoreLibrary.open(db), resumeId: first.runId })).rejects.toThrow(
+      /is finished: only cancelled, interrupted or failed runs can be continued/,
+    );
     expect(snapshot(db, r.runId)).toEqual(reference);
   });
 
@@ -134,7 +136,9 @@ describe('runner', () => {
 
   it('keeps a diverging run as diverged with the steps before the NaN', async () => {
     const db = path.join(dir, 'e.db');
-    const r = await runExperiment(config({ train: { steps: 200, batchSize: 8, lr: 500 }, cgd: null, lyapunov: null, replicas: null, spectrum: { every: 0 } }), { library: StoreLibrary.open(db) });
+    const r = await runExperiment(config({ train: { steps: 200, batchSize: 8, lr: 500 }, cgd: null, lyapunov: null, replicas: null, spectrum: { every: 0 } }), {
+      library: StoreLibrary.open(db),
+    });
     expect(r.status).toBe('diverged');
     expect(r.error).toMatch(/non-finite/);
     const s = RunStore.open(db);
@@ -150,7 +154,12 @@ describe('runner', () => {
     const db = path.join(dir, 'g.db');
     const dirFile = path.join(dir, 'direction.json');
     writeFileSync(dirFile, JSON.stringify(Array.from({ length: 5350 }, (_, i) => (i === 5340 ? 2 : 0))));
-    const c = config({ cgd: null, lyapunov: null, replicas: { strategy: 'file', directionFile: dirFile, eps: [0, 0.5], seeds: [0] }, train: { steps: 12, batchSize: 8, lr: 0.01, precision: 'float64' } });
+    const c = config({
+      cgd: null,
+      lyapunov: null,
+      replicas: { strategy: 'file', directionFile: dirFile, eps: [0, 0.5], seeds: [0] },
+      train: { steps: 12, batchSize: 8, lr: 0.01, precision: 'float64' },
+    });
     const r = await runExperiment(c, { library: StoreLibrary.open(db) });
     const s = RunStore.open(db);
     const frames = s.readReplicas(r.runId);
@@ -167,7 +176,14 @@ describe('runner', () => {
     const basisFile = path.join(dir, 'basis.json');
     const e = (i: number) => Array.from({ length: 5350 }, (_, j) => (j === i ? 1 : 0));
     writeFileSync(basisFile, JSON.stringify({ vectors: [e(5340), e(5341)] }));
-    const c = config({ lyapunov: null, replicas: null, spectrum: { every: 0 }, cgd: { prune: 'neg', basisFile }, train: { steps: 5, batchSize: 8, lr: 0.1, precision: 'float64' }, checkpointEvery: 0 });
+    const c = config({
+      lyapunov: null,
+      replicas: null,
+      spectrum: { every: 0 },
+      cgd: { prune: 'neg', basisFile },
+      train: { steps: 5, batchSize: 8, lr: 0.1, precision: 'float64' },
+      checkpointEvery: 0,
+    });
     const r = await runExperiment(c, { library: StoreLibrary.open(db) });
     const s = RunStore.open(db);
     const theta = s.latestCheckpoint(r.runId)!.blobs.theta;
@@ -186,7 +202,9 @@ describe('runner', () => {
     // 80 training images in batches of 8: 10 steps per epoch; vectors after 5 steps, after epoch 2, and at the end.
     const data = { dataset: 'usps', dir: USPS_DIR, trainLimit: 80, testEvery: 0 };
     const common = { data, cgd: null, checkpointEvery: 0, train: { steps: null, epochs: 3, batchSize: 8, lr: 0.01 } };
-    const source = await runExperiment(config({ ...common, lyapunov: { k: 3, saveAt: [5], saveAtEpochs: [2] }, replicas: null }), { library: StoreLibrary.open(db) });
+    const source = await runExperiment(config({ ...common, lyapunov: { k: 3, saveAt: [5], saveAtEpochs: [2] }, replicas: null }), {
+      library: StoreLibrary.open(db),
+    });
     const s = RunStore.open(db);
     // 3 epochs of 10 steps: the run records its length, known only once the data is loaded.
     expect(s.get(source.runId).env.totalSteps).toBe(30);
@@ -218,9 +236,15 @@ describe('runner', () => {
 
   it('names the field or file of bad input', async () => {
     const db = path.join(dir, 'f.db');
-    await expect(runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'nope.json') } }), { library: StoreLibrary.open(db) })).rejects.toThrow(/train\.initParamsFile: file not found/);
+    await expect(
+      runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'nope.json') } }), { library: StoreLibrary.open(db) }),
+    ).rejects.toThrow(/train\.initParamsFile: file not found/);
     writeFileSync(path.join(dir, 'short.json'), '[1,2,3]');
-    await expect(runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'short.json') } }), { library: StoreLibrary.open(db) })).rejects.toThrow(/short\.json: has 3 parameters, the model has 5350/);
-    await expect(runExperiment(config({ data: { dataset: 'usps', dir: path.join(dir, 'empty') } }), { library: StoreLibrary.open(db) })).rejects.toThrow(/empty/);
+    await expect(
+      runExperiment(config({ train: { steps: 5, initParamsFile: path.join(dir, 'short.json') } }), { library: StoreLibrary.open(db) }),
+    ).rejects.toThrow(/short\.json: has 3 parameters, the model has 5350/);
+    await expect(runExperiment(config({ data: { dataset: 'usps', dir: path.join(dir, 'empty') } }), { library: StoreLibrary.open(db) })).rejects.toThrow(
+      /empty/,
+    );
   });
 });

@@ -35,7 +35,12 @@ beforeAll(() => {
   service = new WorkbenchService(join(dir, 'lab.db'));
   const policy = new SenderPolicy(appUrlMatcher(APP_FILE, undefined));
   policy.allow(7);
-  handlers = createHandlers({ service, policy, versions: { node: process.versions.node }, dialogs: { saveFile: async () => null, openFile: async () => null, choosePath: async (kind, title) => `/chosen/${kind}/${title}` } });
+  handlers = createHandlers({
+    service,
+    policy,
+    versions: { node: process.versions.node },
+    dialogs: { saveFile: async () => null, openFile: async () => null, choosePath: async (kind, title) => `/chosen/${kind}/${title}` },
+  });
 });
 afterAll(async () => {
   await service.close();
@@ -104,7 +109,8 @@ describe('payload validation', () => {
   it('dialog.choosePath opens the chooser only for a config field that holds a path', async () => {
     expect(await call('dialog.choosePath', { field: 'data.dir' })).toEqual({ ok: true, value: { path: '/chosen/directory/data.dir' } });
     expect(await call('dialog.choosePath', { field: 'train.initParamsFile' })).toEqual({ ok: true, value: { path: '/chosen/file/train.initParamsFile' } });
-    for (const field of ['name', 'toString', '__proto__', 7, '/etc/passwd']) expect(refused(await call('dialog.choosePath', { field })).fields).toEqual(['field']);
+    for (const field of ['name', 'toString', '__proto__', 7, '/etc/passwd'])
+      expect(refused(await call('dialog.choosePath', { field })).fields).toEqual(['field']);
     expect(refused(await call('dialog.choosePath', { field: 'data.dir', path: '/tmp' })).fields).toEqual(['path']);
     // The USPS download picks its own directory (beside the database): a renderer cannot name one.
     expect(refused(await call('data.fetchUsps', { dir: '/etc' })).fields).toEqual(['(payload)']);

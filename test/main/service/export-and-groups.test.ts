@@ -82,7 +82,10 @@ describe('compare.group', () => {
   const env = { appVersion: 't', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 't', nParams: 3, totalSteps: 100 };
   function run(seed: number, loss: [number, number][], replicas: number[][]): string {
     const id = service.store.createRun({ ...DEFAULT_CONFIG, seed, name: `seed ${seed}` }, env);
-    service.store.appendMetrics(id, loss.map(([step, v]) => ({ step, epoch: 0, wall: step / 10, values: { loss: v } })));
+    service.store.appendMetrics(
+      id,
+      loss.map(([step, v]) => ({ step, epoch: 0, wall: step / 10, values: { loss: v } })),
+    );
     service.store.appendReplicas(
       id,
       replicas.map((d, step) => ({ step, distances: Float64Array.from(d), alongGrad: new Float64Array(d.length), alongTop: new Float64Array(d.length) })),
@@ -105,8 +108,23 @@ describe('compare.group', () => {
     // d(t)² = 0.01·t + 0.001·t² + 0.0001 for both replicas of both runs, ± a small spread.
     const d = (t: number, k: number): number => Math.sqrt(0.01 * t + 0.001 * t * t + 1e-4) * (1 + 0.01 * k);
     const curves = (k0: number): number[][] => Array.from({ length: 40 }, (_, t) => [d(t, k0), d(t, k0 + 1)]);
-    const a = run(1, [[0, 2], [1, 1.5], [2, 1]], curves(-1));
-    const b = run(2, [[0, 4], [2, 3]], curves(0));
+    const a = run(
+      1,
+      [
+        [0, 2],
+        [1, 1.5],
+        [2, 1],
+      ],
+      curves(-1),
+    );
+    const b = run(
+      2,
+      [
+        [0, 4],
+        [2, 3],
+      ],
+      curves(0),
+    );
     const r = await call('compare.group', { runIds: [a, b], metrics: ['loss', 'wall'] });
     if (!r.ok) throw new Error(r.error);
     const g = r.value as GroupResult;

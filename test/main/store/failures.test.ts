@@ -112,7 +112,10 @@ describe('refusals that leave the file unchanged', () => {
     const file = join(dir, 'lab.db');
     const store = RunStore.open(file);
     const id = store.createRun(DEFAULT_CONFIG, ENV);
-    store.appendSpectra(id, Array.from({ length: 2000 }, (_, step) => ({ step, n: 500, eigenvalues: new Float64Array(200).fill(step), nullCount: 300, nullTol: 0 })));
+    store.appendSpectra(
+      id,
+      Array.from({ length: 2000 }, (_, step) => ({ step, n: 500, eigenvalues: new Float64Array(200).fill(step), nullCount: 300, nullTol: 0 })),
+    );
     store.close();
     const bytes = readFileSync(file);
     expect(bytes.length).toBeGreaterThan(2_000_000);

@@ -10,7 +10,15 @@ import type { MetricFrame, RunEnvironment } from '../../../src/shared/frames';
 import { RunStore, StoreError } from '../../../src/main/store/run-store';
 import { RunWriter } from '../../../src/main/store/run-writer';
 
-const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: ['no GPU'], lapack: '/usr/lib/liblapacke.so', machine: 'test', nParams: 5350, totalSteps: 100 };
+const ENV: RunEnvironment = {
+  appVersion: '0.1.0',
+  backend: 'cpu',
+  backendNotes: ['no GPU'],
+  lapack: '/usr/lib/liblapacke.so',
+  machine: 'test',
+  nParams: 5350,
+  totalSteps: 100,
+};
 const config = (over: Partial<RunConfig> = {}): RunConfig => ({ ...DEFAULT_CONFIG, ...over });
 
 /** Awkward float64 values: signed zero, NaN, ±Infinity, subnormals, values that do not round-trip through float32. */
@@ -103,7 +111,13 @@ describe('RunStore', () => {
     const id = store.createRun(cfg, ENV);
     const frames = Array.from({ length: 2600 }, (_, i) => frame(i));
     // Uneven batches: the open chunk is refilled and crosses the 1024-point chunk boundary several times.
-    for (const [a, b] of [[0, 1], [1, 700], [700, 1024], [1024, 2600]]) store.appendMetrics(id, frames.slice(a, b));
+    for (const [a, b] of [
+      [0, 1],
+      [1, 700],
+      [700, 1024],
+      [1024, 2600],
+    ])
+      store.appendMetrics(id, frames.slice(a, b));
     const spectra = [0, 1, 2, 5].map((step) => ({ step, n: 5350, eigenvalues: awkward(180 + step, step), nullCount: 5170 - step, nullTol: 1e-9 * (step + 1) }));
     store.appendSpectra(id, spectra.slice(0, 2));
     store.appendSpectra(id, spectra.slice(2));
@@ -120,18 +134,42 @@ describe('RunStore', () => {
 
     store = RunStore.open(file);
     const rec = store.get(id);
-    expect(rec).toMatchObject({ id, name: 'usps mlp', status: 'running', seed: 7, model: 'mlp-20-relu', dataset: 'fashion-mnist', tags: ['baseline', 'usps'], notes: 'first try', lastStep: 2599, error: null, finishedAt: null });
+    expect(rec).toMatchObject({
+      id,
+      name: 'usps mlp',
+      status: 'running',
+      seed: 7,
+      model: 'mlp-20-relu',
+      dataset: 'fashion-mnist',
+      tags: ['baseline', 'usps'],
+      notes: 'first try',
+      lastStep: 2599,
+      error: null,
+      finishedAt: null,
+    });
     expect(rec.config).toEqual(cfg);
     expect(rec.env).toEqual(ENV);
     expect(rec.series).toEqual(['acc', 'epoch', 'loss', 'test_acc', 'wall']);
 
     const loss = store.readSeries(id, 'loss');
     expect(Array.from(loss.steps)).toEqual(frames.map((f) => f.step));
-    expectSameBits(loss.values, Float64Array.from(frames, (f) => f.values.loss!));
+    expectSameBits(
+      loss.values,
+      Float64Array.from(frames, (f) => f.values.loss!),
+    );
     const acc = store.readSeries(id, 'acc');
     expect(Array.from(acc.steps)).toEqual(frames.filter((f) => f.step % 2 === 0).map((f) => f.step));
-    expectSameBits(acc.values, Float64Array.from(frames.filter((f) => f.step % 2 === 0), (f) => f.values.acc!));
-    expectSameBits(store.readSeries(id, 'wall').values, Float64Array.from(frames, (f) => f.wall));
+    expectSameBits(
+      acc.values,
+      Float64Array.from(
+        frames.filter((f) => f.step % 2 === 0),
+        (f) => f.values.acc!,
+      ),
+    );
+    expectSameBits(
+      store.readSeries(id, 'wall').values,
+      Float64Array.from(frames, (f) => f.wall),
+    );
     expect(Array.from(store.readSeries(id, 'epoch').values)).toEqual(frames.map((f) => f.epoch));
     expect(Array.from(store.readSeries(id, 'test_acc').steps)).toEqual(Array.from({ length: 26 }, (_, i) => i * 100));
     const window = store.readSeries(id, 'loss', { from: 1020, to: 1030 });
@@ -188,8 +226,18 @@ describe('RunStore', () => {
     expect(errorOf(() => store.get('zzzz')).code).toBe('not-found');
     expect(errorOf(() => store.get('zzzz')).message).toContain("'zzzz'");
     expect(errorOf(() => store.get('')).code).toBe('not-found');
-    expect(store.list().map((r) => r.id).sort()).toEqual([a, b, c].sort());
-    expect(store.list({ tag: 'cgd' }).map((r) => r.id).sort()).toEqual([a, b].sort());
+    expect(
+      store
+        .list()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([a, b, c].sort());
+    expect(
+      store
+        .list({ tag: 'cgd' })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([a, b].sort());
     expect(store.list({ search: 'PRUNING' }).map((r) => r.id)).toEqual([b]);
     expect(store.list({ search: '100%' }).map((r) => r.id)).toEqual([a]);
     expect(store.list({ search: '0%' }).map((r) => r.id)).toEqual([a]);
@@ -217,8 +265,14 @@ describe('RunStore', () => {
   it('truncateAfter drops everything after a checkpoint step and logging resumes from there', () => {
     const store = RunStore.open(join(dir, 'lab.db'));
     const id = store.createRun(config(), ENV);
-    store.appendMetrics(id, Array.from({ length: 3000 }, (_, i) => frame(i)));
-    store.appendSpectra(id, [1000, 1500, 1501].map((step) => ({ step, n: 4, eigenvalues: awkward(2, step), nullCount: 2, nullTol: 0 })));
+    store.appendMetrics(
+      id,
+      Array.from({ length: 3000 }, (_, i) => frame(i)),
+    );
+    store.appendSpectra(
+      id,
+      [1000, 1500, 1501].map((step) => ({ step, n: 4, eigenvalues: awkward(2, step), nullCount: 2, nullTol: 0 })),
+    );
     store.appendLyapunov(id, [{ step: 1501, exponents: awkward(2, 0) }]);
     store.saveCheckpoint(id, { step: 1500, state: null, blobs: {} });
     store.saveCheckpoint(id, { step: 2000, state: null, blobs: {} });
@@ -233,10 +287,16 @@ describe('RunStore', () => {
     expect(store.readLyapunov(id)).toEqual([]);
     expect(store.latestCheckpoint(id)!.step).toBe(1500);
     expect(store.loadVectors(id, 'v')).toBeNull();
-    store.appendMetrics(id, Array.from({ length: 1499 }, (_, i) => frame(1501 + i)));
+    store.appendMetrics(
+      id,
+      Array.from({ length: 1499 }, (_, i) => frame(1501 + i)),
+    );
     const again = store.readSeries(id, 'loss');
     expect(Array.from(again.steps)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-    expectSameBits(again.values, Float64Array.from({ length: 3000 }, (_, i) => frame(i).values.loss!));
+    expectSameBits(
+      again.values,
+      Float64Array.from({ length: 3000 }, (_, i) => frame(i).values.loss!),
+    );
     store.close();
   });
 
@@ -266,7 +326,10 @@ describe('RunStore', () => {
       store.saveCheckpoint(r, { step: 0, state: 1, blobs: { t: awkward(3, 0) } });
       store.saveResult(r, 'x', 1);
     }
-    store.appendSpectra(id, Array.from({ length: 2000 }, (_, i) => ({ step: i + 1, n: 500, eigenvalues: awkward(200, i), nullCount: 300, nullTol: 0 })));
+    store.appendSpectra(
+      id,
+      Array.from({ length: 2000 }, (_, i) => ({ step: i + 1, n: 500, eigenvalues: awkward(200, i), nullCount: 300, nullTol: 0 })),
+    );
     store.close();
     const big = statSync(file).size;
     store = RunStore.open(file);
@@ -322,7 +385,10 @@ describe('export and import', () => {
     const other = src.createRun(config({ name: 'not exported' }), ENV);
     const id = src.createRun(config({ name: 'shared', tags: ['paper'] }), ENV);
     src.appendMetrics(other, [frame(0)]);
-    src.appendMetrics(id, Array.from({ length: 1500 }, (_, i) => frame(i)));
+    src.appendMetrics(
+      id,
+      Array.from({ length: 1500 }, (_, i) => frame(i)),
+    );
     src.appendSpectra(id, [{ step: 3, n: 9, eigenvalues: awkward(4, 1), nullCount: 5, nullTol: 1e-12 }]);
     src.appendLyapunov(id, [{ step: 3, exponents: awkward(5, 2) }]);
     src.appendReplicas(id, [{ step: 3, distances: awkward(2, 3), alongGrad: awkward(2, 4), alongTop: awkward(2, 5) }]);

@@ -62,7 +62,9 @@ export class LyapunovQR {
     if (y === this.q) throw new Error(`Lyapunov step ${this.steps + 1}: the Jacobian map must return a new array, not its input`);
     for (let i = 0; i < y.length; i++) {
       if (!Number.isFinite(y[i]))
-        throw new Error(`Lyapunov step ${this.steps + 1}: J·Q is not finite (vector ${Math.floor(i / this.dim)}, component ${i % this.dim}); has training diverged?`);
+        throw new Error(
+          `Lyapunov step ${this.steps + 1}: J·Q is not finite (vector ${Math.floor(i / this.dim)}, component ${i % this.dim}); has training diverged?`,
+        );
     }
     const { q, rdiag } = qrThin(y, this.dim, this.k);
     for (let j = 0; j < this.k; j++) this.sums[j] += Math.log(Math.abs(rdiag[j]));

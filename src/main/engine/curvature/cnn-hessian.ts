@@ -19,7 +19,11 @@ import type { CnnNet, SampleBackward, SampleForward } from '../models/cnn';
 import { gramAtA } from '../linalg/eigh';
 
 export function cnnHessian(
-  spec: ModelSpec, theta: Float64Array, x: Float64Array, y: Uint8Array, size: number,
+  spec: ModelSpec,
+  theta: Float64Array,
+  x: Float64Array,
+  y: Uint8Array,
+  size: number,
 ): { h: Float64Array; loss: number; correct: number; grad: Float64Array } {
   const net = cnnNet(spec);
   checkCnnInputs(spec, theta, x, y, size);
@@ -218,9 +222,7 @@ function addSecondOrder(net: CnnNet, theta: Float64Array, samples: Sample[], h: 
  * Adds one sample's Hessian rows of the Q parameters of output channel o of layer l (weights (o,i,ky,kx)
  * at q = i·9 + ky·3 + kx, the bias at q = Q − 1) to acc[(column − colStart)·Q + q].
  */
-function channelTangents(
-  net: CnnNet, theta: Float64Array, s: Sample, l: number, o: number, Q: number, t: Tangents, acc: Float64Array, colStart: number,
-): void {
+function channelTangents(net: CnnNet, theta: Float64Array, s: Sample, l: number, o: number, Q: number, t: Tangents, acc: Float64Array, colStart: number): void {
   const L = net.convs.length;
   const { fw, bw, live } = s;
   const gl = net.convs[l];
@@ -320,9 +322,7 @@ function channelTangents(
  * weight/bias-gradient entries corr(∂δ_m, in_m), Σ ∂δ_m. At the top ∂u = 0: r is fixed and the linear
  * layer's weights are not perturbed. u_m, ∂u_m and so ∂δ_m vanish off the live features.
  */
-function reverseTangents(
-  net: CnnNet, theta: Float64Array, s: Sample, l: number, o: number, Q: number, t: Tangents, acc: Float64Array, colStart: number,
-): void {
+function reverseTangents(net: CnnNet, theta: Float64Array, s: Sample, l: number, o: number, Q: number, t: Tangents, acc: Float64Array, colStart: number): void {
   const L = net.convs.length;
   const { fw, bw, live } = s;
   for (let m = L - 1; m >= l; m--) {

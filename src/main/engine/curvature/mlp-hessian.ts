@@ -125,9 +125,7 @@ export function mlpHessian(spec: ModelSpec, theta: Float64Array, x: Float64Array
   const L = D + 1;
   const C = spec.classes;
   const w2 = spec.tensors[2].offset;
-  const active = Array.from({ length: Hd }, (_, j) =>
-    Array.from({ length: B }, (_, b) => act.d1(z[b * Hd + j]) !== 0 || act.d2(z[b * Hd + j]) !== 0),
-  );
+  const active = Array.from({ length: Hd }, (_, j) => Array.from({ length: B }, (_, b) => act.d1(z[b * Hd + j]) !== 0 || act.d2(z[b * Hd + j]) !== 0));
   const basis = makeBasis(spec, active, x, B);
   const { m, blockOff, blockSize, q, w2Off, b2Off } = basis;
 

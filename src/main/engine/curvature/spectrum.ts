@@ -14,8 +14,7 @@ export interface SpectrumCounts {
 }
 
 /** True when the SGD map expands along λ: |1 − γλ| > 1, i.e. λ < 0 or λ > 2/γ (DESIGN §2). */
-export const isChaotic = (lambda: number, lr: number, tau: number): boolean =>
-  Math.abs(lambda) > tau && (1 - lr * lambda) ** 2 > 1;
+export const isChaotic = (lambda: number, lr: number, tau: number): boolean => Math.abs(lambda) > tau && (1 - lr * lambda) ** 2 > 1;
 
 export class HessianSpectrum {
   readonly n: number;
@@ -46,8 +45,10 @@ export class HessianSpectrum {
     const c: SpectrumCounts = { negative: 0, positive: 0, null: this.n - this.m, chaoticNeg: 0, chaoticPos: 0 };
     for (const v of this.values) {
       if (Math.abs(v) <= this.tau) c.null++;
-      else if (v < 0) c.negative++, c.chaoticNeg++;
-      else {
+      else if (v < 0) {
+        c.negative++;
+        c.chaoticNeg++;
+      } else {
         c.positive++;
         if (isChaotic(v, lr, this.tau)) c.chaoticPos++;
       }

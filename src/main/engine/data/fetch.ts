@@ -16,7 +16,7 @@ export async function fetchUsps(dir: string, from = uspsSource()): Promise<void>
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new Error(`Cannot create the USPS directory ${dir} (${errorText(e)})`);
+    throw new Error(`Cannot create the USPS directory ${dir} (${errorText(e)})`, { cause: e });
   }
   for (const name of [ESL_FILES.train, ESL_FILES.test]) {
     const url = base + name;
@@ -27,7 +27,9 @@ export async function fetchUsps(dir: string, from = uspsSource()): Promise<void>
       body = Buffer.from(await res.arrayBuffer());
     } catch (e) {
       const cause = e instanceof Error && e.cause ? ` (${errorText(e.cause)})` : '';
-      throw new Error(`Could not download ${url}: ${errorText(e)}${cause}. If this machine is offline, fetch the files elsewhere. ${uspsHelp(dir)}`);
+      throw new Error(`Could not download ${url}: ${errorText(e)}${cause}. If this machine is offline, fetch the files elsewhere. ${uspsHelp(dir)}`, {
+        cause: e,
+      });
     }
     check(body, url);
     const dest = join(dir, name);
@@ -37,7 +39,7 @@ export async function fetchUsps(dir: string, from = uspsSource()): Promise<void>
       renameSync(tmp, dest);
     } catch (e) {
       if (existsSync(tmp)) unlinkSync(tmp);
-      throw new Error(`Cannot write ${dest} (${errorText(e)})`);
+      throw new Error(`Cannot write ${dest} (${errorText(e)})`, { cause: e });
     }
   }
 }
@@ -48,7 +50,7 @@ function check(body: Buffer, url: string): void {
   try {
     text = gunzipSync(body).toString('latin1');
   } catch (e) {
-    throw new Error(`${url}: the download is not a valid gzip file (${errorText(e)})`);
+    throw new Error(`${url}: the download is not a valid gzip file (${errorText(e)})`, { cause: e });
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) throw new Error(`${url}: the download holds no data lines`);

@@ -12,7 +12,10 @@ export { loadUsps } from './usps';
 export { fetchUsps } from './fetch';
 
 export function loadData(cfg: DataConfig): DataSplit {
-  for (const [field, n] of [['data.trainLimit', cfg.trainLimit], ['data.testLimit', cfg.testLimit]] as const)
+  for (const [field, n] of [
+    ['data.trainLimit', cfg.trainLimit],
+    ['data.testLimit', cfg.testLimit],
+  ] as const)
     if (n !== null && (!Number.isInteger(n) || n < 1)) throw new Error(`${field}: must be a positive integer, got ${n}`);
   let split: DataSplit;
   if (cfg.dataset === 'usps') {

@@ -27,7 +27,12 @@ function taps(inSize: number, outSize: number): Taps {
 
 /** A resizer for one (inH × inW) → (outH × outW) geometry; reads `src` at `srcOffset`, writes `dst` at `dstOffset`. */
 export function bilinearResizer(inH: number, inW: number, outH: number, outW: number) {
-  for (const [name, v] of [['inH', inH], ['inW', inW], ['outH', outH], ['outW', outW]] as const)
+  for (const [name, v] of [
+    ['inH', inH],
+    ['inW', inW],
+    ['outH', outH],
+    ['outW', outW],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new Error(`bilinear resize: ${name} must be a positive integer, got ${v}`);
   const h = taps(inH, outH);
   const w = taps(inW, outW);

@@ -80,8 +80,23 @@ export class BatchSampler {
   }
 
   getState(): unknown {
-    if (this.fixed) return { mode: 'fixed', count: this.count, batches: this.fixed.length, orderHash: hashOrder(this.fixed), epoch: this.epoch, step: this.step } satisfies FixedState;
-    return { mode: 'shuffle', count: this.count, batchSize: this.batchSize, epochRng: this.epochRng.slice(0, 4), epoch: this.epoch, step: this.step } satisfies ShuffleState;
+    if (this.fixed)
+      return {
+        mode: 'fixed',
+        count: this.count,
+        batches: this.fixed.length,
+        orderHash: hashOrder(this.fixed),
+        epoch: this.epoch,
+        step: this.step,
+      } satisfies FixedState;
+    return {
+      mode: 'shuffle',
+      count: this.count,
+      batchSize: this.batchSize,
+      epochRng: this.epochRng.slice(0, 4),
+      epoch: this.epoch,
+      step: this.step,
+    } satisfies ShuffleState;
   }
 
   /** Restore a state from getState() (e.g. a checkpoint); the same batches follow. */
@@ -103,7 +118,8 @@ export class BatchSampler {
     } else {
       if (st.batchSize !== this.batchSize) bad(`saved for batch size ${String(st.batchSize)}, this sampler uses ${this.batchSize}`);
       const r = st.epochRng;
-      if (!Array.isArray(r) || r.length !== 4 || r.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) bad('epochRng must be 4 unsigned 32-bit integers');
+      if (!Array.isArray(r) || r.length !== 4 || r.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff))
+        bad('epochRng must be 4 unsigned 32-bit integers');
       (this.rng as Rng).setState([...(r as number[]), NaN]);
       this.shuffleEpoch();
     }
@@ -133,7 +149,7 @@ export function parseBatchOrder(text: string, file: string, count: number): numb
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   if (!Array.isArray(v) || v.length === 0) throw new Error(`${file}: expected a non-empty JSON array of batches (arrays of 0-based sample indices)`);
   v.forEach((b: unknown, i: number) => {

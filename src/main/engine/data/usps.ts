@@ -34,10 +34,7 @@ export function loadUsps(dir: string): DataSplit {
   const parse = format === 'esl' ? parseEsl : parseLibsvm;
   const train = parse(readText(files.train, format), files.train);
   const test = parse(readText(files.test, format), files.test);
-  return makeSplit(
-    { name: 'usps/train', ...train, dim: DIM, source: files.train },
-    { name: 'usps/test', ...test, dim: DIM, source: files.test },
-  );
+  return makeSplit({ name: 'usps/train', ...train, dim: DIM, source: files.train }, { name: 'usps/test', ...test, dim: DIM, source: files.test });
 }
 
 /** Which pair of files the directory holds (ESL preferred when both are present). */
@@ -66,7 +63,7 @@ function readText(file: string, format: Format): string {
   try {
     raw = readFileSync(file);
   } catch (e) {
-    throw new Error(`${file}: cannot read (${errorText(e)})`);
+    throw new Error(`${file}: cannot read (${errorText(e)})`, { cause: e });
   }
   if (raw.length === 0) throw new Error(`${file}: file is empty`);
   let text: Buffer;
@@ -74,7 +71,7 @@ function readText(file: string, format: Format): string {
     text = format === 'esl' ? gunzipSync(raw) : Bunzip.decode(raw);
   } catch (e) {
     const kind = format === 'esl' ? 'gzip' : 'bzip2';
-    throw new Error(`${file}: not a valid ${kind} file, truncated or corrupt (${errorText(e)}); download it again`);
+    throw new Error(`${file}: not a valid ${kind} file, truncated or corrupt (${errorText(e)}); download it again`, { cause: e });
   }
   return text.toString('latin1');
 }

@@ -10,7 +10,10 @@ export function spectralMetrics(spec: HessianSpectrum, g: Float64Array, lr: numb
   const c = spec.counts(lr);
   let trace = 0;
   let fro = 0;
-  for (const v of values) (trace += v), (fro += v * v);
+  for (const v of values) {
+    trace += v;
+    fro += v * v;
+  }
   const gr = spec.step.basis.toReduced(g);
   let g2 = 0;
   for (const x of g) g2 += x * x;
@@ -26,7 +29,10 @@ export function spectralMetrics(spec: HessianSpectrum, g: Float64Array, lr: numb
   let top = 0;
   let bottom = 0;
   let neg = 0;
-  for (let i = 0; i < k; i++) (bottom += coef[i] ** 2), (top += coef[m - 1 - i] ** 2);
+  for (let i = 0; i < k; i++) {
+    bottom += coef[i] ** 2;
+    top += coef[m - 1 - i] ** 2;
+  }
   for (let i = 0; i < m && values[i] < -tau; i++) neg += coef[i] ** 2;
   const hg = symv(spec.step.hr, m, gr);
   let ghg = 0;

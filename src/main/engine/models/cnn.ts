@@ -79,7 +79,8 @@ export function checkCnnInputs(spec: ModelSpec, theta: Float64Array, x: Float64A
   for (let b = 0; b < size; b++) if (y[b] >= spec.classes) throw new Error(`y[${b}]: label ${y[b]} is not below ${spec.classes}`);
   for (let i = 0; i < theta.length; i++) if (!Number.isFinite(theta[i])) throw new Error(`theta[${i}]: is ${theta[i]}, parameters must be finite`);
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i])) throw new Error(`x[${i}] (sample ${Math.floor(i / spec.inputSize)}, pixel ${i % spec.inputSize}): is ${x[i]}, inputs must be finite`);
+    if (!Number.isFinite(x[i]))
+      throw new Error(`x[${i}] (sample ${Math.floor(i / spec.inputSize)}, pixel ${i % spec.inputSize}): is ${x[i]}, inputs must be finite`);
   }
 }
 
@@ -296,7 +297,11 @@ export function argmax(v: Float64Array): number {
  * of the CNN on a batch: x is size×256 row-major, y the labels.
  */
 export function cnnLossGrad(
-  spec: ModelSpec, theta: Float64Array, x: Float64Array, y: Uint8Array, size: number,
+  spec: ModelSpec,
+  theta: Float64Array,
+  x: Float64Array,
+  y: Uint8Array,
+  size: number,
 ): { loss: number; correct: number; grad: Float64Array; logits: Float64Array } {
   const net = cnnNet(spec);
   checkCnnInputs(spec, theta, x, y, size);

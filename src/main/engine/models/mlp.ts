@@ -44,7 +44,10 @@ export function mlpPass(spec: ModelSpec, theta: Float64Array, x: Float64Array, y
       let s = theta[b2 + k];
       for (let j = 0; j < H; j++) s += theta[w2 + k * H + j] * h[b * H + j];
       p[b * C + k] = s;
-      if (s > max) (max = s), (arg = k);
+      if (s > max) {
+        max = s;
+        arg = k;
+      }
     }
     let sum = 0;
     for (let k = 0; k < C; k++) sum += Math.exp(p[b * C + k] - max);

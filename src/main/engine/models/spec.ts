@@ -93,7 +93,7 @@ export function parseParams(text: string, file: string, n: number): Float64Array
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const arr = Array.isArray(v) ? v : v && typeof v === 'object' ? (v as { params?: unknown }).params : undefined;
   if (!Array.isArray(arr)) throw new Error(`${file}: expected a JSON array of numbers or {"params": [...]}`);

@@ -18,8 +18,7 @@ export function selectPruned(spec: HessianSpectrum, cfg: CgdConfig, lr: number, 
   }
   if (cfg.k === null || cfg.k >= set.length) return set;
   if (cfg.select === 'random') return rng.sample(set.length, cfg.k).map((i) => set[i]);
-  const extremeness = (i: number): number =>
-    cfg.prune === 'neg' ? -values[i] : cfg.prune === 'pos' ? values[i] : (1 - lr * values[i]) ** 2;
+  const extremeness = (i: number): number => (cfg.prune === 'neg' ? -values[i] : cfg.prune === 'pos' ? values[i] : (1 - lr * values[i]) ** 2);
   return set.sort((a, b) => extremeness(b) - extremeness(a)).slice(0, cfg.k);
 }
 
@@ -68,7 +67,7 @@ export function parseBasis(text: string, file: string, n: number, k: number | nu
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const rows = v && typeof v === 'object' ? (v as { vectors?: unknown }).vectors : undefined;
   if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${file}: expected {"vectors": [[…], …]} with at least one vector`);

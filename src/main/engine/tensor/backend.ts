@@ -42,9 +42,7 @@ async function tryTensorflow(gpu: boolean): Promise<Attempt> {
     await use('tensorflow');
   } catch (e) {
     if (isMissing(e, pkg)) {
-      const how = gpu
-        ? 'install it with CUDA 11.2/cuDNN 8.1 for GPU training'
-        : 'install it for native TensorFlow on the CPU';
+      const how = gpu ? 'install it with CUDA 11.2/cuDNN 8.1 for GPU training' : 'install it for native TensorFlow on the CPU';
       return { ok: false, note: `${label}: ${pkg} is not installed — ${how}` };
     }
     return { ok: false, note: `${label}: ${pkg} failed to load: ${reason(e)}` };

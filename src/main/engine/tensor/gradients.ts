@@ -37,7 +37,12 @@ function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[]
   const left = leadPad(pad, kw);
   const bottom = Math.max(0, ho + kh - 1 - h - top);
   const right = Math.max(0, wo + kw - 1 - w - left);
-  const xp = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  const xp = tf.pad(x, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
   const r = tf.conv2d(tf.transpose(xp, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), 1, 'valid');
   return tf.transpose(r, [1, 2, 0, 3]);
 }
@@ -57,7 +62,11 @@ const conv2dGrad: GradConfig = {
     return {
       x: () =>
         engine.runKernel(tf.Conv2DBackpropInput, { dy: g, filter }, {
-          strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape,
+          strides,
+          pad,
+          dataFormat,
+          dimRoundingMode,
+          inputShape: x.shape,
         } as unknown as NamedAttrMap) as Tensor,
       filter: () => filterGradByConv(x, g, filter.shape, pad),
     };
@@ -72,7 +81,13 @@ const grads: GradConfig[] = [
       const [x] = saved;
       const { begin, size } = attrs as unknown as tf.SliceAttrs;
       const [b, s] = tf.slice_util.parseSliceParams(x as Tensor, begin, size);
-      return { x: () => tf.pad(dy as Tensor, b.map((bi, i) => [bi, x.shape[i] - bi - s[i]] as [number, number])) };
+      return {
+        x: () =>
+          tf.pad(
+            dy as Tensor,
+            b.map((bi, i) => [bi, x.shape[i] - bi - s[i]] as [number, number]),
+          ),
+      };
     },
   },
   {
@@ -158,7 +173,10 @@ const grads: GradConfig[] = [
       return {
         x: () =>
           tf.engine().runKernel(tf.MaxPoolGrad, { dy: dy as Tensor, input: x, output: y }, {
-            filterSize, strides, pad, dimRoundingMode,
+            filterSize,
+            strides,
+            pad,
+            dimRoundingMode,
           } as unknown as NamedAttrMap) as Tensor,
       };
     },

@@ -17,8 +17,7 @@ export interface Evaluation {
   acc: number;
 }
 
-const bytes = (a: Float64Array | Uint8Array, len = a.length): Buffer =>
-  Buffer.from(a.buffer, a.byteOffset, len * a.BYTES_PER_ELEMENT);
+const bytes = (a: Float64Array | Uint8Array, len = a.length): Buffer => Buffer.from(a.buffer, a.byteOffset, len * a.BYTES_PER_ELEMENT);
 
 /** Input and label tensors for a copy of (x, y); reused while the caller passes equal contents. */
 class InputCache {
@@ -45,8 +44,7 @@ class InputCache {
       this.y = y.slice(0, count);
       this.chunk = chunk;
       this.backend = tf.getBackend();
-      const shape = (b: number): number[] =>
-        this.spec.config.kind === 'cnn' ? [b, IMAGE_SIDE, IMAGE_SIDE, 1] : [b, d];
+      const shape = (b: number): number[] => (this.spec.config.kind === 'cnn' ? [b, IMAGE_SIDE, IMAGE_SIDE, 1] : [b, d]);
       for (let s = 0; s < count; s += chunk) {
         const size = Math.min(chunk, count - s);
         const xs = tf.tensor(new Float32Array(this.x.subarray(s * d, (s + size) * d)), shape(size), 'float32');

@@ -123,7 +123,12 @@ export function chartSvg(c: SvgChart): SvgFigure {
         top.push(`${X.toFixed(1)},${hi.toFixed(1)}`);
         bottom.push(`${X.toFixed(1)},${lo.toFixed(1)}`);
       }
-      if (top.length > 1) lines.append('path').attr('d', `M${top.join('L')}L${bottom.reverse().join('L')}Z`).attr('fill', l.color).attr('fill-opacity', 0.18);
+      if (top.length > 1)
+        lines
+          .append('path')
+          .attr('d', `M${top.join('L')}L${bottom.reverse().join('L')}Z`)
+          .attr('fill', l.color)
+          .attr('fill-opacity', 0.18);
     }
     if (l.scatter) {
       const g = lines.append('g').attr('fill', l.color).attr('fill-opacity', l.opacity);
@@ -134,7 +139,11 @@ export function chartSvg(c: SvgChart): SvgFigure {
       }
       continue;
     }
-    const path = lines.append('path').attr('d', pathOf(decimate(d, x0, x1, px, py))).attr('fill', 'none').attr('stroke', l.color);
+    const path = lines
+      .append('path')
+      .attr('d', pathOf(decimate(d, x0, x1, px, py)))
+      .attr('fill', 'none')
+      .attr('stroke', l.color);
     path.attr('stroke-width', 1.25).attr('stroke-opacity', l.opacity);
     if (l.dashed) path.attr('stroke-dasharray', '5 4');
   }
@@ -142,20 +151,47 @@ export function chartSvg(c: SvgChart): SvgFigure {
     const Y = y(g.y);
     if (!Number.isFinite(Y) || Y < 0 || Y > innerH) continue;
     plot.append('line').attr('x1', 0).attr('x2', innerW).attr('y1', Y).attr('y2', Y).attr('stroke', '#c0262d').attr('stroke-dasharray', '4 3');
-    plot.append('text').attr('x', innerW - 4).attr('y', Math.max(10, Y - 3)).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', '#c0262d').text(g.label);
+    plot
+      .append('text')
+      .attr('x', innerW - 4)
+      .attr('y', Math.max(10, Y - 3))
+      .attr('text-anchor', 'end')
+      .attr('font-size', 10)
+      .attr('fill', '#c0262d')
+      .text(g.label);
   }
-  plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${innerH})`).call(xAxis(x, innerW, c.xTicks));
+  plot
+    .append('g')
+    .attr('class', 'x-axis')
+    .attr('transform', `translate(0,${innerH})`)
+    .call(xAxis(x, innerW, c.xTicks));
   const yAxis = d3.axisLeft(y).tickFormat((v) => tickLabel(+v));
   if (c.ySymlog) yAxis.tickValues(symlogTicks(y, 16));
   else if (c.yLog) yAxis.tickFormat(null).ticks(Math.max(2, innerH / 35), '~g');
   else yAxis.ticks(Math.max(2, innerH / 35));
   plot.append('g').attr('class', 'y-axis').call(yAxis);
-  plot.append('text').attr('class', 'x-label').attr('x', innerW / 2).attr('y', innerH + M.bottom + XLABEL_H - 4).attr('text-anchor', 'middle').attr('font-size', 11).text(c.xLabel);
-  plot.append('text').attr('class', 'y-label').attr('transform', `translate(${-M.left + 11},${innerH / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', 11).text(c.yLabel);
+  plot
+    .append('text')
+    .attr('class', 'x-label')
+    .attr('x', innerW / 2)
+    .attr('y', innerH + M.bottom + XLABEL_H - 4)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', 11)
+    .text(c.xLabel);
+  plot
+    .append('text')
+    .attr('class', 'y-label')
+    .attr('transform', `translate(${-M.left + 11},${innerH / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', 11)
+    .text(c.yLabel);
   const ly = TITLE_H + M.top + innerH + M.bottom + XLABEL_H + 2;
   const lg = svg.append('g').attr('class', 'legend').attr('font-size', 11);
   for (const { item, x: lx, row } of legend) {
-    const e = lg.append('g').attr('class', 'legend-entry').attr('transform', `translate(${lx},${ly + row * LEGEND_ROW})`);
+    const e = lg
+      .append('g')
+      .attr('class', 'legend-entry')
+      .attr('transform', `translate(${lx},${ly + row * LEGEND_ROW})`);
     const line = e.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 7).attr('y2', 7).attr('stroke', item.color).attr('stroke-width', 2);
     if (item.dashed) line.attr('stroke-dasharray', '4 2');
     e.append('text').attr('x', 20).attr('y', 11).text(item.label);

@@ -46,7 +46,11 @@ export function csvText(t: CsvTable): string {
 
 /** A file name main accepts: letters, digits, space, _ . ( ) + - and the format's extension. */
 export function fileName(title: string, format: ExportFormat): string {
-  const stem = title.replace(/[^\w. ()+-]+/g, '_').replace(/^[._ ]+/, '').slice(0, 100) || 'figure';
+  const stem =
+    title
+      .replace(/[^\w. ()+-]+/g, '_')
+      .replace(/^[._ ]+/, '')
+      .slice(0, 100) || 'figure';
   return `${stem}.${format}`;
 }
 

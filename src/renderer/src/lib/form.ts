@@ -118,9 +118,16 @@ export function toForm(config: RunConfig): FormState {
   return { raw, enabled: { cgd: config.cgd !== null, lyapunov: config.lyapunov !== null, replicas: config.replicas !== null } };
 }
 const SECTION_DEFAULTS: Record<string, string> = {
-  'cgd.prune': 'neg', 'cgd.select': 'magnitude', 'cgd.start': '0', 'cgd.noise': '0', 'cgd.mix': '1',
-  'lyapunov.k': '32', 'lyapunov.explicitSteps': '0',
-  'replicas.strategy': 'randn', 'replicas.eps': '0.1', 'replicas.seeds': '0, 1, 2, 3, 4',
+  'cgd.prune': 'neg',
+  'cgd.select': 'magnitude',
+  'cgd.start': '0',
+  'cgd.noise': '0',
+  'cgd.mix': '1',
+  'lyapunov.k': '32',
+  'lyapunov.explicitSteps': '0',
+  'replicas.strategy': 'randn',
+  'replicas.eps': '0.1',
+  'replicas.seeds': '0, 1, 2, 3, 4',
 };
 
 function parseNumber(s: string, f: FieldSpec): unknown {
@@ -143,9 +150,16 @@ export function fromForm(form: FormState): Obj {
     let v: unknown;
     if (f.kind === 'number') v = parseNumber(s, f);
     else if (f.kind === 'list') {
-      const parts = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
+      const parts = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
       v = parts.every((p) => !Number.isNaN(Number(p))) ? parts.map(Number) : s;
-    } else if (f.kind === 'tags') v = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    } else if (f.kind === 'tags')
+      v = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
     else v = f.nullable && s.trim() === '' ? null : s;
     set(out, f.path, v);
   }

@@ -11,7 +11,10 @@ export function decimate(s: GrowSeries, x0: number, x1: number, px: (x: number) 
   const to = Math.min(s.length, s.lowerBound(x1) + 1);
   const out: number[] = [];
   let col = NaN;
-  let first = 0, last = 0, minY = 0, maxY = 0;
+  let first = 0,
+    last = 0,
+    minY = 0,
+    maxY = 0;
   const flush = (): void => {
     if (Number.isNaN(col)) return;
     out.push(col, first);

@@ -6,7 +6,20 @@ import type { SpectrumColumn } from './spectro';
 import { binSpectrum } from './spectro';
 
 export const PLOTTED: MetricName[] = [
-  'loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'n_pos', 'n_null', 'n_chaotic', 'pruned', 'lambda_min', 'lambda_max', 'lyap_max', 'lyap_sum', 'step_ms',
+  'loss',
+  'acc',
+  'test_loss',
+  'test_acc',
+  'n_neg',
+  'n_pos',
+  'n_null',
+  'n_chaotic',
+  'pruned',
+  'lambda_min',
+  'lambda_max',
+  'lyap_max',
+  'lyap_sum',
+  'step_ms',
 ];
 const replicaParts = () => ({ distance: new GrowSeries(), alongGrad: new GrowSeries(), alongTop: new GrowSeries() });
 /** At most this many spectra are read back from the store for a spectrogram (evenly strided). */
@@ -20,6 +33,8 @@ export class RunData {
   env = $state<RunEnvironment | null>(null);
   lastStep = $state(-1);
   logs = $state<string[]>([]);
+  // Not reactive on purpose: charts redraw on `version`, not on every appended point.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly series = new Map<MetricName, GrowSeries>();
   readonly columns: SpectrumColumn[] = [];
   /** lyapunov[i]: the i-th largest exponent over time. */

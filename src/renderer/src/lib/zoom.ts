@@ -13,6 +13,9 @@ export function attachZoom(overlay: SVGRectElement, width: number, height: numbe
     .translateExtent(extent)
     .extent(extent)
     .on('zoom', (e: d3.D3ZoomEvent<SVGRectElement, unknown>) => onZoom(e.transform));
-  const sel = d3.select(overlay).call(zoom).on('dblclick.zoom', () => sel.call(zoom.transform, d3.zoomIdentity));
+  const sel = d3
+    .select(overlay)
+    .call(zoom)
+    .on('dblclick.zoom', () => sel.call(zoom.transform, d3.zoomIdentity));
   return () => sel.on('.zoom', null);
 }

@@ -123,12 +123,7 @@ describe('Student t quantile', () => {
 
 describe('groupMean', () => {
   it('per-index mean, 95 % t-interval, min, max over ragged series with gaps', () => {
-    const g = groupMean([
-      Float64Array.from([1, 2, 3]),
-      Float64Array.from([2, 4, 6]),
-      Float64Array.from([3, 6, NaN]),
-      Float64Array.from([4, 8]),
-    ]);
+    const g = groupMean([Float64Array.from([1, 2, 3]), Float64Array.from([2, 4, 6]), Float64Array.from([3, 6, NaN]), Float64Array.from([4, 8])]);
     // Index 0: {1,2,3,4}: mean 2.5, s² = 5/3, half-width = t_{.975,3}·√(5/3)/2 = 3.182446305·0.645497224 = 2.054260...
     expect(g.mean[0]).toBe(2.5);
     expect(g.hi[0] - 2.5).toBeCloseTo(2.0542603, 6);

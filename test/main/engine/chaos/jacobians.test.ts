@@ -90,7 +90,11 @@ describe('Jacobian builders against finite differences of one step', () => {
   });
 
   it('CGD with a fixed arbitrary basis: J = I − γ(I − mix·V Vᵀ)H, the exact derivative', () => {
-    const basis = qrThin(Float64Array.from({ length: 3 * n }, () => rng.normal()), n, 3).q;
+    const basis = qrThin(
+      Float64Array.from({ length: 3 * n }, () => rng.normal()),
+      n,
+      3,
+    ).q;
     for (const mix of [1, 0.6]) {
       const step = (th: Float64Array) => {
         const g = grad(th);
@@ -147,7 +151,11 @@ describe('Jacobian builders against finite differences of one step', () => {
 
   it('CGD with momentum: momentumJacobian over projectedHv', () => {
     const mu = 0.5;
-    const basis = qrThin(Float64Array.from({ length: 2 * n }, () => rng.normal()), n, 2).q;
+    const basis = qrThin(
+      Float64Array.from({ length: 2 * n }, () => rng.normal()),
+      n,
+      2,
+    ).q;
     const step = (s: Float64Array) => {
       const th = s.slice(0, n);
       const g = project(grad(th), basis, 1);

@@ -10,7 +10,11 @@ const dot = (u: Float64Array, v: Float64Array) => u.reduce((s, x, i) => s + x * 
 // Five orthonormal vectors with unsorted exponents; 1e-17 is round-off around 0 (a null direction of H).
 const exponents = Float64Array.from([0.3, -0.2, 1e-17, 0.1, -0.5]);
 const basisRng = new Rng(31);
-const vectors = qrThin(Float64Array.from({ length: 5 * n }, () => basisRng.normal()), n, 5).q;
+const vectors = qrThin(
+  Float64Array.from({ length: 5 * n }, () => basisRng.normal()),
+  n,
+  5,
+).q;
 const vec = (j: number) => vectors.slice(j * n, (j + 1) * n);
 
 describe('perturbation', () => {

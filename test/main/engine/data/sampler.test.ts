@@ -83,7 +83,9 @@ describe('parseBatchOrder', () => {
   it('names the file and the batch', () => {
     expect(() => parseBatchOrder('[[0,1],', 'order.json', 3)).toThrow(/^order\.json: not valid JSON/);
     expect(() => parseBatchOrder('{"a":1}', 'order.json', 3)).toThrow(/order\.json: expected a non-empty JSON array of batches/);
-    expect(() => parseBatchOrder('[[0],[1],[2,100]]', 'order.json', 3)).toThrow(/order\.json: batch 2 \(0-based\) has index 100, expected an integer in 0\.\.2/);
+    expect(() => parseBatchOrder('[[0],[1],[2,100]]', 'order.json', 3)).toThrow(
+      /order\.json: batch 2 \(0-based\) has index 100, expected an integer in 0\.\.2/,
+    );
     expect(() => parseBatchOrder('[[0],[1.5]]', 'order.json', 3)).toThrow(/order\.json: batch 1 \(0-based\) has index 1\.5/);
     expect(() => parseBatchOrder('[[0],"x"]', 'order.json', 3)).toThrow(/order\.json: batch 1 \(0-based\) must be a non-empty array/);
   });

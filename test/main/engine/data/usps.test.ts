@@ -11,7 +11,11 @@ import { USPS_DIR } from '../../../helpers/fixtures';
 import { startMirror } from '../../../helpers/usps-mirror';
 
 const USPS = USPS_DIR;
-const rawLines = (name: string) => gunzipSync(readFileSync(join(USPS, name))).toString('latin1').split('\n').filter((l) => l.trim() !== '');
+const rawLines = (name: string) =>
+  gunzipSync(readFileSync(join(USPS, name)))
+    .toString('latin1')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 const made: string[] = [];
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'chaoslab-data-'));
@@ -58,7 +62,10 @@ describe('USPS ESL files', () => {
   });
 
   it('stores the first training and test images exactly as the raw text maps them', () => {
-    for (const [lines, ds] of [[trainLines, full.train], [testLines, full.test]] as const) {
+    for (const [lines, ds] of [
+      [trainLines, full.train],
+      [testLines, full.test],
+    ] as const) {
       const tok = lines[0].trim().split(/\s+/).map(Number);
       expect(ds.y[0]).toBe(tok[0]);
       for (let j = 0; j < 256; j++) expect(ds.x[j]).toBe(((tok[j + 1] + 1) / 2 - full.mean) / full.std);
@@ -73,12 +80,36 @@ describe('USPS error messages', () => {
   const edit = (i: number, f: (tok: string[]) => string[]) => trainLines.slice(0, 20).map((l, k) => (k === i ? f(l.trim().split(/\s+/)).join(' ') : l));
 
   it('names file and line for a short line', () => {
-    expectError(eslDir(edit(11, (t) => t.slice(0, 200)), testLines.slice(0, 5)), /zip\.train\.gz line 12: expected 257 numbers, found 200$/);
+    expectError(
+      eslDir(
+        edit(11, (t) => t.slice(0, 200)),
+        testLines.slice(0, 5),
+      ),
+      /zip\.train\.gz line 12: expected 257 numbers, found 200$/,
+    );
   });
   it('names file and line for a bad label, a non-number and an out-of-range value', () => {
-    expectError(eslDir(edit(2, (t) => ['12', ...t.slice(1)]), testLines.slice(0, 5)), /zip\.train\.gz line 3: label "12" is not a digit 0\.\.9/);
-    expectError(eslDir(edit(4, (t) => [...t.slice(0, 7), 'abc', ...t.slice(8)]), testLines.slice(0, 5)), /zip\.train\.gz line 5: value 7 "abc" is not a number/);
-    expectError(eslDir(trainLines.slice(0, 5), testLines.slice(0, 3).map((l, k) => (k === 1 ? l.replace(/ -1 /, ' 1.5 ') : l))), /zip\.test\.gz line 2: value \d+ 1\.5 is outside \[−1, 1\]/);
+    expectError(
+      eslDir(
+        edit(2, (t) => ['12', ...t.slice(1)]),
+        testLines.slice(0, 5),
+      ),
+      /zip\.train\.gz line 3: label "12" is not a digit 0\.\.9/,
+    );
+    expectError(
+      eslDir(
+        edit(4, (t) => [...t.slice(0, 7), 'abc', ...t.slice(8)]),
+        testLines.slice(0, 5),
+      ),
+      /zip\.train\.gz line 5: value 7 "abc" is not a number/,
+    );
+    expectError(
+      eslDir(
+        trainLines.slice(0, 5),
+        testLines.slice(0, 3).map((l, k) => (k === 1 ? l.replace(/ -1 /, ' 1.5 ') : l)),
+      ),
+      /zip\.test\.gz line 2: value \d+ 1\.5 is outside \[−1, 1\]/,
+    );
   });
   it('rejects an empty line inside the file but accepts trailing newlines', () => {
     expectError(eslDir([trainLines[0], '', trainLines[1]], testLines.slice(0, 2)), /zip\.train\.gz line 2: empty line/);
@@ -153,7 +184,13 @@ describe('USPS LIBSVM files (bzip2)', () => {
   it.runIf(hasBzip2)('names file and line for bad LIBSVM lines and corrupt bzip2', () => {
     const good = trainLines.slice(0, 4).map(toLibsvm);
     const te = testLines.slice(0, 2).map(toLibsvm);
-    const bad = (i: number, line: string) => () => loadUsps(libsvmDir(good.map((l, k) => (k === i ? line : l)), te));
+    const bad = (i: number, line: string) => () =>
+      loadUsps(
+        libsvmDir(
+          good.map((l, k) => (k === i ? line : l)),
+          te,
+        ),
+      );
     expect(bad(1, '3 1:0.5 300:0.1')).toThrow(/usps\.bz2 line 2: feature index 300 is outside 1\.\.256/);
     expect(bad(2, '0 1:0.5')).toThrow(/usps\.bz2 line 3: label "0" is not an integer 1\.\.10/);
     expect(bad(0, '5 2:0.1 1:0.2')).toThrow(/usps\.bz2 line 1: feature indices must increase \(1 after 2\)/);
@@ -198,7 +235,12 @@ describe('fetchUsps', () => {
 
   it('names the URL and leaves no file behind on HTTP errors and on a corrupt or foreign download', async () => {
     const lines = gzipSync('1 2 3\n');
-    const mirror = await startMirror({ '/usps/zip.train.gz': files['/usps/zip.train.gz'], '/usps/zip.test.gz': 503, '/bad/zip.train.gz': Buffer.from('<html>'), '/csv/zip.train.gz': lines });
+    const mirror = await startMirror({
+      '/usps/zip.train.gz': files['/usps/zip.train.gz'],
+      '/usps/zip.test.gz': 503,
+      '/bad/zip.train.gz': Buffer.from('<html>'),
+      '/csv/zip.train.gz': lines,
+    });
     try {
       const dir = tmp();
       expect(await fetchError(dir, mirror.url)).toMatch(new RegExp(`^Could not download ${mirror.url}zip\\.test\\.gz: HTTP 503`));
@@ -206,7 +248,9 @@ describe('fetchUsps', () => {
       expect(readdirSync(dir)).toEqual(['zip.train.gz']);
       const bad = tmp();
       expect(await fetchError(bad, mirror.url.replace('/usps/', '/bad/'))).toMatch(/bad\/zip\.train\.gz: the download is not a valid gzip file/);
-      expect(await fetchError(bad, mirror.url.replace('/usps/', '/csv/'))).toMatch(/csv\/zip\.train\.gz line 1: expected 257 numbers, found 3 — not the ESL zip format/);
+      expect(await fetchError(bad, mirror.url.replace('/usps/', '/csv/'))).toMatch(
+        /csv\/zip\.train\.gz line 1: expected 257 numbers, found 3 — not the ESL zip format/,
+      );
       expect(await fetchError(bad, mirror.url.replace('/usps/', '/none/'))).toMatch(/none\/zip\.train\.gz: HTTP 404/);
       expect(readdirSync(bad)).toEqual([]);
     } finally {

@@ -5,13 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eigh, matmul } from '../../../../src/main/engine/linalg/eigh';
-import {
-  EIGH_SINGLE_THREAD_BELOW,
-  lapack,
-  linalgInfo,
-  setLinalgThreads,
-  threadsFor,
-} from '../../../../src/main/engine/linalg/lapack';
+import { EIGH_SINGLE_THREAD_BELOW, lapack, linalgInfo, setLinalgThreads, threadsFor } from '../../../../src/main/engine/linalg/lapack';
 import { withBackend } from '../../../helpers/matrices';
 import { ROOT } from '../../../helpers/fixtures';
 
@@ -23,8 +17,7 @@ describe('linalg backend', () => {
     expect(info.kind).toBe('lapack');
     expect(info.detail).toMatch(
       new RegExp(
-        `^OpenBLAS [\\d.]+ \\(.+\\) via LAPACKE dsyevd, ` +
-          `(1 thread|\\d+ threads \\(1 for eigh below n = ${EIGH_SINGLE_THREAD_BELOW}\\)), /.+\\.so`,
+        `^OpenBLAS [\\d.]+ \\(.+\\) via LAPACKE dsyevd, ` + `(1 thread|\\d+ threads \\(1 for eigh below n = ${EIGH_SINGLE_THREAD_BELOW}\\)), /.+\\.so`,
       ),
     );
   });
@@ -116,18 +109,12 @@ describe('linalg backend', () => {
   it('the addon validates its arguments itself, naming function and argument', () => {
     const lib = lapack()!;
     const w = new Float64Array(3);
-    expect(() => lib.dsyevd(new Float32Array(9) as unknown as Float64Array, 3, w, true)).toThrow(
-      /dsyevd: a must be a Float64Array/,
-    );
-    expect(() => lib.dsyevd(new Float64Array(9), 3, w, 1 as unknown as boolean)).toThrow(
-      /dsyevd: vectors must be a boolean/,
-    );
+    expect(() => lib.dsyevd(new Float32Array(9) as unknown as Float64Array, 3, w, true)).toThrow(/dsyevd: a must be a Float64Array/);
+    expect(() => lib.dsyevd(new Float64Array(9), 3, w, 1 as unknown as boolean)).toThrow(/dsyevd: vectors must be a boolean/);
     expect(() => lib.dsyevd(new Float64Array(8), 3, w, true)).toThrow(/dsyevd: a has length 8, needs at least 9/);
     expect(() => lib.dsyevd(new Float64Array(9), 0, w, true)).toThrow(/dsyevd: n must be an integer in \[1, 30000\]/);
     expect(() => lib.qrThin(new Float64Array(6), 2, 3, w, null)).toThrow(/qrThin: cols must be an integer in \[1, 2\]/);
-    expect(() => lib.dgemm(new Float64Array(4), new Float64Array(4), 2, 2, 2, new Float64Array(3))).toThrow(
-      /dgemm: c has length 3, needs at least 4/,
-    );
+    expect(() => lib.dgemm(new Float64Array(4), new Float64Array(4), 2, 2, 2, new Float64Array(3))).toThrow(/dgemm: c has length 3, needs at least 4/);
   });
 
   it('dsyevr (MRRR) agrees with dsyevd on all eigenpairs', () => {

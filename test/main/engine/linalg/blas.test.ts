@@ -59,15 +59,17 @@ for (const backend of ['lapack', 'js'] as const) {
       ]) {
         const a = gaussian(rng, m * k);
         const b = gaussian(rng, k * n);
-        expectClose(withBackend(backend, () => matmul(a, b, m, k, n)), naiveMatmul(a, b, m, k, n), k);
+        expectClose(
+          withBackend(backend, () => matmul(a, b, m, k, n)),
+          naiveMatmul(a, b, m, k, n),
+          k,
+        );
       }
     });
 
     it('rejects mismatched shapes, naming the field', () => {
       withBackend(backend, () => {
-        expect(() => matmul(new Float64Array(6), new Float64Array(5), 2, 3, 2)).toThrow(
-          /matmul: b has length 5, expected 6 \(3×2\)/,
-        );
+        expect(() => matmul(new Float64Array(6), new Float64Array(5), 2, 3, 2)).toThrow(/matmul: b has length 5, expected 6 \(3×2\)/);
         expect(() => gramAtA(new Float64Array(6), 4, 2)).toThrow(/gramAtA: a has length 6, expected 8 \(4×2\)/);
         expect(() => gramAtA(new Float64Array(0), 0, 2)).toThrow(/gramAtA: rows must be an integer >= 1, got 0/);
       });

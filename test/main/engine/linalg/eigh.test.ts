@@ -11,16 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { eigh } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
-import {
-  maxAbs,
-  maxAbsDiff,
-  maxResidual,
-  orthoError,
-  rankDeficient,
-  randomSymmetric,
-  withBackend,
-  withSpectrum,
-} from '../../../helpers/matrices';
+import { maxAbs, maxAbsDiff, maxResidual, orthoError, rankDeficient, randomSymmetric, withBackend, withSpectrum } from '../../../helpers/matrices';
 
 const TOL = 1e-12;
 

@@ -53,7 +53,10 @@ for (const backend of ['lapack', 'js'] as const) {
       const cols = 4;
       const a = new Float64Array(rows * cols);
       a.set(gaussian(rng, rows), 0);
-      a.set(a.subarray(0, rows).map((x) => 2 * x), rows); // column 1 = 2 · column 0
+      a.set(
+        a.subarray(0, rows).map((x) => 2 * x),
+        rows,
+      ); // column 1 = 2 · column 0
       a.set(gaussian(rng, rows), 3 * rows); // column 2 stays exactly zero
       const { q, rdiag } = withBackend(backend, () => qrThin(a.slice(), rows, cols));
       expect(Math.abs(rdiag[1])).toBeLessThanOrEqual(1e-13 * maxAbs(a));

@@ -12,7 +12,6 @@ import { initBackend } from '../../../../src/main/engine/tensor/backend';
 import { TfModel } from '../../../../src/main/engine/tensor/tf-model';
 import { SHARED } from '../../../helpers/fixtures';
 
-
 interface Fixture {
   meta: { data: { mean: number; std: number } };
   params_init: number[];
@@ -20,10 +19,11 @@ interface Fixture {
   batch_labels: number[];
   init: { loss: number; grad_norm: number; float32_pipeline: { loss: number; grad_norm: number } };
 }
-const fixture = (kind: 'mlp' | 'cnn'): Fixture =>
-  JSON.parse(readFileSync(path.join(SHARED, 'fixtures', `${kind}_init.json`), 'utf8')) as Fixture;
+const fixture = (kind: 'mlp' | 'cnn'): Fixture => JSON.parse(readFileSync(path.join(SHARED, 'fixtures', `${kind}_init.json`), 'utf8')) as Fixture;
 
-const trainLines = gunzipSync(readFileSync(path.join(SHARED, 'data/usps/zip.train.gz'))).toString('utf8').split('\n');
+const trainLines = gunzipSync(readFileSync(path.join(SHARED, 'data/usps/zip.train.gz')))
+  .toString('utf8')
+  .split('\n');
 
 /** The fixture's batch: ESL zip lines "label v1 … v256", x = ((v+1)/2 − mean)/std. */
 function fixtureBatch(f: Fixture): { x: Float64Array; y: Uint8Array; size: number } {
@@ -170,7 +170,9 @@ describe.each(['wasm', 'cpu'] as const)('TfModel on %s', (backend) => {
     it('rejects bad input with a message naming the field', () => {
       const model = new TfModel(spec);
       expect(() => model.lossGrad(theta.subarray(1), x, y, size)).toThrow(`TfModel: theta has ${spec.n - 1} entries, the model has ${spec.n} parameters`);
-      expect(() => model.lossGrad(theta, x.subarray(256), y, size)).toThrow(`TfModel: x has ${(size - 1) * 256} values, size=${size} samples need ${size * 256}`);
+      expect(() => model.lossGrad(theta, x.subarray(256), y, size)).toThrow(
+        `TfModel: x has ${(size - 1) * 256} values, size=${size} samples need ${size * 256}`,
+      );
       expect(() => model.lossGrad(theta, x, y.subarray(1), size)).toThrow(`TfModel: y has ${size - 1} labels`);
       expect(() => model.lossGrad(theta, x, Uint8Array.from([10, ...y.subarray(1)]), size)).toThrow('TfModel: y[0] = 10 is not a class index in 0..9');
       expect(() => model.evaluate(theta, x, y, 0)).toThrow('TfModel: count must be a positive integer, got 0');
