@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { RunConfig } from '../src/shared/config';
 import { PREVIOUS_RUN } from '../src/shared/ipc';
 import { PRESETS } from '../src/shared/presets';
-import type { DivergenceAnalysis } from '../src/main/engine/chaos/divergence';
+import type { DivergenceAnalysis } from '../src/shared/math/divergence';
 import { runExperiment } from '../src/main/engine/runner';
 import { RunStore } from '../src/main/store/run-store';
 import { StoreLibrary } from '../src/main/store/run-library';
@@ -118,17 +118,19 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
       const dEnd = mean(st.readReplicas(r.id).at(-1)!.distances);
       st.close();
       const grp = analysis.groups[0];
+      if (!grp.quad) throw new Error(`Fig. 3 ${label}: ${grp.regimes}`);
+      const quad = grp.quad;
       const regimes = grp.crossover
         ? `crossover at step ${grp.crossover.step}, early rate ${g(grp.early!.slope)}/step, late exponent ${g(grp.late!.slope)}`
         : String(grp.regimes);
       console.log(
         `Fig. 3 replicas ${label.padEnd(9)} (5 seeds, ε = 0.1): mean d(end) = ${g(dEnd)}; ${regimes}; ` +
-          `d² = a·t + b·t² + d₀²: a = ${g(grp.quad.a)} ± ${g(grp.quad.se.a)}, b = ${g(grp.quad.b)}, R² = ${grp.quad.r2.toFixed(3)}`,
+          `d² = a·t + b·t² + d₀²: a = ${g(quad.a)} ± ${g(quad.se.a)}, b = ${g(quad.b)}, R² = ${quad.r2.toFixed(3)}`,
       );
       Object.assign(out, {
         [`fig3_${label}_d_end`]: dEnd,
-        [`fig3_${label}_fit_a`]: grp.quad.a,
-        [`fig3_${label}_fit_r2`]: grp.quad.r2,
+        [`fig3_${label}_fit_a`]: quad.a,
+        [`fig3_${label}_fit_r2`]: quad.r2,
         ...(grp.crossover ? { [`fig3_${label}_crossover`]: grp.crossover.step, [`fig3_${label}_late_exponent`]: grp.late!.slope } : {}),
       });
     }

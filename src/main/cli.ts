@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatErrors, validateConfig, type RunConfig } from '../shared/config';
+import { divergenceAnalysis, replicaLabels } from '../shared/math/divergence';
 import { exactStep } from './engine/curvature/exact';
 import { HessianSpectrum } from './engine/curvature/spectrum';
 import { fetchUsps } from './engine/data/fetch';
@@ -229,8 +230,12 @@ function cmdSeries(args: string[]): number {
             : kind === 'replicas'
               ? store.readReplicas(runId)
               : null;
-      if (!rows) process.stdout.write(asJson(store.loadResult(runId, 'divergence')) + '\n');
-      else if (values.format === 'json') process.stdout.write(asJson(rows) + '\n');
+      if (!rows) {
+        // Recomputed from the stored distances with this version's fits (runs keep the analysis of their own version).
+        const replicas = store.get(runId).config.replicas;
+        if (!replicas) throw new UsageError(`series: run ${runId} has no replicas, so no divergence`);
+        process.stdout.write(asJson(divergenceAnalysis(store.readReplicas(runId), replicaLabels(replicas))) + '\n');
+      } else if (values.format === 'json') process.stdout.write(asJson(rows) + '\n');
       else
         for (const r of rows as unknown as Record<string, unknown>[])
           process.stdout.write(

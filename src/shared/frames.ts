@@ -1,43 +1,54 @@
 // What a run emits, step by step: the contract between the engine (producer), the store and the UI.
 // No Node or DOM imports here.
 
+import type { Domain } from './math/group';
+
+/** A scalar metric: its axis title (with the unit), what it is, and the values it can take (bands are clipped to it). */
+export interface MetricInfo {
+  axis: string;
+  text: string;
+  domain: Domain;
+}
+const m = (axis: string, text: string, domain: Domain = 'real'): MetricInfo => ({ axis, text, domain });
+const count = (axis: string, text: string): MetricInfo => m(`${axis} (count)`, text, 'nonneg');
+
 /** Scalar metrics logged per step. Absent keys mean "not computed at this step" (e.g. no spectrum). */
 export const METRICS = {
-  loss: 'batch loss (mean cross-entropy)',
-  acc: 'batch accuracy',
-  test_loss: 'test loss',
-  test_acc: 'test accuracy',
-  grad_norm: '‖g‖ of the batch gradient',
-  update_norm: '‖g′‖ of the gradient actually applied (after CGD projection, noise and mix)',
-  pruned: 'number of pruned directions (CGD)',
-  n_neg: 'eigenvalues λ < −τ',
-  n_pos: 'eigenvalues λ > τ',
-  n_null: 'eigenvalues |λ| ≤ τ',
-  n_chaotic: 'chaotic eigenvalues: (1−γλ)² > 1 and |λ| > τ',
-  n_chaotic_neg: 'chaotic eigenvalues with λ < −τ',
-  n_chaotic_pos: 'chaotic eigenvalues with λ > 2/γ',
-  lambda_min: 'smallest Hessian eigenvalue',
-  lambda_max: 'largest Hessian eigenvalue',
-  trace: 'trace of the Hessian (sum of eigenvalues)',
-  fro: 'Frobenius norm of the Hessian',
-  null_tol: 'null tolerance τ used at this step',
-  rank: 'number of non-null eigenvalues',
-  cos_top: '|cos| between g and the eigenvector of λ_max',
-  cos_bottom: '|cos| between g and the eigenvector of λ_min',
-  cos_top_k: 'norm of g projected on the top-k eigenvectors over ‖g‖',
-  cos_bottom_k: 'norm of g projected on the bottom-k eigenvectors over ‖g‖',
-  frac_neg_grad: 'fraction of ‖g‖² in the negative-curvature subspace',
-  grad_curvature: 'curvature along the gradient gᵀHg/‖g‖²',
-  cos_prev_grad: 'cosine between g_t and g_{t−1}',
-  lyap_max: 'largest finite-time Lyapunov exponent',
-  lyap_min: 'smallest tracked finite-time Lyapunov exponent',
-  lyap_sum: 'sum of the tracked finite-time Lyapunov exponents',
-  lyap_npos: 'number of positive tracked Lyapunov exponents',
-  lyap_paper_max: "λ_max in the paper's convention w^(1/t) = e^{2λ}",
-  lyap_explicit_max: 'largest exponent from the explicit product Y_t·Q₀ (cross-check, first steps only)',
-  lyap_explicit_sum: 'sum of the explicit-product exponents (equals lyap_sum up to round-off)',
-  step_ms: 'wall time of the step in milliseconds',
-} as const;
+  loss: m('batch loss (nats)', 'batch loss (mean cross-entropy)', 'nonneg'),
+  acc: m('batch accuracy', 'batch accuracy', 'unit'),
+  test_loss: m('test loss (nats)', 'test loss', 'nonneg'),
+  test_acc: m('test accuracy', 'test accuracy', 'unit'),
+  grad_norm: m('‖g‖', '‖g‖ of the batch gradient', 'nonneg'),
+  update_norm: m('‖g′‖', '‖g′‖ of the gradient actually applied (after CGD projection, noise and mix)', 'nonneg'),
+  pruned: count('pruned directions', 'number of pruned directions (CGD)'),
+  n_neg: count('λ < −τ', 'eigenvalues λ < −τ'),
+  n_pos: count('λ > τ', 'eigenvalues λ > τ'),
+  n_null: count('|λ| ≤ τ', 'eigenvalues |λ| ≤ τ'),
+  n_chaotic: count('chaotic λ', 'chaotic eigenvalues: (1−γλ)² > 1 and |λ| > τ'),
+  n_chaotic_neg: count('chaotic λ < −τ', 'chaotic eigenvalues with λ < −τ'),
+  n_chaotic_pos: count('chaotic λ > 2/γ', 'chaotic eigenvalues with λ > 2/γ'),
+  lambda_min: m('λ_min (Hessian eigenvalue)', 'smallest Hessian eigenvalue'),
+  lambda_max: m('λ_max (Hessian eigenvalue)', 'largest Hessian eigenvalue'),
+  trace: m('tr H', 'trace of the Hessian (sum of eigenvalues)'),
+  fro: m('‖H‖_F', 'Frobenius norm of the Hessian', 'nonneg'),
+  null_tol: m('null tolerance τ', 'null tolerance τ used at this step', 'nonneg'),
+  rank: count('rank of H', 'number of non-null eigenvalues'),
+  cos_top: m('|cos(g, v_max)|', '|cos| between g and the eigenvector of λ_max', 'unit'),
+  cos_bottom: m('|cos(g, v_min)|', '|cos| between g and the eigenvector of λ_min', 'unit'),
+  cos_top_k: m('‖P_top-k g‖/‖g‖', 'norm of g projected on the top-k eigenvectors over ‖g‖', 'unit'),
+  cos_bottom_k: m('‖P_bottom-k g‖/‖g‖', 'norm of g projected on the bottom-k eigenvectors over ‖g‖', 'unit'),
+  frac_neg_grad: m('share of ‖g‖² along λ < 0', 'fraction of ‖g‖² in the negative-curvature subspace', 'unit'),
+  grad_curvature: m('gᵀHg/‖g‖²', 'curvature along the gradient gᵀHg/‖g‖²'),
+  cos_prev_grad: m('cos(g_t, g_{t−1})', 'cosine between g_t and g_{t−1}'),
+  lyap_max: m('λ₁ (Lyapunov, per step)', 'largest finite-time Lyapunov exponent'),
+  lyap_min: m('λ_k (Lyapunov, per step)', 'smallest tracked finite-time Lyapunov exponent'),
+  lyap_sum: m('Σ λ_i (Lyapunov, per step)', 'sum of the tracked finite-time Lyapunov exponents'),
+  lyap_npos: count('positive Lyapunov exponents', 'number of positive tracked Lyapunov exponents'),
+  lyap_paper_max: m('w₁^(1/t) = e^{2λ₁}', "λ_max in the paper's convention w^(1/t) = e^{2λ}", 'positive'),
+  lyap_explicit_max: m('λ₁ explicit product (per step)', 'largest exponent from the explicit product Y_t·Q₀ (cross-check, first steps only)'),
+  lyap_explicit_sum: m('Σ λ_i explicit product (per step)', 'sum of the explicit-product exponents (equals lyap_sum up to round-off)'),
+  step_ms: m('step time (ms)', 'wall time of the step in milliseconds', 'nonneg'),
+} as const satisfies Record<string, MetricInfo>;
 export type MetricName = keyof typeof METRICS;
 
 export interface MetricFrame {

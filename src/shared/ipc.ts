@@ -4,6 +4,10 @@ import type { FieldError, RunConfig } from './config';
 import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
+import type { CurveAnalysis } from './math/divergence';
+import type { BandKind, GroupBand } from './math/group';
+
+export type { BandKind, GroupBand } from './math/group';
 
 export type { CostEstimate, Progress, RunSummary, Series } from './records';
 
@@ -51,22 +55,12 @@ export interface RunStatusEvent {
 }
 export type MenuCommand = 'new-run' | 'library' | 'live' | 'about' | 'export' | 'refresh';
 
-/** Per-step statistics of a group of runs aligned by step: mean, 95 % t-interval, min, max, member count. */
-export interface GroupBand {
-  steps: Float64Array;
-  mean: Float64Array;
-  lo: Float64Array;
-  hi: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  count: Float64Array;
-}
 export interface GroupResult {
   runIds: string[];
-  /** Metric → band over the members that logged it. */
+  /** Metric → band over the members that logged it (clipped to the metric's domain). */
   series: Record<string, GroupBand>;
-  /** All replica distance curves of the members as one group, with the fit d² = a·t + b·t² + d₀² of the mean. */
-  divergence: { curves: number; band: GroupBand; fit: { a: number; b: number; d0sq: number; r2: number; n: number } | null; note: string } | null;
+  /** All replica distance curves of the members as one group, and the analysis of their mean (DESIGN §2). */
+  divergence: { curves: number; band: GroupBand; analysis: CurveAnalysis } | null;
 }
 /** Config fields that hold a path, and what main's chooser picks for each ('dialog.choosePath'). */
 export const PATH_FIELDS = {
@@ -117,7 +111,7 @@ export interface Channels {
   'spectra.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: SpectrumFrame[] };
   'lyapunov.read': { req: { runId: string }; res: LyapunovFrame[] };
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
-  'compare.group': { req: { runIds: string[]; metrics: SeriesName[] }; res: GroupResult };
+  'compare.group': { req: { runIds: string[]; metrics: SeriesName[]; band?: BandKind }; res: GroupResult };
   'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
   'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
   'data.fetchUsps': { req: null; res: { dir: string } };
@@ -259,12 +253,13 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   'replicas.read': (v) => withRunId('replicas.read', v),
   'compare.group': (v) => {
     const c = 'compare.group';
-    const o = object(c, v, ['runIds', 'metrics']);
+    const o = object(c, v, ['runIds', 'metrics', 'band']);
+    if (o.band !== undefined && o.band !== 'ci95' && o.band !== 'se') fail(c, 'band', "must be 'ci95' or 'se' (groups under 3 always show min–max)");
     if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID.test(id)))
       fail(c, 'runIds', 'must be a non-empty array of at most 100 run ids');
     if (!Array.isArray(o.metrics) || o.metrics.length > 60 || o.metrics.some((m) => !isSeriesName(m)))
       fail(c, 'metrics', 'must be an array of metric names (or epoch, wall)');
-    return { runIds: o.runIds as string[], metrics: o.metrics as SeriesName[] };
+    return { runIds: o.runIds as string[], metrics: o.metrics as SeriesName[], band: o.band as BandKind | undefined };
   },
   'export.save': (v) => {
     const c = 'export.save';

@@ -226,27 +226,26 @@ describe('compare view in headless Chromium', () => {
     await acc.locator('[data-control="x"]').selectOption('step');
   });
 
-  it('groups the two seeds as mean with a 95 % band and min/max, with the divergence fit of the group', async () => {
+  it('groups the two seeds as mean with their min–max band (n = 2, labelled), with the divergence fit of the group', async () => {
     await page.getByTestId('group-seeds').check();
     await expect.poll(() => view().getAttribute('data-groups')).toBe('1');
+    await expect.poll(() => loss().locator('.legend button').allTextContents()).toEqual(['sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']);
     await expect
-      .poll(() => loss().locator('.legend button').allTextContents())
-      .toEqual(['sgd seed 1 ×2 (mean)', 'sgd seed 1 ×2 (mean) min', 'sgd seed 1 ×2 (mean) max', 'cgd neg']);
-    await expect.poll(() => page.getByTestId('group-fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+ \(R² = [\d.-]+, n = \d+\)$/);
+      .poll(() => page.getByTestId('group-fit').textContent())
+      .toMatch(/^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/);
     await screenshot(page, 'compare-grouped');
 
     const csv = parseCsv(await exportFrom(loss(), loss().locator('[data-export="csv"]')));
     expect(csv.header).toEqual(['series', 'step', 'value', 'ci_lo', 'ci_hi']);
     const [a, b] = stored((s) => [s.readSeries(ids.sgd1, 'loss'), s.readSeries(ids.sgd2, 'loss')]);
-    const mean = csv.rows.filter((r) => r[0] === 'sgd seed 1 ×2 (mean)');
+    const mean = csv.rows.filter((r) => r[0] === 'sgd seed 1 ×2: mean, min–max (n = 2)');
     expect(mean.length).toBe(STEPS);
     mean.forEach((r, i) => {
       expect(Number(r[2])).toBeCloseTo((a.values[i] + b.values[i]) / 2, 12);
-      // Two members: the band is mean ± t(0.975, 1)·|a − b|/2, t = 12.706.
-      expect(Number(r[4]) - Number(r[2])).toBeCloseTo((12.7062047361747 * Math.abs(a.values[i] - b.values[i])) / 2, 9);
+      // Two members: the band is their min–max, not a ±12.7·SE t-band.
+      expect(Number(r[3])).toBe(Math.min(a.values[i], b.values[i]));
+      expect(Number(r[4])).toBe(Math.max(a.values[i], b.values[i]));
     });
-    const max = csv.rows.filter((r) => r[0] === 'sgd seed 1 ×2 (mean) max');
-    max.forEach((r, i) => expect(Number(r[2])).toBe(Math.max(a.values[i], b.values[i])));
   });
 
   it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map and axes, CSV of the binned counts', async () => {
@@ -273,7 +272,7 @@ describe('compare view in headless Chromium', () => {
     expect(basename(svgFile)).toMatch(/^\d+-Compare sgd seed 1 vs sgd seed 2 vs cgd neg\.svg$/);
     const svg = await parseSvg(svgFile);
     expect(svg.error).toBe('');
-    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'acc', 'test_acc', 'sgd seed 1 ×2 (mean)', 'cgd neg']));
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'acc', 'test_acc', 'sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']));
     expect(svg.texts.filter((t) => t === 'step').length).toBeGreaterThanOrEqual(charts - 1);
     const pngFile = await exportFrom(view(), view().locator('[data-export-view="png"]'));
     expect(pngSize(pngFile)).toEqual({ width: 2 * svg.width, height: 2 * svg.height });
@@ -284,7 +283,7 @@ describe('compare view in headless Chromium', () => {
     expect(csv.header.slice(0, 4)).toEqual(['chart', 'series', 'step', 'value']);
     expect(new Set(csv.rows.map((r) => r[0]))).toEqual(
       new Set([
-        ...['loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'lambda_max', 'Replica divergence ‖θᵢ − θ₀‖: sgd seed 1 ×2 (mean)'],
+        ...['loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'lambda_max', 'Replica divergence ‖θᵢ − θ₀‖: sgd seed 1 ×2'],
         `Spectrum at step ${await page.getByTestId('spectrum-step').inputValue()}`,
         ...['Spectrogram sgd seed 1', 'Spectrogram sgd seed 2', 'Spectrogram cgd neg'],
       ]),

@@ -11,9 +11,31 @@ export function pngSize(file: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
+/** RFC 4180: cells may be quoted, with "" for a quote inside. */
 export function parseCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const text = readFileSync(file, 'utf8').trimEnd();
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') cell += text[++i];
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  rows.push([...row, cell]);
+  return { header: rows[0], rows: rows.slice(1) };
 }
 
 /** Click an export button and wait for the chart (or view) to report the written file, which must lie in `dir`. */

@@ -358,7 +358,7 @@ describe('workbench in headless Chromium', () => {
     await page.locator(`[data-run-row="${replicaRun}"]`).getByTestId('open').click();
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
     expect(await page.getByTestId('status').textContent()).toBe('finished');
-    expect(await page.getByTestId('fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+$/);
+    expect(await page.getByTestId('fit').textContent()).toMatch(/^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/);
     expect(await page.getByTestId('chart-replicas').locator('.legend button').count()).toBe(6);
     // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/shared/config';
 import type { RunConfig } from '../../src/shared/config';
 import { PALETTE, commonSpectrumStep, configDiff, runColors, seedGroups } from '../../src/shared/compare-runs';
-import { ema } from '../../src/shared/ema';
+import { ema } from '../../src/shared/math/ema';
 
 const cfg = (over: Partial<RunConfig>): RunConfig => ({ ...DEFAULT_CONFIG, ...over });
 

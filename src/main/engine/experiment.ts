@@ -11,13 +11,13 @@ import type { TfModel } from './tensor/tf-model';
 import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
 import { hessianVectors, type ExactStep } from './curvature/reduced';
 import { HessianSpectrum } from './curvature/spectrum';
-import { eigh } from './linalg/eigh';
 import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
 import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
-import { LyapunovQR, momentumJacobian, projectedHv, sgdJacobian, type LinearMap } from './chaos/lyapunov';
+import { LyapunovQR, gramExponents, stepJacobian, type LinearMap } from './chaos/lyapunov';
 import { perturbation, type LyapunovBasis } from './chaos/perturb';
 import type { Checkpoint } from './sink';
+import { replicaLabels } from '../../shared/math/divergence';
 
 export interface ExperimentInputs {
   config: RunConfig;
@@ -49,23 +49,6 @@ interface Replica {
   eps: number;
   seed: number;
   state: OptimState;
-}
-
-/**
- * Exponents from the explicit product Y = J_t⋯J_1·Q₀ (k vectors of length dim, not re-orthonormalised):
- * λ_i = log σ_i(Y)/t with σ_i² the eigenvalues of the k×k Gram matrix YᵀY, descending. Their sum equals the
- * QR method's exactly in exact arithmetic; individually they agree as t grows, until Y overflows or loses rank.
- */
-function explicitExponents(y: Float64Array, k: number, dim: number, t: number): Float64Array {
-  const g = new Float64Array(k * k);
-  for (let a = 0; a < k; a++)
-    for (let b = a; b < k; b++) {
-      let s = 0;
-      for (let i = 0; i < dim; i++) s += y[a * dim + i] * y[b * dim + i];
-      g[a * k + b] = g[b * k + a] = s;
-    }
-  const { values } = eigh(g, k, { vectors: false });
-  return Float64Array.from(values, (v) => Math.log(v) / (2 * t)).reverse();
 }
 
 export class Experiment {
@@ -107,23 +90,19 @@ export class Experiment {
     this.replicas = [];
     if (config.replicas) {
       const r = config.replicas;
-      for (const seed of r.seeds) {
-        const u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
-        for (const eps of r.eps) {
-          const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
-          this.replicas.push({ eps, seed, state: { theta, buf: null } });
-        }
+      const directions = new Map<number, Float64Array>();
+      for (const { eps, seed } of replicaLabels(r)) {
+        let u = directions.get(seed);
+        if (!u)
+          directions.set(seed, (u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined)));
+        const dir = u;
+        this.replicas.push({ eps, seed, state: { theta: this.state.theta.map((v, i) => round(v + eps * dir[i])), buf: null } });
       }
     }
   }
 
   get theta(): Float64Array {
     return this.state.theta;
-  }
-
-  /** Replica labels in the order of ReplicaFrame.distances. */
-  replicaLabels(): { eps: number; seed: number }[] {
-    return this.replicas.map(({ eps, seed }) => ({ eps, seed }));
   }
 
   lyapunovState(): { exponents: Float64Array; vectors: Float64Array; k: number; dim: number } | null {
@@ -194,7 +173,7 @@ export class Experiment {
       values.lyap_paper_max = Math.exp(2 * ex[0]);
       if (this.explicitY && step < (config.lyapunov?.explicitSteps ?? 0)) {
         this.explicitY = J(this.explicitY, this.lyap.k);
-        const e = explicitExponents(this.explicitY, this.lyap.k, this.lyap.dim, step + 1);
+        const e = gramExponents(this.explicitY, this.lyap.k, this.lyap.dim, step + 1);
         values.lyap_explicit_max = e[0];
         values.lyap_explicit_sum = e.reduce((s, v) => s + v, 0);
       }
@@ -243,15 +222,9 @@ export class Experiment {
   private jacobian(exact: ExactStep, spectrum: HessianSpectrum, pruned: number[]): LinearMap {
     const { n } = exact.basis;
     const { lr, momentum } = this.inp.config.train;
-    const hvk: LinearMap = (vectors, k) => hessianVectors(exact, vectors, k);
-    let hv = hvk;
-    if (pruned.length > 0) {
-      // CGD: H ↦ (I − mix·V_P V_Pᵀ) H with the pruned eigenvectors held fixed over the step.
-      const basis = new Float64Array(pruned.length * n);
-      pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(spectrum.vector(i)), j * n));
-      hv = projectedHv(hvk, basis, n, this.inp.config.cgd?.mix ?? 1);
-    }
-    return momentum > 0 ? momentumJacobian(hv, lr, momentum, n) : sgdJacobian(hv, lr);
+    const basis = new Float64Array(pruned.length * n);
+    pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(spectrum.vector(i)), j * n));
+    return stepJacobian((vectors, k) => hessianVectors(exact, vectors, k), { lr, momentum, n, pruned: basis, mix: this.inp.config.cgd?.mix });
   }
 
   checkpoint(wall: number): Checkpoint {

@@ -8,7 +8,7 @@ import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatu
 import { CONTINUABLE } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
-import { divergenceAnalysis } from './chaos/divergence';
+import { divergenceAnalysis, replicaLabels } from '../../shared/math/divergence';
 import type { LyapunovBasis } from './chaos/perturb';
 import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
@@ -231,7 +231,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     // A failed or diverged step may have left the state half-updated: keep the last good checkpoint then.
     if (status === 'finished' || status === 'cancelled') sink.checkpoint(exp.checkpoint(wall()));
     saveLyapunov();
-    if (config.replicas) sink.saveResult('divergence', divergenceAnalysis(sink.replicaFrames(), exp.replicaLabels()));
+    if (config.replicas) sink.saveResult('divergence', divergenceAnalysis(sink.replicaFrames(), replicaLabels(config.replicas)));
   } catch (e) {
     error ??= `while saving results: ${e instanceof Error ? e.message : String(e)}`;
     if (status === 'finished') status = 'failed';

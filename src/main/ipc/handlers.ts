@@ -73,7 +73,7 @@ export function createHandlers({ service, policy, dialogs, versions }: HandlerDe
     'spectra.read': (r) => service.readSpectra(r.runId, r.from, r.to, r.stride),
     'lyapunov.read': (r) => service.readLyapunov(r.runId),
     'replicas.read': (r) => service.readReplicas(r.runId),
-    'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics),
+    'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics, r.band),
     'data.fetchUsps': async () => ({ dir: await service.fetchUsps() }),
     'dialog.choosePath': async (r) => ({ path: await dialogs.choosePath(PATH_FIELDS[r.field], r.field) }),
     'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data) }),

@@ -10,9 +10,8 @@ import type { GroupResult, Reply } from '../../../src/shared/ipc';
 import type { IpcContext } from '../../../src/main/ipc/handlers';
 import { createHandlers } from '../../../src/main/ipc/handlers';
 import { SenderPolicy } from '../../../src/main/ipc/sender-policy';
-import { alignByStep } from '../../../src/main/service/compare-groups';
 import { WorkbenchService } from '../../../src/main/service/workbench-service';
-import { studentTQuantile } from '../../../src/main/engine/chaos/fit';
+import { studentTQuantile } from '../../../src/shared/math/student-t';
 
 const dir = mkdtempSync(join(tmpdir(), 'chaoslab-compare-'));
 const service = new WorkbenchService(join(dir, 'lab.db'));
@@ -94,17 +93,7 @@ describe('compare.group', () => {
     return id;
   }
 
-  it('aligns members by step, with NaN where a member has no point', () => {
-    const { steps, columns } = alignByStep([
-      { steps: [0, 2, 4], values: [1, 2, 3] },
-      { steps: [0, 1, 4], values: [5, 6, 7] },
-    ]);
-    expect(Array.from(steps)).toEqual([0, 1, 2, 4]);
-    expect(Array.from(columns[0])).toEqual([1, NaN, 2, 3]);
-    expect(Array.from(columns[1])).toEqual([5, 6, NaN, 7]);
-  });
-
-  it('gives mean, 95 % t-interval, min and max per step, and fits the divergence of all replica curves', async () => {
+  it('gives mean, a band (min–max for two runs), min and max per step, and fits the divergence of all replica curves', async () => {
     // d(t)² = 0.01·t + 0.001·t² + 0.0001 for both replicas of both runs, ± a small spread.
     const d = (t: number, k: number): number => Math.sqrt(0.01 * t + 0.001 * t * t + 1e-4) * (1 + 0.01 * k);
     const curves = (k0: number): number[][] => Array.from({ length: 40 }, (_, t) => [d(t, k0), d(t, k0 + 1)]);
@@ -134,18 +123,33 @@ describe('compare.group', () => {
     expect(Array.from(loss.count)).toEqual([2, 1, 2]);
     expect(Array.from(loss.min)).toEqual([2, 1.5, 1]);
     expect(Array.from(loss.max)).toEqual([4, 1.5, 3]);
-    const t = studentTQuantile(0.975, 1);
-    expect(loss.hi[0] - loss.mean[0]).toBeCloseTo((t * Math.SQRT2) / Math.sqrt(2), 12);
-    expect(loss.hi[1]).toBeNaN();
+    // Two runs: the band is their min–max (a 95 % t-band from two values would be ±12.7·SE), whatever is asked.
+    expect([loss.kind, loss.n]).toEqual(['minmax', 2]);
+    expect(Array.from(loss.lo)).toEqual([2, 1.5, 1]);
+    expect(Array.from(loss.hi)).toEqual([4, 1.5, 3]);
     expect(Array.from(g.series.wall.mean)).toEqual([0, 0.1, 0.2]);
 
     const div = g.divergence!;
     expect(div.curves).toBe(4);
-    expect(div.fit!.n).toBe(40);
+    // Four replica curves: a 95 % t-interval of their mean.
+    const t = studentTQuantile(0.975, 3);
+    const at = (k: number): number => d(5, k);
+    const vals = [at(-1), at(0), at(0), at(1)];
+    const mean = vals.reduce((x, y) => x + y) / 4;
+    const sd = Math.sqrt(vals.reduce((acc, v) => acc + (v - mean) ** 2, 0) / 3);
+    expect([div.band.kind, div.band.n]).toEqual(['ci95', 4]);
+    expect(div.band.hi[5] - div.band.mean[5]).toBeCloseTo((t * sd) / 2, 12);
+    const quad = div.analysis.quad!;
+    expect(quad.n).toBe(40);
     // Mean over the four curves: d(t)·(1 + 0.01·(−1 + 0 + 0 + 1)/4) = d(t): the fit recovers the coefficients.
-    expect(div.fit!.a).toBeCloseTo(0.01, 8);
-    expect(div.fit!.b).toBeCloseTo(0.001, 9);
-    expect(div.fit!.d0sq).toBeCloseTo(1e-4, 9);
+    expect(quad.a).toBeCloseTo(0.01, 8);
+    expect(quad.b).toBeCloseTo(0.001, 9);
+    expect(quad.d0sq).toBeCloseTo(1e-4, 12);
+    const se = await call('compare.group', { runIds: [a, b], metrics: ['loss'], band: 'se' });
+    if (!se.ok) throw new Error(se.error);
+    expect((se.value as GroupResult).divergence!.band.kind).toBe('se');
+    const bad = await call('compare.group', { runIds: [a, b], metrics: ['loss'], band: 'sd' });
+    expect(bad.ok).toBe(false);
   });
 
   it('names a bad run id or metric', async () => {

@@ -2,7 +2,7 @@
 // k orthonormal deviation vectors Q are pushed through the Jacobian J_t = ∂F_t/∂θ and re-orthonormalised,
 // Q_{t+1} R_t = J_t Q_t, and λ_i = (1/t) Σ_s log|(R_s)_ii| (natural log per step). The map is given only
 // through a LinearMap that applies J_t to a batch of vectors, so the same code serves SGD, CGD and momentum.
-import { eigh, gramAtA, matmul, qrThin } from '../linalg/eigh';
+import { eigh, matmul, qrThin } from '../linalg/eigh';
 import type { Rng } from '../rng';
 
 /**
@@ -129,8 +129,24 @@ export function explicitProductExponents(jacobians: Float64Array[], dim: number)
   });
   let y: Float64Array = Float64Array.from(jacobians[0]);
   for (let s = 1; s < jacobians.length; s++) y = matmul(jacobians[s], y, dim, dim, dim);
-  const { values } = eigh(gramAtA(y, dim, dim), dim, { vectors: false });
-  const t = jacobians.length;
+  // For a square Y the Gram matrix of its rows, YYᵀ, has the eigenvalues of YᵀY.
+  return gramExponents(y, dim, dim, jacobians.length);
+}
+
+/**
+ * Exponents of k vectors Y = J_t⋯J_1·Q₀ (vector j at j*dim, not re-orthonormalised): λ_i = log σ_i(Y)/t with σ_i²
+ * the eigenvalues of the k×k Gram matrix, descending; eigenvalues that round to ≤ 0 give −Infinity. Their sum
+ * equals the QR method's in exact arithmetic; individually they agree as t grows, until Y overflows or loses rank.
+ */
+export function gramExponents(y: Float64Array, k: number, dim: number, t: number): Float64Array {
+  const g = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = a; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < dim; i++) s += y[a * dim + i] * y[b * dim + i];
+      g[a * k + b] = g[b * k + a] = s;
+    }
+  const { values } = eigh(g, k, { vectors: false });
   return Float64Array.from(values, (v) => (v > 0 ? Math.log(v) / (2 * t) : -Infinity)).reverse();
 }
 
@@ -178,16 +194,6 @@ export function projectedHv(hvk: LinearMap, pruned: Float64Array, n: number, mix
 }
 
 /**
- * CGD, θ' = θ − γ[(1 − mix)·g + mix·P g] with P = I − V_P V_Pᵀ held fixed over the step:
- * J = I − γ (I − mix·V_P V_Pᵀ) H. With mix = 1 this is I − γ P H, which equals I − γ P H P whenever the pruned
- * vectors are eigenvectors of H (then P commutes with H), the per-step eigenbasis case; for a fixed global
- * basis it is the exact Jacobian. Replacing pruned components by noise does not depend on θ and leaves J as is.
- */
-export function cgdJacobian(hvk: LinearMap, gamma: number, pruned: Float64Array, n: number, mix = 1): LinearMap {
-  return sgdJacobian(projectedHv(hvk, pruned, n, mix), gamma);
-}
-
-/**
  * Momentum as torch SGD, b' = μb + g(θ), θ' = θ − γb', on the 2n-dimensional state (θ, b); each vector holds
  * its θ part in the first n entries and its b part in the last n. Linearised (DESIGN §2):
  * δb' = μ δb + H δθ, δθ' = δθ − γ δb'. For CGD with momentum pass projectedHv(…) as hvk.
@@ -209,4 +215,17 @@ export function momentumJacobian(hvk: LinearMap, gamma: number, mu: number, n: n
     }
     return out;
   };
+}
+
+/**
+ * The Jacobian of one training step (DESIGN §2), the map the engine runs and the tests check against finite
+ * differences: SGD J = I − γH; CGD, θ' = θ − γ[(1 − mix)·g + mix·P g] with P = I − V_P V_Pᵀ held fixed over the
+ * step, J = I − γ(I − mix·V_P V_Pᵀ)H (with mix = 1 this is I − γPH, which equals I − γPHP whenever the pruned
+ * vectors are eigenvectors of H, the per-step eigenbasis case; for a fixed global basis it is the exact Jacobian;
+ * replacing pruned components by noise does not depend on θ and leaves J as is); with momentum the 2n×2n map.
+ * `pruned` holds the orthonormal pruned vectors, vector j at j*n (empty or absent: plain SGD).
+ */
+export function stepJacobian(hvk: LinearMap, o: { lr: number; momentum: number; n: number; pruned?: Float64Array; mix?: number }): LinearMap {
+  const hv = o.pruned && o.pruned.length > 0 ? projectedHv(hvk, o.pruned, o.n, o.mix ?? 1) : hvk;
+  return o.momentum > 0 ? momentumJacobian(hv, o.lr, o.momentum, o.n) : sgdJacobian(hv, o.lr);
 }

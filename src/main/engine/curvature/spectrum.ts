@@ -3,6 +3,7 @@
 import { eigh } from '../linalg/eigh';
 import type { SpectrumFrame } from '../../../shared/frames';
 import type { ExactStep } from './reduced';
+import { isChaotic, isNull } from '../../../shared/math/chaos';
 
 export interface SpectrumCounts {
   negative: number;
@@ -12,9 +13,6 @@ export interface SpectrumCounts {
   chaoticNeg: number;
   chaoticPos: number;
 }
-
-/** True when the SGD map expands along λ: |1 − γλ| > 1, i.e. λ < 0 or λ > 2/γ (DESIGN §2). */
-export const isChaotic = (lambda: number, lr: number, tau: number): boolean => Math.abs(lambda) > tau && (1 - lr * lambda) ** 2 > 1;
 
 export class HessianSpectrum {
   readonly n: number;
@@ -44,7 +42,7 @@ export class HessianSpectrum {
   counts(lr: number): SpectrumCounts {
     const c: SpectrumCounts = { negative: 0, positive: 0, null: this.n - this.m, chaoticNeg: 0, chaoticPos: 0 };
     for (const v of this.values) {
-      if (Math.abs(v) <= this.tau) c.null++;
+      if (isNull(v, this.tau)) c.null++;
       else if (v < 0) {
         c.negative++;
         c.chaoticNeg++;
@@ -68,7 +66,7 @@ export class HessianSpectrum {
   }
 
   frame(step: number): SpectrumFrame {
-    const nonNull = this.values.filter((v) => Math.abs(v) > this.tau);
+    const nonNull = this.values.filter((v) => !isNull(v, this.tau));
     return { step, n: this.n, eigenvalues: nonNull, nullCount: this.n - nonNull.length, nullTol: this.tau };
   }
 

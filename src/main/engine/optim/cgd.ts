@@ -2,7 +2,8 @@
 // optionally replacing the pruned components by Gaussian noise and mixing with the plain gradient.
 import type { CgdConfig } from '../../../shared/config';
 import type { Rng } from '../rng';
-import { isChaotic, type HessianSpectrum } from '../curvature/spectrum';
+import { isChaotic } from '../../../shared/math/chaos';
+import type { HessianSpectrum } from '../curvature/spectrum';
 
 /**
  * Indices (into spectrum.values) of the directions to prune at this step.

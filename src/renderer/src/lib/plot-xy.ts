@@ -1,7 +1,7 @@
 // What a line chart plots for one series: its values against step or against another logged scalar of the
 // same run (joined on step), optionally EMA-smoothed. Points keep their step and their index in the source
 // series, so readouts, bands and CSV export refer back to the stored values.
-import { ema } from '../../../shared/ema';
+import { ema } from '../../../shared/math/ema';
 import { GrowSeries } from './series';
 
 export interface PlotXY {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchHv, cgdJacobian, momentumJacobian, projectedHv, sgdJacobian } from '../../../../src/main/engine/chaos/lyapunov';
+import { batchHv, momentumJacobian, projectedHv, sgdJacobian, stepJacobian } from '../../../../src/main/engine/chaos/lyapunov';
 import type { LinearMap } from '../../../../src/main/engine/chaos/lyapunov';
 import { eigh, qrThin } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
@@ -101,7 +101,7 @@ describe('Jacobian builders against finite differences of one step', () => {
         const gp = project(g, basis, mix);
         return th.map((v, i) => v - gamma * gp[i]);
       };
-      expect(maxDiff(mapMatrix(cgdJacobian(hvk, gamma, basis, n, mix), n), fdJacobian(step, theta0))).toBeLessThan(1e-8);
+      expect(maxDiff(mapMatrix(stepJacobian(hvk, { lr: gamma, momentum: 0, n, pruned: basis, mix }), n), fdJacobian(step, theta0))).toBeLessThan(1e-8);
     }
   });
 
@@ -113,7 +113,7 @@ describe('Jacobian builders against finite differences of one step', () => {
       const gp = project(grad(th), basis, 1);
       return th.map((v, i) => v - gamma * gp[i]);
     };
-    const jac = mapMatrix(cgdJacobian(hvk, gamma, basis, n), n);
+    const jac = mapMatrix(stepJacobian(hvk, { lr: gamma, momentum: 0, n, pruned: basis }), n);
     expect(maxDiff(jac, fdJacobian(step, theta0))).toBeLessThan(1e-8);
     // I − γPHP built densely.
     const h = hessian(theta0);
@@ -174,7 +174,7 @@ describe('Jacobian builders against finite differences of one step', () => {
   });
 
   it('rejects mismatched sizes with a message naming them', () => {
-    expect(() => cgdJacobian(hvk, gamma, new Float64Array(10), n)).toThrow(/length 10, not a multiple of n = 7/);
+    expect(() => stepJacobian(hvk, { lr: gamma, momentum: 0, n, pruned: new Float64Array(10) })).toThrow(/length 10, not a multiple of n = 7/);
     expect(() => momentumJacobian(hvk, gamma, 0.9, n)(new Float64Array(7), 1)).toThrow(/got 7 values for 1 vectors, expected k·2n = 14/);
   });
 });

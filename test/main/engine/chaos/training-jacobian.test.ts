@@ -7,7 +7,7 @@ import { exactStep } from '../../../../src/main/engine/curvature/exact';
 import { hessianVector } from '../../../../src/main/engine/curvature/reduced';
 import { HessianSpectrum } from '../../../../src/main/engine/curvature/spectrum';
 import { cgdUpdate, selectPruned } from '../../../../src/main/engine/optim/cgd';
-import { momentumJacobian, projectedHv, sgdJacobian, batchHv } from '../../../../src/main/engine/chaos/lyapunov';
+import { batchHv, stepJacobian } from '../../../../src/main/engine/chaos/lyapunov';
 import { norm } from '../../../../src/main/engine/metrics/spectral';
 import { Rng } from '../../../../src/main/engine/rng';
 import { fixture, fixtureBatch } from '../../../helpers/fixtures';
@@ -47,7 +47,7 @@ describe('training-map Jacobians vs finite differences (MLP, USPS batch, float64
       const g = grad(t);
       return t.map((v, i) => v - lr * g[i]);
     };
-    expect(fdCheck(F, (v) => sgdJacobian(hvk, lr)(v, 1), theta)).toBeLessThan(1e-7);
+    expect(fdCheck(F, (v) => stepJacobian(hvk, { lr, momentum: 0, n: spec.n })(v, 1), theta)).toBeLessThan(1e-7);
   });
 
   it('CGD: J = I − γPHP with the pruned eigenvectors frozen over the step', () => {
@@ -61,7 +61,7 @@ describe('training-map Jacobians vs finite differences (MLP, USPS batch, float64
     };
     const basis = new Float64Array(pruned.length * spec.n);
     pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(sp.vector(i)), j * spec.n));
-    const J = sgdJacobian(projectedHv(hvk, basis, spec.n), lr);
+    const J = stepJacobian(hvk, { lr, momentum: 0, n: spec.n, pruned: basis });
     expect(fdCheck(F, (v) => J(v, 1), theta)).toBeLessThan(1e-7);
   });
 
@@ -82,7 +82,7 @@ describe('training-map Jacobians vs finite differences (MLP, USPS batch, float64
     const state = new Float64Array(2 * spec.n);
     state.set(theta);
     state.set(b0, spec.n);
-    const J = momentumJacobian(hvk, lr, mu, spec.n);
+    const J = stepJacobian(hvk, { lr, momentum: mu, n: spec.n });
     const dirs2 = dirs.map((v) => {
       const w = new Float64Array(2 * spec.n);
       w.set(v);

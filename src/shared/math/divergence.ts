@@ -1,0 +1,61 @@
+// The replica divergence analysis (DESIGN §2, paper Fig. 3): per replica and per ε-group (mean over seeds), the
+// fit d(t)² = a·t + b·t² + d₀², the early exponential rate and the late power law around the detected crossover.
+// The engine stores it with every replica run; the app, the CLI and reports show it.
+import type { ReplicaFrame } from '../frames';
+import { detectCrossover, exponentialRate, fitDivergence, powerLaw } from './divergence-fit';
+import { groupBand } from './group';
+
+export interface ReplicaLabel {
+  eps: number;
+  seed: number;
+}
+
+/** The replicas of a run in the order of ReplicaFrame.distances: for each seed, one per ε. */
+export function replicaLabels(r: { eps: number[]; seeds: number[] }): ReplicaLabel[] {
+  return r.seeds.flatMap((seed) => r.eps.map((eps) => ({ eps, seed })));
+}
+
+/** The quadratic fit, and the two regimes when the curve has enough usable (t > 0, d > 0) points. */
+export function analyseCurve(t: Float64Array, d: Float64Array) {
+  let quad: ReturnType<typeof fitDivergence> | null = null;
+  let note: string | null = null;
+  try {
+    quad = fitDivergence(t, d);
+  } catch (e) {
+    note = `d² not fitted: ${(e as Error).message}`;
+  }
+  try {
+    const crossover = detectCrossover(t, d);
+    const early = exponentialRate(t, d, -Infinity, crossover.step - 1);
+    const late = powerLaw(t, d, crossover.step, Infinity);
+    return { quad, crossover, early, late, regimes: note };
+  } catch (e) {
+    return { quad, crossover: null, early: null, late: null, regimes: [note, `regimes not fitted: ${(e as Error).message}`].filter(Boolean).join('; ') };
+  }
+}
+export type CurveAnalysis = ReturnType<typeof analyseCurve>;
+
+export function divergenceAnalysis(frames: ReplicaFrame[], labels: ReplicaLabel[]) {
+  const t = Float64Array.from(frames, (f) => f.step);
+  const series = labels.map((_, r) => Float64Array.from(frames, (f) => f.distances[r]));
+  const replicas = labels.map((label, r) => ({ ...label, ...analyseCurve(t, series[r]) }));
+  const groups = [...new Set(labels.map((l) => l.eps))].map((eps) => {
+    const members = labels.flatMap((l, r) => (l.eps === eps ? [{ steps: t, values: series[r] }] : []));
+    const band = groupBand(members, { domain: 'nonneg' });
+    return {
+      eps,
+      seeds: members.length,
+      ...analyseCurve(band.steps, band.mean),
+      band: {
+        kind: band.kind,
+        lo: Array.from(band.lo),
+        hi: Array.from(band.hi),
+        min: Array.from(band.min),
+        max: Array.from(band.max),
+        mean: Array.from(band.mean),
+      },
+    };
+  });
+  return { steps: Array.from(t), replicas, groups };
+}
+export type DivergenceAnalysis = ReturnType<typeof divergenceAnalysis>;
