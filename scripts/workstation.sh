@@ -2,16 +2,37 @@
 # One command for a fresh Linux workstation (Debian/Ubuntu) or CI:
 #   bash scripts/workstation.sh start   install what is missing, build, open the app (Fashion-MNIST default)
 #   bash scripts/workstation.sh test    install what is missing, type-check, lint, build, run every test
+#   bash scripts/workstation.sh install-desktop   add Chaoslab to the user's application menu (XDG), after 'start'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
-case "$mode" in start|test) ;; *) echo "usage: bash scripts/workstation.sh start|test" >&2; exit 2 ;; esac
+case "$mode" in start|test|install-desktop) ;; *) echo "usage: bash scripts/workstation.sh start|test|install-desktop" >&2; exit 2 ;; esac
+
+if [ "$mode" = install-desktop ]; then
+  # The XDG locations of the user's menu entries and icons; the entry launches this checkout's Electron.
+  data="${XDG_DATA_HOME:-$HOME/.local/share}"
+  for f in resources/icons/*x*.png; do
+    size="$(basename "$f" .png)"
+    install -D -m 644 "$f" "$data/icons/hicolor/$size/apps/chaoslab.png"
+  done
+  install -D -m 644 resources/icon.svg "$data/icons/hicolor/scalable/apps/chaoslab.svg"
+  mkdir -p "$data/applications"
+  root="$(pwd)"
+  sed "s|@ROOT@|$root|g" resources/chaoslab.desktop >"$data/applications/chaoslab.desktop"
+  command -v update-desktop-database >/dev/null && update-desktop-database -q "$data/applications" || true
+  command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$data/icons/hicolor" 2>/dev/null || true
+  echo "Chaoslab added to the application menu: $data/applications/chaoslab.desktop"
+  if ! node -e "require('electron')" >/dev/null 2>&1 || [ ! -f out/main/index.js ]; then
+    echo "Note: the app is not set up in this checkout yet; run 'bash scripts/workstation.sh start' once before launching it from the menu." >&2
+  fi
+  exit 0
+fi
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # System packages: OpenBLAS + LAPACKE for the exact eigensolver; Chromium for the renderer's end-to-end tests.
 apt_pkgs=(libopenblas-dev liblapacke-dev)
-[ "$mode" = test ] && apt_pkgs+=(chromium)
+[ "$mode" = test ] && apt_pkgs+=(chromium desktop-file-utils)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { BrowserWindow, shell } from 'electron';
 
 export const RENDERER_FILE = join(__dirname, '../renderer/index.html');
+/** The window's icon (resources/, beside out/ in the checkout). */
+export const ICON_FILE = join(__dirname, '../../resources/icons/512x512.png');
 
 export function createMainWindow(devServer: string | undefined): BrowserWindow {
   const win = new BrowserWindow({
@@ -13,6 +15,7 @@ export function createMainWindow(devServer: string | undefined): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Chaoslab',
+    icon: ICON_FILE,
     webPreferences: {
       preload: join(__dirname, '../preload/index.js'),
       contextIsolation: true,

@@ -358,7 +358,9 @@ describe('workbench in headless Chromium', () => {
     await page.locator(`[data-run-row="${replicaRun}"]`).getByTestId('open').click();
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
     expect(await page.getByTestId('status').textContent()).toBe('finished');
-    expect(await page.getByTestId('fit').textContent()).toMatch(/^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/);
+    expect(await page.getByTestId('fit').textContent()).toMatch(
+      /^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/,
+    );
     expect(await page.getByTestId('chart-replicas').locator('.legend button').count()).toBe(6);
     // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
@@ -378,6 +380,8 @@ describe('workbench in headless Chromium', () => {
     const about = page.getByTestId('about');
     await about.waitFor();
     expect(await about.textContent()).toMatch(/linear algebra: .*TF\.js: \S+ \(latest run\)/s);
+    // The app icon (resources/icon.svg) is shown, loaded under the CSP.
+    await expect.poll(() => about.getByTestId('about-icon').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
     await screenshot(page, 'about');
     await about.getByRole('button', { name: 'Close' }).click();
   });
