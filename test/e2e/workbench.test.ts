@@ -381,7 +381,13 @@ describe('workbench in headless Chromium', () => {
     await about.waitFor();
     expect(await about.textContent()).toMatch(/linear algebra: .*TF\.js: \S+ \(latest run\)/s);
     // The app icon (resources/icon.svg) is shown, loaded under the CSP.
-    await expect.poll(() => about.getByTestId('about-icon').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    // (The Node-side type-check has no DOM types: the element is read structurally.)
+    const iconWidth = (): Promise<number> =>
+      about.getByTestId('about-icon').evaluate((el) => {
+        const img = el as unknown as { complete: boolean; naturalWidth: number };
+        return img.complete ? img.naturalWidth : 0;
+      });
+    await expect.poll(iconWidth).toBeGreaterThan(0);
     await screenshot(page, 'about');
     await about.getByRole('button', { name: 'Close' }).click();
   });

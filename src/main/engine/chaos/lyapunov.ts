@@ -2,7 +2,7 @@
 // k orthonormal deviation vectors Q are pushed through the Jacobian J_t = ∂F_t/∂θ and re-orthonormalised,
 // Q_{t+1} R_t = J_t Q_t, and λ_i = (1/t) Σ_s log|(R_s)_ii| (natural log per step). The map is given only
 // through a LinearMap that applies J_t to a batch of vectors, so the same code serves SGD, CGD and momentum.
-import { eigh, matmul, qrThin } from '../linalg/eigh';
+import { eigh, qrThin } from '../linalg/eigh';
 import type { Rng } from '../rng';
 
 /**
@@ -114,23 +114,6 @@ export class LyapunovQR {
     l.steps = s.t;
     return l;
   }
-}
-
-/**
- * The paper's explicit-product estimate, for small t only (cross-check): with Y_t = J_t ⋯ J_1,
- * λ_i = log(eig_i(Y_tᵀY_t)) / (2t), descending; eigenvalues that round to ≤ 0 give −Infinity.
- * Each Jacobian is a dense dim×dim row-major matrix, applied in the given order (J_1 first).
- */
-export function explicitProductExponents(jacobians: Float64Array[], dim: number): Float64Array {
-  if (!Number.isInteger(dim) || dim < 1) throw new Error(`explicitProductExponents: dim must be a positive integer, got ${dim}`);
-  if (jacobians.length === 0) throw new Error('explicitProductExponents: need at least one Jacobian');
-  jacobians.forEach((j, s) => {
-    if (j.length !== dim * dim) throw new Error(`explicitProductExponents: Jacobian ${s} has length ${j.length}, expected ${dim}×${dim} = ${dim * dim}`);
-  });
-  let y: Float64Array = Float64Array.from(jacobians[0]);
-  for (let s = 1; s < jacobians.length; s++) y = matmul(jacobians[s], y, dim, dim, dim);
-  // For a square Y the Gram matrix of its rows, YYᵀ, has the eigenvalues of YᵀY.
-  return gramExponents(y, dim, dim, jacobians.length);
 }
 
 /**

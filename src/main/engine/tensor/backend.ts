@@ -135,8 +135,3 @@ export function initBackend(prefer: BackendChoice = 'auto'): Promise<BackendInfo
   queue = run.catch(() => undefined);
   return run;
 }
-
-/** The result of the last successful initBackend(), or null before it. */
-export function activeBackend(): BackendInfo | null {
-  return active;
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LyapunovQR, explicitProductExponents } from '../../../../src/main/engine/chaos/lyapunov';
+import { LyapunovQR } from '../../../../src/main/engine/chaos/lyapunov';
+import { explicitProductExponents } from '../../../helpers/explicit-product';
 import type { LinearMap } from '../../../../src/main/engine/chaos/lyapunov';
 import { eigh, qrThin } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
