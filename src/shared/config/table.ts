@@ -31,7 +31,7 @@ export const CONFIG_TABLE = table('Run', {
       options: ['fashion-mnist', 'usps'],
       default: 'fashion-mnist',
       label: 'Dataset',
-      help: 'usps is the paper’s data set (needs the directory below); fashion-mnist ships with the app, resized to 16×16.',
+      help: 'usps is the paper’s data set (needs data.dir); fashion-mnist ships with the app, resized to 16×16.',
     }),
     dir: path('directory', { label: 'USPS directory', help: 'Folder holding zip.train.gz and zip.test.gz (ESL) or usps.bz2 and usps.t.bz2 (LIBSVM).' }),
     trainLimit: int({
