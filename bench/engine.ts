@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { validateConfig, type RunConfig } from '../src/shared/config';
+import { defaultSection, validateConfig, type RunConfig } from '../src/shared/config';
 import { exactStep } from '../src/main/engine/curvature/exact';
 import { HessianSpectrum } from '../src/main/engine/curvature/spectrum';
 import { loadUsps } from '../src/main/engine/data/usps';
@@ -53,7 +53,7 @@ function denseHessian(step: ExactStep): Float64Array {
   return matmul(uh, ut, n, m, n);
 }
 
-const CGD = { prune: 'neg' as const, k: null, select: 'magnitude' as const, start: 0, noise: 0, mix: 1, basisFile: null };
+const CGD = { ...defaultSection('cgd'), prune: 'neg' as const };
 
 export async function benchEngine(opts: { dense: boolean }): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -195,7 +195,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
           await (async () => {
             const c = cfg(false);
             c.train.precision = precision;
-            c.replicas = { strategy: 'randn', eps: [0.1], seeds: [0], lyapunovSource: null, lyapunovStep: null, directionFile: null };
+            c.replicas = { ...defaultSection('replicas'), strategy: 'randn', eps: [0.1], seeds: [0] };
             const db = path.join(dir, `drift-${precision}.db`);
             const r = await runExperiment(c, { library: StoreLibrary.open(db) });
             const s = RunStore.open(db);

@@ -1,7 +1,7 @@
 // Chaoslab headless: the same engine and store as the app, from the command line (`npm run lab -- …`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatErrors, validateConfig, type RunConfig } from '../shared/config';
+import { GROUPS, describeType, formatErrors, validateConfig, type RunConfig } from '../shared/config';
 import { divergenceAnalysis, replicaLabels } from '../shared/math/divergence';
 import { exactStep } from './engine/curvature/exact';
 import { HessianSpectrum } from './engine/curvature/spectrum';
@@ -22,6 +22,7 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   run --resume RUN_ID [--db FILE] [--json]    continue a cancelled, interrupted or failed run
                                               from its last checkpoint
   estimate --config FILE                      parameters, rank bound, measured time per step, disk space
+  fields [--json]                             every config field: type, bounds, default and meaning
   hessian --model mlp|cnn --params FILE --usps DIR --indices i,j,… [--null-tol T] [--out FILE]
           [--hidden H] [--base-channels C] [--blocks K] [--activation relu|sigmoid]
                                               exact Hessian spectrum of one USPS minibatch, as JSON
@@ -262,6 +263,24 @@ function cmdSeries(args: string[]): number {
   }
 }
 
+/** The config field table as a reference: by section, each field's path, values, default and help. */
+function cmdFields(args: string[]): number {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  if (values.json) {
+    const rows = GROUPS.flatMap((g) => g.leaves.map((l) => ({ path: l.path, label: l.label, type: describeType(l), default: l.default, help: l.help })));
+    console.log(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  for (const g of GROUPS) {
+    console.log(`${g.title}: ${g.key ? `${g.key}.*${g.optional ? ' (or null, the default: off)' : ''}` : 'top-level fields'}`);
+    for (const l of g.leaves) {
+      const only = l.variant ? ` (${l.variant.tag} ${l.variant.value})` : '';
+      console.log(`  ${l.path}${only}: ${describeType(l)}; default ${JSON.stringify(l.default)}\n      ${l.help}`);
+    }
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -273,6 +292,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(JSON.stringify(estimateCost(loadConfig(values.config)), null, 2));
       return 0;
     }
+    case 'fields':
+      return cmdFields(rest);
     case 'hessian':
       return cmdHessian(rest);
     case 'runs':

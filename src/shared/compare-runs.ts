@@ -1,6 +1,7 @@
 // Pure helpers of the Compare view: stable run colours, the config fields that differ, groups of runs that
 // differ only by seed, and a spectrum step every compared run has. No DOM, no Node: unit-tested in Node.
-import type { RunConfig } from './config';
+import type { ConfigPath, RunConfig } from './config';
+import { LEAVES, readAt, showValue } from './config';
 
 export const PALETTE = ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab', '#1f3b73', '#7a5c00'];
 
@@ -27,38 +28,25 @@ export function runColors(ids: string[]): Map<string, string> {
   return out;
 }
 
-type Obj = Record<string, unknown>;
-/** Dotted paths → leaf values (arrays as JSON). */
-export function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v as Obj)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
-  } else out[prefix] = v === undefined ? '—' : JSON.stringify(v);
-  return out;
-}
-
 /**
- * Rows of the config table: only the fields whose values are not all equal. A section that is null in one run
- * (cgd, lyapunov, replicas switched off) and set in another shows its fields, with 'off' for that run.
+ * Rows of the config table, in table order: only the fields whose values are not all equal, labelled from the
+ * field table, values in words (showValue). A section switched off in a run shows 'off'; a field of another
+ * model kind '—'.
  */
-export function configDiff(configs: RunConfig[]): { field: string; values: string[] }[] {
-  const flat = configs.map((c) => flatten(c));
-  const fields = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
-  const sections = new Set(fields.filter((f) => fields.some((g) => g.startsWith(`${f}.`))));
-  const section = (field: string): string => field.slice(0, field.indexOf('.'));
-  return fields
-    .filter((field) => !sections.has(field))
-    .map((field) => ({ field, values: flat.map((f) => f[field] ?? (field.includes('.') && f[section(field)] === 'null' ? 'off' : '—')) }))
-    .filter((r) => new Set(r.values).size > 1);
+export function configDiff(configs: RunConfig[]): { field: ConfigPath; label: string; values: string[] }[] {
+  return LEAVES.flatMap((leaf) => {
+    const raw = configs.map((c) => readAt(c, leaf.path));
+    if (new Set(raw.map((v) => JSON.stringify(v))).size <= 1) return [];
+    const cell = (c: RunConfig, v: unknown): string => (v !== undefined ? showValue(leaf, v) : c[leaf.group as keyof RunConfig] === null ? 'off' : '—');
+    return [{ field: leaf.path, label: leaf.label, values: configs.map((c, i) => cell(c, raw[i])) }];
+  });
 }
 
-/** Fields that do not change what is computed, apart from the seed. */
-const NOT_EXPERIMENT = ['name', 'tags', 'notes', 'checkpointEvery'];
-
-/** The config without seed and labels: runs with equal keys differ only by seed. */
+/** The config without seed and bookkeeping fields (name, tags, …): runs with equal keys differ only by seed. */
 export function seedGroupKey(c: RunConfig): string {
-  const f = flatten(c);
-  for (const k of [...NOT_EXPERIMENT, 'seed']) delete f[k];
-  return JSON.stringify(Object.entries(f).sort(([a], [b]) => a.localeCompare(b)));
+  // A field of a section that is off is [], a present value [v]: off and null stay apart.
+  const values = LEAVES.filter((l) => !l.bookkeeping && l.path !== 'seed').map((l) => readAt(c, l.path));
+  return JSON.stringify(values.map((v) => (v === undefined ? [] : [v])));
 }
 
 /** Runs grouped by seedGroupKey, in the order of `runs`; each group's members keep that order. */

@@ -1,6 +1,7 @@
 // The IPC contract between main and renderer: channel names, payload and result types, and the validators
 // main runs on every incoming payload. No Node or DOM imports here.
-import type { FieldError, RunConfig } from './config';
+import type { FieldError, PathField, RunConfig } from './config';
+import { PATH_FIELDS, isPathField } from './config';
 import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
@@ -62,18 +63,6 @@ export interface GroupResult {
   /** All replica distance curves of the members as one group, and the analysis of their mean (DESIGN §2). */
   divergence: { curves: number; band: GroupBand; analysis: CurveAnalysis } | null;
 }
-/** Config fields that hold a path, and what main's chooser picks for each ('dialog.choosePath'). */
-export const PATH_FIELDS = {
-  'data.dir': 'directory',
-  'train.batchOrderFile': 'file',
-  'train.initParamsFile': 'file',
-  'cgd.basisFile': 'file',
-  'replicas.lyapunovSource': 'file',
-  'replicas.directionFile': 'file',
-} as const;
-export type PathField = keyof typeof PATH_FIELDS;
-export const isPathField = (v: unknown): v is PathField => typeof v === 'string' && Object.hasOwn(PATH_FIELDS, v);
-
 export type ExportFormat = 'png' | 'svg' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'csv'];
 /** Largest export payload accepted (characters of base64 or text). */

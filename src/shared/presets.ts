@@ -2,22 +2,21 @@
 // MLP 256-20-10, batch 8, lr 0.01. Fashion-MNIST is the default dataset because it needs no download;
 // switch data.dataset to 'usps' and set data.dir for the paper's exact data. No Node or DOM imports here.
 import type { CgdConfig, PruneSet, RunConfig } from './config';
-import { DEFAULT_CONFIG } from './config';
+import { DEFAULT_CONFIG, defaultSection } from './config';
 import type { Preset } from './ipc';
 import { PREVIOUS_RUN } from './ipc';
 
+/** The paper's MLP on the default data with the spectrum at every step; batch 8 and γ = 0.01 pinned here. */
 function base(name: string, steps: number, tags: string[]): RunConfig {
   return {
     ...DEFAULT_CONFIG,
     name,
-    data: { ...DEFAULT_CONFIG.data },
-    model: { kind: 'mlp', hidden: 20, activation: 'relu' },
     train: { ...DEFAULT_CONFIG.train, steps, batchSize: 8, lr: 0.01 },
     spectrum: { ...DEFAULT_CONFIG.spectrum, every: 1 },
     tags,
   };
 }
-const cgd = (prune: PruneSet, start = 0): CgdConfig => ({ prune, k: null, select: 'magnitude', start, noise: 0, mix: 1, basisFile: null });
+const cgd = (prune: PruneSet, start = 0): CgdConfig => ({ ...defaultSection('cgd'), prune, start });
 
 const FIG1_STEPS = 3000;
 const FIG2_STEPS = 15000;
@@ -52,17 +51,10 @@ function figure2(): Preset[] {
 }
 
 function figure3(): Preset[] {
-  const lyap = { ...base('fig3 lyapunov', FIG3_STEPS, ['fig3', 'lyapunov']), lyapunov: { k: 32, saveAt: [], saveAtEpochs: [], explicitSteps: 0 } };
+  const lyap = { ...base('fig3 lyapunov', FIG3_STEPS, ['fig3', 'lyapunov']), lyapunov: { ...defaultSection('lyapunov'), k: 32 } };
   const replicas = (strategy: 'max_chaos' | 'randn'): RunConfig => ({
     ...base(`fig3 replicas ${strategy}`, FIG3_STEPS, ['fig3', 'replicas', strategy]),
-    replicas: {
-      strategy,
-      eps: [0.1],
-      seeds: [0, 1, 2, 3, 4],
-      lyapunovSource: strategy === 'randn' ? null : PREVIOUS_RUN,
-      lyapunovStep: null,
-      directionFile: null,
-    },
+    replicas: { ...defaultSection('replicas'), strategy, eps: [0.1], seeds: [0, 1, 2, 3, 4], lyapunovSource: strategy === 'randn' ? null : PREVIOUS_RUN },
   });
   return [
     {

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { LEAVES, OPTIONAL_SECTIONS, isPathField } from '../../src/shared/config';
 import { RunStore } from '../../src/main/store/run-store';
 import { USPS_DIR } from '../helpers/fixtures';
 import { startMirror } from '../helpers/usps-mirror';
@@ -131,6 +132,27 @@ describe('workbench in headless Chromium', () => {
       delete process.env.CHAOSLAB_USPS_URL;
       await mirror.close();
     }
+  });
+
+  it('renders every field of the config table, with its help as a tooltip, its options and Browse… for paths', async () => {
+    await page.locator('[data-preset="fig1-sgd"]').click();
+    for (const s of OPTIONAL_SECTIONS) await page.locator(`[data-section="${s}"]`).check();
+    for (const kind of ['cnn', 'mlp']) {
+      await fillForm(page, { 'model.kind': kind });
+      for (const leaf of LEAVES) {
+        const input = page.locator(`[name="${leaf.path}"]`);
+        const shown = !leaf.variant || leaf.variant.value === kind;
+        expect(await input.count(), leaf.path).toBe(shown ? 1 : 0);
+        if (!shown) continue;
+        expect(await page.locator('label.field', { has: input }).getAttribute('title'), leaf.path).toContain(leaf.help);
+        expect(await page.locator(`[data-help-for="${leaf.path}"]`).count(), leaf.path).toBe(1);
+        if (leaf.type === 'choice') expect(await input.locator('option').allTextContents(), leaf.path).toEqual(leaf.options);
+        expect(await page.locator(`[data-browse="${leaf.path}"]`).count(), leaf.path).toBe(isPathField(leaf.path) ? 1 : 0);
+      }
+    }
+    // Every section on at its defaults is a valid config.
+    expect(await page.locator('[data-error-for]').count()).toBe(0);
+    for (const s of OPTIONAL_SECTIONS) await page.locator(`[data-section="${s}"]`).uncheck();
   });
 
   it('starts a preset run, streams frames into the charts, pauses, resumes and finishes', async () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LEAVES } from '../../src/shared/config';
 import { ROOT, fixture, USPS_DIR } from '../helpers/fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-'));
@@ -93,15 +94,26 @@ describe('CLI run, runs and series', () => {
 
   it('rejects an invalid config naming every bad field', () => {
     const cfg = path.join(dir, 'bad.json');
-    writeFileSync(cfg, JSON.stringify({ train: { lr: -1, batchSize: 2.5 }, model: { kind: 'mlp', hiden: 3 }, cgd: { prune: 'zero' } }));
+    writeFileSync(cfg, JSON.stringify({ train: { lr: -1, batchSize: 2.5 }, model: { kind: 'mlp', hiden: 3 }, cgd: { prune: 'zero' }, momentum: 0.9 }));
     const r = cli('run', '--config', cfg, '--db', db);
     expect(r.status).toBe(2);
     for (const msg of [
       'train.lr: must be > 0',
       'train.batchSize: must be an integer',
-      'model.hiden: unknown field',
+      'model.hiden: unknown field (did you mean model.hidden?)',
+      'momentum: unknown field (did you mean train.momentum?)',
       'cgd.prune: must be one of neg, pos, chaotic',
     ])
       expect(r.stderr).toContain(msg);
+  });
+
+  it('lists every config field with its values, default and help', () => {
+    const text = cli('fields');
+    expect(text.status).toBe(0);
+    for (const leaf of LEAVES) expect(text.stdout).toContain(`  ${leaf.path}`);
+    expect(text.stdout).toContain('  train.lr: number > 0; default 0.01\n      Step size γ');
+    const json = JSON.parse(cli('fields', '--json').stdout) as { path: string; default: unknown }[];
+    expect(json.map((f) => f.path)).toEqual(LEAVES.map((l) => l.path));
+    expect(json.find((f) => f.path === 'replicas.eps')?.default).toEqual([0.1]);
   });
 });

@@ -1,7 +1,7 @@
 // The Compare view's pure helpers: colours, config differences, seed groups, the common spectrum step and
 // the EMA smoothing of the charts. (The x = scalar join is covered end to end in test/e2e/compare.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/shared/config';
+import { DEFAULT_CONFIG, defaultSection } from '../../src/shared/config';
 import type { RunConfig } from '../../src/shared/config';
 import { PALETTE, commonSpectrumStep, configDiff, runColors, seedGroups } from '../../src/shared/compare-runs';
 import { ema } from '../../src/shared/math/ema';
@@ -19,17 +19,32 @@ describe('compare helpers', () => {
     expect(alone.get(ids[3])).toBe(runColors([ids[3], 'zzz']).get(ids[3]));
   });
 
-  it('lists only the config fields that differ, with a dash where a run lacks the field', () => {
+  it('lists only the config fields that differ, labelled, in words: off for a section switched off, no JSON', () => {
     const a = cfg({ name: 'a', seed: 1 });
-    const b = cfg({ name: 'b', seed: 2, cgd: { prune: 'neg', k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null } });
+    const b = cfg({ name: 'b', seed: 2, cgd: defaultSection('cgd') });
     const rows = configDiff([a, b]);
     const fields = rows.map((r) => r.field);
     expect(fields).toEqual(expect.arrayContaining(['name', 'seed', 'cgd.prune', 'cgd.basisFile']));
     expect(fields).not.toContain('cgd');
     expect(fields).not.toContain('train.lr');
-    expect(rows.find((r) => r.field === 'cgd.prune')!.values).toEqual(['off', '"neg"']);
-    expect(rows.find((r) => r.field === 'cgd.basisFile')!.values).toEqual(['off', 'null']);
+    expect(rows.find((r) => r.field === 'cgd.prune')).toEqual({ field: 'cgd.prune', label: 'Prune', values: ['off', 'neg'] });
+    expect(rows.find((r) => r.field === 'cgd.k')!.values).toEqual(['off', 'all']);
+    expect(rows.find((r) => r.field === 'cgd.basisFile')!.values).toEqual(['off', 'none']);
     expect(configDiff([a, a])).toEqual([]);
+    // A field of another model kind is a dash; lists are comma-separated; null says what it means.
+    const c = cfg({
+      model: { kind: 'cnn', baseChannels: 4, blocks: 2, activation: 'relu' },
+      tags: ['x', 'y'],
+      data: { ...DEFAULT_CONFIG.data, testLimit: null },
+    });
+    const byField = Object.fromEntries(configDiff([a, c]).map((r) => [r.field, r.values]));
+    expect(byField).toMatchObject({
+      'model.kind': ['mlp', 'cnn'],
+      'model.hidden': ['20', '—'],
+      'model.blocks': ['—', '2'],
+      tags: ['none', 'x, y'],
+      'data.testLimit': ['1000', 'all'],
+    });
   });
 
   it('groups runs that differ only by seed, name, tags, notes or checkpoint interval', () => {

@@ -2,7 +2,8 @@
 // sender policy, its payload validated with the shared validators, and errors are returned as Reply values
 // that name the offending field. src/main/index.ts binds this table to ipcMain; the e2e tests bind it to a page.
 import type { Channel, EventName, Events, Reply, Req, Res } from '../../shared/ipc';
-import { IpcError, PATH_FIELDS, validators } from '../../shared/ipc';
+import { PATH_FIELDS } from '../../shared/config';
+import { IpcError, validators } from '../../shared/ipc';
 import type { WorkbenchService } from '../service/workbench-service';
 import { groupRuns } from '../service/compare-groups';
 import { saveExport } from './export-file';

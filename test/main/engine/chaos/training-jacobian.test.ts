@@ -11,7 +11,7 @@ import { batchHv, stepJacobian } from '../../../../src/main/engine/chaos/lyapuno
 import { norm } from '../../../../src/main/engine/metrics/spectral';
 import { Rng } from '../../../../src/main/engine/rng';
 import { fixture, fixtureBatch } from '../../../helpers/fixtures';
-import type { CgdConfig } from '../../../../src/shared/config';
+import { defaultSection, type CgdConfig } from '../../../../src/shared/config';
 
 const f = fixture('mlp_init');
 const spec = modelSpec({ kind: 'mlp', hidden: 20, activation: 'relu' });
@@ -52,7 +52,7 @@ describe('training-map Jacobians vs finite differences (MLP, USPS batch, float64
 
   it('CGD: J = I − γPHP with the pruned eigenvectors frozen over the step', () => {
     const sp = new HessianSpectrum(exact, { nullTol: null, vectors: true });
-    const cfg: CgdConfig = { prune: 'neg', k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null };
+    const cfg: CgdConfig = { ...defaultSection('cgd'), prune: 'neg', k: null, select: 'magnitude' };
     const pruned = selectPruned(sp, cfg, lr, new Rng(0));
     expect(pruned.length).toBeGreaterThan(10);
     const F = (t: Float64Array) => {

@@ -10,7 +10,7 @@ import { cgdUpdate, selectPruned } from '../../../../src/main/engine/optim/cgd';
 import { norm } from '../../../../src/main/engine/metrics/spectral';
 import { Rng } from '../../../../src/main/engine/rng';
 import { fixture, fixtureBatch } from '../../../helpers/fixtures';
-import type { Activation, CgdConfig } from '../../../../src/shared/config';
+import { defaultSection, type Activation, type CgdConfig } from '../../../../src/shared/config';
 
 const f = fixture('mlp_init');
 const spec = modelSpec({ kind: 'mlp', hidden: 20, activation: 'relu' });
@@ -90,7 +90,7 @@ describe('MLP exact Hessian vs the float64 PyTorch fixture', () => {
   ];
   for (const [key, prune, k] of cases)
     it(`CGD ${key}: projected gradient norm matches and the update is orthogonal to every pruned direction`, () => {
-      const cfg: CgdConfig = { prune, k, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null };
+      const cfg: CgdConfig = { ...defaultSection('cgd'), prune, k, select: 'magnitude' };
       const pruned = selectPruned(spRel, cfg, f.lr, new Rng(0));
       const { update } = cgdUpdate(spRel, pruned, step.grad, cfg, new Rng(0));
       const ref = f.init.cgd[key].proj_grad_norm;
