@@ -2,8 +2,8 @@
 import type { LyapunovFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../../shared/frames';
 import type { FrameBatch, LabApi, Progress, RunDetail, Series } from '../../../shared/ipc';
 import { GrowSeries } from './series';
-import type { SpectrumColumn } from './spectro';
-import { binSpectrum } from './spectro';
+import type { SpectrumColumn } from '../../../shared/charts/spectrum-bins';
+import { binSpectrum } from '../../../shared/charts/spectrum-bins';
 
 export const PLOTTED: MetricName[] = [
   'loss',
