@@ -127,12 +127,18 @@ describe('compare view in headless Chromium', () => {
     await page.getByTestId('compare-selected').click();
     await expect.poll(() => view().getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     await expect.poll(() => draws(loss())).toBeGreaterThan(0);
-    expect(await loss().locator('.legend button').allTextContents()).toEqual(expect.arrayContaining(['sgd seed 1', 'sgd seed 2', 'cgd neg']));
+    expect(await loss().locator('.legend-entry').allTextContents()).toEqual(expect.arrayContaining(['sgd seed 1', 'sgd seed 2', 'cgd neg']));
     // Stable colours: the run chip and the legend entry of a run share one colour.
     const chip = await page.locator(`[data-run-chip="${ids.cgd}"] i`).getAttribute('style');
-    const legend = await loss().locator('.legend button', { hasText: 'cgd neg' }).locator('i').getAttribute('style');
-    expect(legend).toMatch(/^background: ?(#[0-9a-f]{6}|rgb\([\d, ]+\));?$/);
-    expect(legend).toBe(chip);
+    const legend = await loss().locator('.legend-entry[data-label="cgd neg"] line').getAttribute('stroke');
+    expect(legend).toMatch(/^#[0-9a-fA-F]{6}$/);
+    const hex = (css: string): string =>
+      '#' +
+      css
+        .match(/\d+/g)!
+        .map((v) => Number(v).toString(16).padStart(2, '0'))
+        .join('');
+    expect(hex(chip!)).toBe(legend!.toLowerCase());
 
     const fields = await page.locator('[data-testid="config-diff"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
     expect(fields).toEqual(expect.arrayContaining(['seed', 'name', 'cgd.prune', 'spectrum.every']));
@@ -146,7 +152,7 @@ describe('compare view in headless Chromium', () => {
     expect(await page.getByTestId('cursor-table').locator('th').first().textContent()).toMatch(/^step \d+$/);
     // Spectrogram small multiples and the spectra of all runs at one common step.
     await expect.poll(() => page.locator('[data-spectrogram]').count(), { timeout: 20_000 }).toBe(3);
-    await expect.poll(() => page.getByTestId('compare-spectra').locator('.legend button').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('compare-spectra').locator('.legend-entry').count(), { timeout: 20_000 }).toBe(3);
     expect(Number(await page.getByTestId('spectrum-step').inputValue()) % 5).toBe(0);
     await screenshot(page, 'compare');
   });
@@ -158,7 +164,7 @@ describe('compare view in headless Chromium', () => {
     expect(svg.error).toBe('');
     expect(svg.root).toBe('svg');
     expect({ w: svg.width, h: svg.height }).toEqual(size);
-    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (log)', 'sgd seed 1', 'sgd seed 2', 'cgd neg']));
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (nats)', 'sgd seed 1', 'sgd seed 2', 'cgd neg']));
 
     const png = await exportFrom(loss(), loss().locator('[data-export="png"]'));
     expect(pngSize(png)).toEqual({ width: 2 * size.w, height: 2 * size.h });
@@ -177,7 +183,7 @@ describe('compare view in headless Chromium', () => {
   it('smooths with EMA and switches to log x, flagging the step-0 points instead of moving them', async () => {
     await setRange(loss().locator('[data-control="smoothing"]'), '0.6');
     await loss().locator('[data-control="log-x"]').check();
-    await expect.poll(() => loss().getByTestId('log-flag').textContent()).toBe('not drawn on log axes: 3 with step ≤ 0');
+    await expect.poll(() => loss().getByTestId('chart-note').textContent()).toBe('not drawn on log axes: 3 with step ≤ 0');
     expect(await loss().getAttribute('data-smoothing')).toBe('0.6');
     await screenshot(page, 'compare-smoothed-log');
 
@@ -192,7 +198,7 @@ describe('compare view in headless Chromium', () => {
     rows.forEach((r, i) => expect(Number(r[3])).toBeCloseTo(smooth[i], 12));
 
     const svg = await parseSvg(await exportFrom(loss(), loss().locator('[data-export="svg"]')));
-    expect(svg.texts).toEqual(expect.arrayContaining(['loss (EMA α = 0.6)', 'step (log)', 'loss (log)']));
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss (EMA α = 0.6)', 'step', 'loss (nats)', 'not drawn on log axes: 3 with step ≤ 0']));
     await loss().locator('[data-control="log-x"]').uncheck();
     await setRange(loss().locator('[data-control="smoothing"]'), '0');
   });
@@ -230,7 +236,7 @@ describe('compare view in headless Chromium', () => {
     await page.getByTestId('group-seeds').check();
     await expect.poll(() => view().getAttribute('data-groups')).toBe('1');
     await expect
-      .poll(() => loss().locator('.legend button').allTextContents())
+      .poll(() => loss().locator('.legend-entry').allTextContents())
       .toEqual(['sgd seed 1 ×2 (mean)', 'sgd seed 1 ×2 (mean) min', 'sgd seed 1 ×2 (mean) max', 'cgd neg']);
     await expect.poll(() => page.getByTestId('group-fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+ \(R² = [\d.-]+, n = \d+\)$/);
     await screenshot(page, 'compare-grouped');
@@ -249,14 +255,16 @@ describe('compare view in headless Chromium', () => {
     max.forEach((r, i) => expect(Number(r[2])).toBe(Math.max(a.values[i], b.values[i])));
   });
 
-  it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map and axes, CSV of the binned counts', async () => {
+  it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map as vector cells and axes, CSV of the binned counts', async () => {
     const panel = page.locator('[data-spectrogram="Spectrogram cgd neg"] figure');
     const size = await figureSize(panel);
     expect(pngSize(await exportFrom(panel, panel.locator('[data-export="png"]')))).toEqual({ width: 2 * size.w, height: 2 * size.h });
     const svg = await parseSvg(await exportFrom(panel, panel.locator('[data-export="svg"]')));
     expect(svg.error).toBe('');
-    expect(svg.texts).toEqual(expect.arrayContaining(['Spectrogram cgd neg', 'λ = 0']));
-    expect(readFileSync((await panel.getAttribute('data-exported'))!, 'utf8')).toMatch(/<image [^>]*xlink:href="data:image\/png;base64,/);
+    expect(svg.texts).toEqual(expect.arrayContaining(['Spectrogram cgd neg', 'λ = 0', 'step', 'Hessian eigenvalue λ', 'eigenvalues per bin']));
+    const text = readFileSync((await panel.getAttribute('data-exported'))!, 'utf8');
+    expect(text).not.toMatch(/<image/);
+    expect(text.match(/<g class="heatmap">(.*?)<\/g>/)![1].match(/<rect /g)!.length).toBeGreaterThan(100);
     const csv = parseCsv(await exportFrom(panel, panel.locator('[data-export="csv"]')));
     expect(csv.header).toEqual(['step', 'lambda_lo', 'lambda_hi', 'count']);
     // Every stored non-null eigenvalue of every step is counted in exactly one bin.

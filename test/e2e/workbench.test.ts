@@ -306,7 +306,7 @@ describe('workbench in headless Chromium', () => {
     expect(new Set(counts.rows.map((r) => Number(r[0]))).size).toBe(600);
     // Zoom into the loss chart with the wheel: the x axis shows a narrower step range; double-click resets it.
     const lossChart = page.getByTestId('chart-loss');
-    const xTicks = (): Promise<string[]> => lossChart.locator('svg g[transform^="translate(0,"] .tick text').allTextContents();
+    const xTicks = (): Promise<string[]> => lossChart.locator('.x-axis .tick text').allTextContents();
     const before = await xTicks();
     await lossChart.locator('rect.overlay').hover({ position: { x: 200, y: 60 } });
     await page.mouse.wheel(0, -600);
@@ -359,7 +359,7 @@ describe('workbench in headless Chromium', () => {
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
     expect(await page.getByTestId('status').textContent()).toBe('finished');
     expect(await page.getByTestId('fit').textContent()).toMatch(/^fit d² = \S+·t \+ \S+·t² \+ \S+$/);
-    expect(await page.getByTestId('chart-replicas').locator('.legend button').count()).toBe(6);
+    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(6);
     // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
     await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);

@@ -83,7 +83,7 @@ function extend(ext: [number, number], v: number, kind: ScaleKind): void {
 }
 
 /** The x domain: fixed, or the extent of every mark's x. */
-function xDomain(p: Panel): [number, number] {
+export function xDomain(p: Panel): [number, number] {
   if (p.x.domain) return p.x.domain;
   const k = p.x.scale;
   const ext: [number, number] = [Infinity, -Infinity];
@@ -161,8 +161,8 @@ function layoutPanel(p: Panel, box: Rect, f: Fonts, fig: Figure, showLegend: boo
   };
   const xd = xDomain(p);
   const yd = yDomain(p, Math.min(...xd), Math.max(...xd), labelRoom);
-  const y = makeScale(p.y.scale, yd, [plotH, 0]);
-  const yTicks = axisTicks(p.y.scale, y, plotH, 0.5 * f.tick, () => lineHeight(f.tick), 3.5 * f.tick);
+  const y = makeScale(p.y.scale, yd, [plotH, 0], p.y.constant);
+  const yTicks = axisTicks(p.y.scale, y, plotH, 0.5 * f.tick, () => lineHeight(f.tick), 3.5 * f.tick, p.y.constant);
   const yLabelW = Math.max(0, ...yTicks.map((t) => labelWidth(t.label, f.tick)));
   const yTitleW = p.y.title ? lineHeight(f.axis) + pad : 0;
   const left = pad + yTitleW + yLabelW + pad + tickLen;
@@ -175,17 +175,17 @@ function layoutPanel(p: Panel, box: Rect, f: Fonts, fig: Figure, showLegend: boo
     colorBar = { scale: p.colorBar, bar: { x: 0, y: box.y + top, w: cb.barW, h: plotH }, ticks: cb.ticks };
   }
   let plotW = Math.max(10, box.w - left - right);
-  let x = makeScale(p.x.scale, xd, [0, plotW]);
+  let x = makeScale(p.x.scale, xd, [0, plotW], p.x.constant);
   const xLabel = (t: Tick): Label => (p.xTickLabel ? p.xTickLabel(t.value) : t.label);
   const xTicksFor = (s: PositionScale): Tick[] =>
-    axisTicks(p.x.scale, s, plotW, 0.8 * f.tick, (l) => labelWidth(l, f.tick), 6 * f.tick).map((t) => ({ value: t.value, label: xLabel(t) }));
+    axisTicks(p.x.scale, s, plotW, 0.8 * f.tick, (l) => labelWidth(l, f.tick), 6 * f.tick, p.x.constant).map((t) => ({ value: t.value, label: xLabel(t) }));
   let xTicks = xTicksFor(x);
   // The last tick label may reach past the plot: keep it inside the figure.
   const last = xTicks.length ? xTicks[xTicks.length - 1] : null;
   const overhang = last ? x(last.value) + labelWidth(last.label, f.tick) / 2 - plotW : 0;
   if (overhang > right) {
     plotW = Math.max(10, plotW - (overhang - right));
-    x = makeScale(p.x.scale, xd, [0, plotW]);
+    x = makeScale(p.x.scale, xd, [0, plotW], p.x.constant);
     xTicks = xTicksFor(x);
   }
   const plot = { x: box.x + left, y: box.y + top, w: plotW, h: plotH };
@@ -241,8 +241,10 @@ export function layoutFigure(fig: Figure): FigureLayout {
   );
   let colorBar: ColorBarLayout | null = null;
   if (sharedBar && barBlock) {
-    const y0 = Math.min(...panels.map((p) => p.plot.y));
-    const y1 = Math.max(...panels.map((p) => p.plot.y + p.plot.h));
+    // Beside the panels it explains.
+    const coloured = panels.filter((p) => p.panel.colorBar);
+    const y0 = Math.min(...coloured.map((p) => p.plot.y));
+    const y1 = Math.max(...coloured.map((p) => p.plot.y + p.plot.h));
     const ticks = colorBarTicks(sharedBar, y1 - y0, 0.5 * f.tick, () => lineHeight(f.tick));
     colorBar = { scale: sharedBar, bar: { x: gridW + pad, y: y0, w: barBlock.barW, h: y1 - y0 }, ticks };
   }

@@ -9,7 +9,8 @@ export type PositionScale = ScaleContinuousNumeric<number, number>;
 /** The symlog constant of λ axes: |λ| below ~1e-3 is drawn linearly (the spectra's binning uses the same). */
 export const SYMLOG_C = 1e-3;
 
-export function makeScale(kind: ScaleKind, domain: [number, number], range: [number, number], symlogConstant = SYMLOG_C): PositionScale {
+/** A scale; symlog is linear within ±`symlogConstant` (1 for counts, SYMLOG_C for eigenvalues). */
+export function makeScale(kind: ScaleKind, domain: [number, number], range: [number, number], symlogConstant = 1): PositionScale {
   if (kind === 'log') return scaleLog().domain(domain).range(range);
   if (kind === 'symlog') return scaleSymlog().constant(symlogConstant).domain(domain).range(range);
   return scaleLinear().domain(domain).range(range);

@@ -21,6 +21,8 @@ export interface AxisSpec {
   domain?: [number, number];
   /** Include these values in the automatic domain (e.g. 0 for counts). */
   include?: number[];
+  /** Symlog scales: linear within ±this (default 1). */
+  constant?: number;
 }
 
 interface Keyed {

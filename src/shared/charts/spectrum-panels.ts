@@ -5,6 +5,7 @@
 import { readoutNumber } from './format';
 import { GUIDE, SEMANTIC } from './palette';
 import { axisTitle } from './quantities';
+import { SYMLOG_C } from './scales';
 import type { ColorScale, Panel, RuleMark } from './spec';
 import type { SpectrumColumn } from './spectrum-bins';
 import { BINS, binRange, occupiedBins } from './spectrum-bins';
@@ -33,7 +34,7 @@ export function spectrogramPanel(columns: SpectrumColumn[], o: { lr: number; tit
   return {
     title: o.title,
     x: { title: axisTitle('step'), scale: 'linear', domain: o.xDomain ?? [first, last > first ? last : first + 1] },
-    y: { title: axisTitle('lambda'), scale: 'symlog', domain: [edges[0], edges[edges.length - 1]] },
+    y: { title: axisTitle('lambda'), scale: 'symlog', constant: SYMLOG_C, domain: [edges[0], edges[edges.length - 1]] },
     marks: [
       { type: 'heatmap', x: columns.map((c) => c.step), edges, values: columns.map((c) => c.counts.subarray(b0, b1 + 1)), color },
       ...guides(o.lr, 'y', 'λ = '),
@@ -62,7 +63,7 @@ export function densityPanel(column: SpectrumColumn | null, o: { lr: number; tit
   const notes = column ? [`null: ${column.nullCount} with |λ| ≤ ${readoutNumber(column.nullTol)} (not drawn)`] : [];
   return {
     title: o.title,
-    x: { title: axisTitle('lambda'), scale: 'symlog', domain: [binRange(b0)[0], binRange(b1)[1]] },
+    x: { title: axisTitle('lambda'), scale: 'symlog', constant: SYMLOG_C, domain: [binRange(b0)[0], binRange(b1)[1]] },
     y: { title: axisTitle('eigen_per_bin'), scale: 'linear', include: [0, 1] },
     marks: [
       {

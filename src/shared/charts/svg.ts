@@ -172,7 +172,7 @@ function axes(p: PanelLayout, f: Fonts): string {
   return xs + ys + '</g>';
 }
 
-function legendSvg(l: LegendLayout, f: Fonts): string {
+function legendSvg(l: LegendLayout, f: Fonts, interactive: boolean): string {
   const m = legendMetrics(f.legend);
   const lw = Math.max(0.75, f.axis / 6);
   let s = `<g class="legend" transform="translate(${n(l.x)},${n(l.y)})">`;
@@ -186,7 +186,8 @@ function legendSvg(l: LegendLayout, f: Fonts): string {
           ? `<circle cx="${n(m.swatch / 2)}" cy="${n(cy)}" r="${n(0.3 * f.legend)}" fill="${color}"/>`
           : `<rect x="0" y="${n(cy - 0.35 * f.legend)}" width="${n(m.swatch)}" height="${n(0.7 * f.legend)}" fill="${color}"${e.opacity < 1 ? ` fill-opacity="${e.opacity}"` : ''}/>`;
     const off = e.off ? ' opacity="0.35" text-decoration="line-through"' : '';
-    s += `<g class="legend-entry${e.off ? ' off' : ''}" data-label="${esc(e.label)}" transform="translate(${n(e.x)},0)"${off}>${symbol}${label({ text: e.label }, m.swatch + m.gap, cy + 0.35 * f.legend, f.legend)}</g>`;
+    const button = interactive ? ` role="button" tabindex="0" aria-pressed="${!e.off}"` : '';
+    s += `<g class="legend-entry${e.off ? ' off' : ''}" data-label="${esc(e.label)}" transform="translate(${n(e.x)},0)"${off}${button}>${symbol}${label({ text: e.label }, m.swatch + m.gap, cy + 0.35 * f.legend, f.legend)}</g>`;
   }
   return `${s}</g>`;
 }
@@ -215,7 +216,7 @@ function colorBarSvg(c: ColorBarLayout, f: Fonts): string {
   return `${s}</g>`;
 }
 
-function panelSvg(p: PanelLayout, f: Fonts, opts: SvgOptions, i: number): string {
+function panelSvg(p: PanelLayout, f: Fonts, opts: SvgOptions, i: number, interactive: boolean): string {
   const clip = `${opts.idPrefix ?? 'chart'}-clip-${i}`;
   const marks = p.panel.marks.map((m) => markSvg(m, p, f, opts)).join('');
   let s = `<g class="panel" data-panel="${i}">`;
@@ -225,7 +226,7 @@ function panelSvg(p: PanelLayout, f: Fonts, opts: SvgOptions, i: number): string
   s += `<clipPath id="${esc(clip)}"><rect width="${n(p.plot.w)}" height="${n(p.plot.h)}"/></clipPath>`;
   if (marks) s += `<g class="marks" clip-path="url(#${esc(clip)})">${marks}</g>`;
   s += guides(p, f) + barLabels(p, f) + axes(p, f) + '</g>';
-  if (p.legend) s += legendSvg(p.legend, f);
+  if (p.legend) s += legendSvg(p.legend, f, interactive);
   if (p.colorBar) s += colorBarSvg(p.colorBar, f);
   for (const note of p.notes) s += `<text class="note" x="${n(note.x)}" y="${n(note.y)}" font-size="${n(f.note)}" fill="${MUTED}">${esc(note.text)}</text>`;
   return s + '</g>';
@@ -237,8 +238,8 @@ export function svgLayers(l: FigureLayout, opts: SvgOptions = {}): string {
   let s = '';
   if (l.title)
     s += `<text class="figure-title" x="${n(l.title.x)}" y="${n(l.title.y)}" font-size="${n(f.title)}" font-weight="bold">${esc(l.title.text)}</text>`;
-  s += l.panels.map((p, i) => panelSvg(p, f, opts, i)).join('');
-  if (l.legend) s += legendSvg(l.legend, f);
+  s += l.panels.map((p, i) => panelSvg(p, f, opts, i, !!l.figure.interactive)).join('');
+  if (l.legend) s += legendSvg(l.legend, f, !!l.figure.interactive);
   if (l.colorBar) s += colorBarSvg(l.colorBar, f);
   return s;
 }

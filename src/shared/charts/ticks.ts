@@ -22,12 +22,14 @@ export function axisTicks(
   minGap: number,
   size: (l: Label) => number = () => 0,
   spacing = 2 * minGap,
+  /** Symlog: the scale's constant (ticks start at the decade of the linear part). */
+  constant = 1,
 ): Tick[] {
   const [a, b] = scale.domain();
   const lo = Math.min(a, b);
   const hi = Math.max(a, b);
   if (kind === 'log') return logTicks(scale, lo, hi, length, minGap, size, spacing);
-  if (kind === 'symlog') return symlogTicks(scale, lo, hi, minGap, size);
+  if (kind === 'symlog') return symlogTicks(scale, lo, hi, minGap, size, constant);
   for (let count = Math.max(2, Math.floor(length / spacing)); count >= 1; count = Math.floor(count * 0.7)) {
     const ticks = linearTicks(lo, hi, count);
     if (count === 1 || fits(scale, ticks, minGap, size)) return ticks;
@@ -81,9 +83,10 @@ export function logMinorTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-function symlogTicks(scale: PositionScale, lo: number, hi: number, minGap: number, size: (l: Label) => number): Tick[] {
+function symlogTicks(scale: PositionScale, lo: number, hi: number, minGap: number, size: (l: Label) => number, constant: number): Tick[] {
+  // Decades from the linear part (|v| ≤ constant) outward.
   const candidates = [0];
-  for (let k = -8; k <= 8; k++) candidates.push(10 ** k, -(10 ** k));
+  for (let k = Math.floor(Math.log10(constant) + 1e-9); k <= 12; k++) candidates.push(10 ** k, -(10 ** k));
   const inside = candidates.filter((t) => t >= lo && t <= hi).sort((a, b) => Math.abs(b) - Math.abs(a) || b - a);
   // Largest magnitudes first (they carry the range), then smaller ones where they fit; 0 always when inside.
   const order = inside.includes(0) ? [0, ...inside.filter((t) => t !== 0)] : inside;
