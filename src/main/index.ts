@@ -8,6 +8,7 @@ import type { HandlerTable, IpcContext } from './ipc/handlers';
 import { createHandlers, subscriberOf } from './ipc/handlers';
 import { SenderPolicy, appUrlMatcher } from './ipc/sender-policy';
 import { buildMenu } from './menu';
+import { printPdf } from './print-pdf';
 import { WorkbenchService } from './service/workbench-service';
 import { RunStore } from './store/run-store';
 import { RENDERER_FILE, createMainWindow } from './window';
@@ -65,7 +66,7 @@ function main(): void {
   const useService = (next: WorkbenchService): void => {
     service = next;
     service.on('status', (e) => send('run.status', e));
-    handlers = createHandlers({ service, policy, dialogs, versions });
+    handlers = createHandlers({ service, policy, dialogs, versions, printPdf });
   };
   const chooseDatabase = async (): Promise<string | null> => {
     const r = await dialog.showOpenDialog({ properties: ['openFile', 'promptToCreate'], filters: [{ name: 'Chaoslab database', extensions: ['db'] }] });

@@ -1,32 +1,7 @@
-// Pure helpers of the Compare view: stable run colours, the config fields that differ, groups of runs that
-// differ only by seed, and a spectrum step every compared run has. No DOM, no Node: unit-tested in Node.
+// Pure helpers of the Compare view: the config fields that differ, groups of runs that differ only by seed, and
+// a spectrum step every compared run has (run colours: charts/palette.ts). No DOM, no Node: unit-tested in Node.
 import type { ConfigPath, RunConfig } from './config';
 import { LEAVES, readAt, showValue } from './config';
-
-export const PALETTE = ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab', '#1f3b73', '#7a5c00'];
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-/**
- * One colour per run, a function of the run id: a run keeps its colour whichever other runs are compared with
- * it, unless two ids want the same slot (then the later one, in id order, takes the next free slot).
- */
-export function runColors(ids: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const used = new Set<number>();
-  for (const id of [...ids].sort()) {
-    let slot = hash(id) % PALETTE.length;
-    for (let k = 0; k < PALETTE.length && used.has(slot); k++) slot = (slot + 1) % PALETTE.length;
-    used.add(slot);
-    if (used.size > PALETTE.length) used.clear();
-    out.set(id, PALETTE[slot]);
-  }
-  return out;
-}
 
 /**
  * Rows of the config table, in table order: only the fields whose values are not all equal, labelled from the

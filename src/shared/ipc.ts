@@ -63,8 +63,11 @@ export interface GroupResult {
   /** All replica distance curves of the members as one group, and the analysis of their mean (DESIGN §2). */
   divergence: { curves: number; band: GroupBand; analysis: CurveAnalysis } | null;
 }
-export type ExportFormat = 'png' | 'svg' | 'csv';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'csv'];
+/** Figure formats; PDF is sent as the figure's SVG document, which main prints to PDF (Chromium's print). */
+export type ExportFormat = 'png' | 'svg' | 'pdf' | 'csv';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'pdf', 'csv'];
+/** Most files in one figure set ('export.saveSet'). */
+export const EXPORT_SET_MAX_FILES = 200;
 /** Largest export payload accepted (characters of base64 or text). */
 export const EXPORT_MAX_CHARS = 64 * 1024 * 1024;
 
@@ -102,6 +105,7 @@ export interface Channels {
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
   'compare.group': { req: { runIds: string[]; metrics: SeriesName[]; band?: BandKind }; res: GroupResult };
   'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
+  'export.saveSet': { req: { name: string; files: { name: string; format: ExportFormat; data: string }[] }; res: { dir: string | null } };
   'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
   'data.fetchUsps': { req: null; res: { dir: string } };
 }
@@ -171,6 +175,19 @@ function withConfig(channel: string, v: unknown): { config: unknown } {
   const o = object(channel, v, ['config']);
   if (!('config' in o)) fail(channel, 'config', 'is required');
   return { config: o.config };
+}
+
+const FILE_NAME = /^[\w. ()+-]{1,120}$/;
+/** One exported file: format, a plain file name with the format's extension, non-empty data within bounds. */
+function exportFile(channel: string, o: Obj, at: string): { format: ExportFormat; name: string; data: string } {
+  const format = o.format as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) fail(channel, `${at}format`, `must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const name = o.name;
+  if (typeof name !== 'string' || !FILE_NAME.test(name) || name.startsWith('.') || !name.toLowerCase().endsWith(`.${format}`))
+    fail(channel, `${at}name`, `must be a plain file name (letters, digits, space, _ . ( ) + -) ending in .${format}`);
+  if (typeof o.data !== 'string' || o.data.length === 0) fail(channel, `${at}data`, 'must be a non-empty string');
+  if (o.data.length > EXPORT_MAX_CHARS) fail(channel, `${at}data`, `is larger than ${EXPORT_MAX_CHARS} characters`);
+  return { format, name, data: o.data };
 }
 
 /** Payload validators, one per channel: return the typed payload or throw IpcError naming the field. */
@@ -253,14 +270,19 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   'export.save': (v) => {
     const c = 'export.save';
     const o = object(c, v, ['format', 'name', 'data']);
-    const format = o.format as ExportFormat;
-    if (!EXPORT_FORMATS.includes(format)) fail(c, 'format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
-    const name = o.name;
-    if (typeof name !== 'string' || !/^[\w. ()+-]{1,120}$/.test(name) || name.startsWith('.') || !name.toLowerCase().endsWith(`.${format}`))
-      fail(c, 'name', `must be a plain file name (letters, digits, space, _ . ( ) + -) ending in .${format}`);
-    if (typeof o.data !== 'string' || o.data.length === 0) fail(c, 'data', 'must be a non-empty string');
-    if (o.data.length > EXPORT_MAX_CHARS) fail(c, 'data', `is larger than ${EXPORT_MAX_CHARS} characters`);
-    return { format, name, data: o.data };
+    return exportFile(c, o, '');
+  },
+  'export.saveSet': (v) => {
+    const c = 'export.saveSet';
+    const o = object(c, v, ['name', 'files']);
+    if (typeof o.name !== 'string' || !FILE_NAME.test(o.name) || o.name.startsWith('.'))
+      fail(c, 'name', 'must be a plain folder name (letters, digits, space, _ . ( ) + -)');
+    if (!Array.isArray(o.files) || o.files.length === 0 || o.files.length > EXPORT_SET_MAX_FILES)
+      fail(c, 'files', `must be a non-empty array of at most ${EXPORT_SET_MAX_FILES} files`);
+    const files = o.files.map((f, i) => exportFile(c, object(c, f, ['format', 'name', 'data']), `files[${i}].`));
+    if (new Set(files.map((f) => f.name.toLowerCase())).size !== files.length) fail(c, 'files', 'must have distinct names');
+    if (files.reduce((t, f) => t + f.data.length, 0) > EXPORT_MAX_CHARS) fail(c, 'files', `are larger than ${EXPORT_MAX_CHARS} characters together`);
+    return { name: o.name, files };
   },
   'data.fetchUsps': (v) => nothing('data.fetchUsps', v),
   'dialog.choosePath': (v) => {

@@ -2,7 +2,7 @@
 // in the built renderer in headless Chromium: overlay, config differences, cursor table, seed group with its
 // band and divergence fit, smoothing, log axes, x = wall time, and export of charts and of the whole view
 // through the handler table's save-target chooser (here: a function that answers with a path in a temp dir).
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -127,12 +127,18 @@ describe('compare view in headless Chromium', () => {
     await page.getByTestId('compare-selected').click();
     await expect.poll(() => view().getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     await expect.poll(() => draws(loss())).toBeGreaterThan(0);
-    expect(await loss().locator('.legend button').allTextContents()).toEqual(expect.arrayContaining(['sgd seed 1', 'sgd seed 2', 'cgd neg']));
+    expect(await loss().locator('.legend-entry').allTextContents()).toEqual(expect.arrayContaining(['sgd seed 1', 'sgd seed 2', 'cgd neg']));
     // Stable colours: the run chip and the legend entry of a run share one colour.
     const chip = await page.locator(`[data-run-chip="${ids.cgd}"] i`).getAttribute('style');
-    const legend = await loss().locator('.legend button', { hasText: 'cgd neg' }).locator('i').getAttribute('style');
-    expect(legend).toMatch(/^background: ?(#[0-9a-f]{6}|rgb\([\d, ]+\));?$/);
-    expect(legend).toBe(chip);
+    const legend = await loss().locator('.legend-entry[data-label="cgd neg"] line').getAttribute('stroke');
+    expect(legend).toMatch(/^#[0-9a-fA-F]{6}$/);
+    const hex = (css: string): string =>
+      '#' +
+      css
+        .match(/\d+/g)!
+        .map((v) => Number(v).toString(16).padStart(2, '0'))
+        .join('');
+    expect(hex(chip!)).toBe(legend!.toLowerCase());
 
     const fields = await page.locator('[data-testid="config-diff"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
     expect(fields).toEqual(expect.arrayContaining(['seed', 'name', 'cgd.prune', 'spectrum.every']));
@@ -146,7 +152,7 @@ describe('compare view in headless Chromium', () => {
     expect(await page.getByTestId('cursor-table').locator('th').first().textContent()).toMatch(/^step \d+$/);
     // Spectrogram small multiples and the spectra of all runs at one common step.
     await expect.poll(() => page.locator('[data-spectrogram]').count(), { timeout: 20_000 }).toBe(3);
-    await expect.poll(() => page.getByTestId('compare-spectra').locator('.legend button').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('compare-spectra').locator('.legend-entry').count(), { timeout: 20_000 }).toBe(3);
     expect(Number(await page.getByTestId('spectrum-step').inputValue()) % 5).toBe(0);
     await screenshot(page, 'compare');
   });
@@ -158,7 +164,7 @@ describe('compare view in headless Chromium', () => {
     expect(svg.error).toBe('');
     expect(svg.root).toBe('svg');
     expect({ w: svg.width, h: svg.height }).toEqual(size);
-    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (log)', 'sgd seed 1', 'sgd seed 2', 'cgd neg']));
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (nats)', 'sgd seed 1', 'sgd seed 2', 'cgd neg']));
 
     const png = await exportFrom(loss(), loss().locator('[data-export="png"]'));
     expect(pngSize(png)).toEqual({ width: 2 * size.w, height: 2 * size.h });
@@ -177,7 +183,7 @@ describe('compare view in headless Chromium', () => {
   it('smooths with EMA and switches to log x, flagging the step-0 points instead of moving them', async () => {
     await setRange(loss().locator('[data-control="smoothing"]'), '0.6');
     await loss().locator('[data-control="log-x"]').check();
-    await expect.poll(() => loss().getByTestId('log-flag').textContent()).toBe('not drawn on log axes: 3 with step ≤ 0');
+    await expect.poll(() => loss().getByTestId('chart-note').textContent()).toBe('not drawn on log axes: 3 with step ≤ 0');
     expect(await loss().getAttribute('data-smoothing')).toBe('0.6');
     await screenshot(page, 'compare-smoothed-log');
 
@@ -192,7 +198,7 @@ describe('compare view in headless Chromium', () => {
     rows.forEach((r, i) => expect(Number(r[3])).toBeCloseTo(smooth[i], 12));
 
     const svg = await parseSvg(await exportFrom(loss(), loss().locator('[data-export="svg"]')));
-    expect(svg.texts).toEqual(expect.arrayContaining(['loss (EMA α = 0.6)', 'step (log)', 'loss (log)']));
+    expect(svg.texts).toEqual(expect.arrayContaining(['loss (EMA α = 0.6)', 'step', 'loss (nats)', 'not drawn on log axes: 3 with step ≤ 0']));
     await loss().locator('[data-control="log-x"]').uncheck();
     await setRange(loss().locator('[data-control="smoothing"]'), '0');
   });
@@ -229,7 +235,7 @@ describe('compare view in headless Chromium', () => {
   it('groups the two seeds as mean with their min–max band (n = 2, labelled), with the divergence fit of the group', async () => {
     await page.getByTestId('group-seeds').check();
     await expect.poll(() => view().getAttribute('data-groups')).toBe('1');
-    await expect.poll(() => loss().locator('.legend button').allTextContents()).toEqual(['sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']);
+    await expect.poll(() => loss().locator('.legend-entry').allTextContents()).toEqual(['sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']);
     await expect
       .poll(() => page.getByTestId('group-fit').textContent())
       .toMatch(/^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/);
@@ -248,14 +254,16 @@ describe('compare view in headless Chromium', () => {
     });
   });
 
-  it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map and axes, CSV of the binned counts', async () => {
+  it('exports a spectrogram small multiple: PNG at 2×, SVG with the heat map as vector cells and axes, CSV of the binned counts', async () => {
     const panel = page.locator('[data-spectrogram="Spectrogram cgd neg"] figure');
     const size = await figureSize(panel);
     expect(pngSize(await exportFrom(panel, panel.locator('[data-export="png"]')))).toEqual({ width: 2 * size.w, height: 2 * size.h });
     const svg = await parseSvg(await exportFrom(panel, panel.locator('[data-export="svg"]')));
     expect(svg.error).toBe('');
-    expect(svg.texts).toEqual(expect.arrayContaining(['Spectrogram cgd neg', 'λ = 0']));
-    expect(readFileSync((await panel.getAttribute('data-exported'))!, 'utf8')).toMatch(/<image [^>]*xlink:href="data:image\/png;base64,/);
+    expect(svg.texts).toEqual(expect.arrayContaining(['Spectrogram cgd neg', 'λ = 0', 'step', 'Hessian eigenvalue λ', 'eigenvalues per bin']));
+    const text = readFileSync((await panel.getAttribute('data-exported'))!, 'utf8');
+    expect(text).not.toMatch(/<image/);
+    expect(text.match(/<g class="heatmap">(.*?)<\/g>/)![1].match(/<rect /g)!.length).toBeGreaterThan(100);
     const csv = parseCsv(await exportFrom(panel, panel.locator('[data-export="csv"]')));
     expect(csv.header).toEqual(['step', 'lambda_lo', 'lambda_hi', 'count']);
     // Every stored non-null eigenvalue of every step is counted in exactly one bin.
@@ -264,6 +272,102 @@ describe('compare view in headless Chromium', () => {
     for (const r of csv.rows) perStep.set(Number(r[0]), (perStep.get(Number(r[0])) ?? 0) + Number(r[3]));
     expect([...perStep.keys()]).toEqual(spectra.map((f) => f.step));
     expect([...perStep.values()]).toEqual(spectra.map((f) => f.eigenvalues.length));
+  });
+
+  it('titles every axis with its unit, writes step ticks as 0, 2k, 4k, and keeps one colour per run', async () => {
+    expect(await loss().locator('.axis-title').allTextContents()).toEqual(['step', 'loss (nats)']);
+    expect(await page.getByTestId('compare-acc').locator('.axis-title').allTextContents()).toEqual(['step', 'accuracy (fraction)']);
+    expect(await page.getByTestId('compare-spectra').locator('.axis-title').allTextContents()).toEqual(['Hessian eigenvalue λ', 'eigenvalues per bin']);
+    const ticks = await loss().locator('.x-axis .tick text').allTextContents();
+    expect(ticks[0]).toBe('0');
+    for (const t of ticks) expect(t).toMatch(/^(\d{1,3}|\d+(\.\d)?k)$/);
+    // A run's colour picked in the chips: chip, legend and spectrogram edge follow, and it is kept for next time.
+    await page.locator(`[data-run-color="${ids.cgd}"]`).evaluate((el) => {
+      (el as unknown as { value: string }).value = '#123456';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await expect.poll(() => loss().locator('.legend-entry[data-label="cgd neg"] line').getAttribute('stroke')).toBe('#123456');
+    expect(await page.locator(`[data-run-chip="${ids.cgd}"] i`).getAttribute('style')).toMatch(/rgb\(18, 52, 86\)/);
+    expect(await page.evaluate("localStorage.getItem('chaoslab.runColors')")).toBe(JSON.stringify({ [ids.cgd]: '#123456' }));
+    // The palette setting recolours the other runs from a colour-blind-safe palette.
+    await page.getByTestId('run-palette').selectOption('tol-muted');
+    const muted = ['#CC6677', '#332288', '#DDCC77', '#117733', '#88CCEE', '#882255', '#44AA99', '#999933', '#AA4499'];
+    await expect.poll(async () => muted.includes((await loss().locator('.legend-entry[data-label="cgd neg"] line').getAttribute('stroke'))!)).toBe(false);
+    await expect.poll(async () => muted.includes((await loss().locator('.legend-entry').first().locator('line').getAttribute('stroke'))!)).toBe(true);
+    await page.getByTestId('run-palette').selectOption('okabe-ito');
+  });
+
+  it('colours spectrograms on one shared scale or one per panel, each with its colour bar', async () => {
+    const panels = page.locator('[data-spectrogram] figure');
+    const his = async (): Promise<number[]> => (await panels.locator('.colorbar').evaluateAll((b) => b.map((e) => e.getAttribute('data-hi')))).map(Number);
+    expect(await panels.locator('.colorbar-title').allTextContents()).toEqual(Array(3).fill('eigenvalues per bin'));
+    const own: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = panels.nth(i);
+      const counts = parseCsv(await exportFrom(p, p.locator('[data-export="csv"]'))).rows.map((r) => Number(r[3]));
+      own.push(Math.max(...counts));
+    }
+    await expect.poll(his).toEqual(Array(3).fill(Math.max(...own)));
+    await page.getByTestId('color-scale').selectOption('false');
+    await expect.poll(his).toEqual(own.map((m) => Math.max(2, m)));
+    await screenshot(page, 'compare-per-panel-scale');
+    await page.getByTestId('color-scale').selectOption('true');
+  });
+
+  it('exports a print figure of a chart at the chosen width and font: SVG in pt, PNG at the dpi, PDF of that page size', async () => {
+    const chooseAndExport = async (fields: Record<string, string>): Promise<string> => {
+      await loss().locator('[data-export="figure"]').click();
+      const dialog = loss().getByTestId('export-dialog');
+      for (const [name, value] of Object.entries(fields)) {
+        const el = dialog.locator(`[name="${name}"]`);
+        if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
+        else await el.fill(value);
+      }
+      return exportFrom(loss(), dialog.getByTestId('export-go'));
+    };
+    const svgFile = await chooseAndExport({ format: 'svg', width: 'double', fontSize: '9', height: '300' });
+    const text = readFileSync(svgFile, 'utf8');
+    expect(text).toMatch(/^<svg [^>]*width="504pt" height="300pt" viewBox="0 0 504 300"/);
+    expect(text).toMatch(/<text [^>]*font-size="9" class="axis-title"[^>]*>step<\/text>/);
+    const parsed = await parseSvg(svgFile);
+    expect(parsed.error).toBe('');
+    expect(parsed.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (nats)', 'sgd seed 1 ×2 (mean)', 'cgd neg']));
+    const png = await chooseAndExport({ format: 'png', width: 'single', fontSize: '8', height: '160', dpi: '300' });
+    expect(pngSize(png)).toEqual({ width: 1050, height: 667 });
+    const pdf = readFileSync(await chooseAndExport({ format: 'pdf', width: 'custom', customWidth: '400', height: '250' })).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf)!;
+    expect([Math.round(Number(box[1])), Math.round(Number(box[2]))]).toEqual([400, 250]);
+    mkdirSync(join(OUTPUT, 'figures'), { recursive: true });
+    copyFileSync(png, join(OUTPUT, 'figures', 'loss-single-column-300dpi.png'));
+    copyFileSync(svgFile, join(OUTPUT, 'figures', 'loss-double-column.svg'));
+  });
+
+  it('exports the compare view as a figure set: one file per chart at the chosen width, and the CSV behind each', async () => {
+    await view().locator('[data-export-view="figure"]').click();
+    const dialog = view().getByTestId('export-dialog');
+    await dialog.locator('[name="format"]').selectOption('svg');
+    await dialog.locator('[name="set"]').selectOption('true');
+    const dir = await exportFrom(view(), dialog.getByTestId('export-go'));
+    const files = readdirSync(dir).sort();
+    const charts = await view().locator('figure.chart').count();
+    expect(files.filter((f) => f.endsWith('.svg')).length).toBe(charts);
+    expect(files.filter((f) => f.endsWith('.csv')).length).toBe(charts);
+    expect(files).toEqual(expect.arrayContaining(['loss.svg', 'loss.csv', 'Spectrogram cgd neg.svg']));
+    for (const f of files.filter((x) => x.endsWith('.svg'))) {
+      const t = readFileSync(join(dir, f), 'utf8');
+      expect(t).toMatch(/^<svg [^>]*width="252pt" height="156pt"/);
+      expect((await parseSvg(join(dir, f))).error).toBe('');
+    }
+    expect(readFileSync(join(dir, 'loss.csv'), 'utf8').split('\n')[0]).toBe('series,step,value,ci_lo,ci_hi');
+    // The view as one print figure: each run once in the legend, one colour bar for the shared scale.
+    await view().locator('[data-export-view="figure"]').click();
+    await view().getByTestId('export-dialog').locator('[name="format"]').selectOption('svg');
+    const one = readFileSync(await exportFrom(view(), view().getByTestId('export-dialog').getByTestId('export-go')), 'utf8');
+    const entries = [...one.matchAll(/class="legend-entry" data-label="([^"]*)"/g)].map((m) => m[1]);
+    expect(entries.length).toBe(new Set(entries).size);
+    expect(entries).toEqual(expect.arrayContaining(['sgd seed 1 ×2 (mean)', 'cgd neg']));
+    expect(one.match(/class="colorbar"/g)!.length).toBe(1);
   });
 
   it('exports the whole compare view as one PNG, SVG and CSV', async () => {

@@ -9,6 +9,8 @@ import { extname, join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { Channel, EventName, Events, Reply } from '../../src/shared/ipc';
+import type { PageSize, PdfPrinter } from '../../src/main/ipc/export-file';
+import { printHtml } from '../../src/main/ipc/export-file';
 import type { FileDialogs, HandlerTable, IpcContext } from '../../src/main/ipc/handlers';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { SenderPolicy } from '../../src/main/ipc/sender-policy';
@@ -111,8 +113,24 @@ async function launchPage(dir: string, invoke: Invoke): Promise<{ context: Brows
   return { context, page, push, errors };
 }
 
+/**
+ * Chromium's print to PDF as the app does it (Electron's printToPDF of main's print document, src/main/print-pdf.ts),
+ * here through Playwright's page.pdf in a page of `context`: the same engine and document, another binding.
+ */
+export const chromiumPrinter =
+  (context: () => BrowserContext): PdfPrinter =>
+  async (svg: string, size: PageSize) => {
+    const page = await context().newPage();
+    try {
+      await page.setContent(printHtml(svg, size));
+      return await page.pdf({ width: `${size.width / 72}in`, height: `${size.height / 72}in`, printBackground: true, preferCSSPageSize: true });
+    } finally {
+      await page.close();
+    }
+  };
+
 /** The handler table main registers, over the test transport: sender SENDER_ID, pages under ORIGIN. */
-export function testHandlers(service: WorkbenchService, dir: string, dialogs: Partial<FileDialogs> = {}): HandlerTable {
+export function testHandlers(service: WorkbenchService, dir: string, dialogs: Partial<FileDialogs> = {}, printPdf?: PdfPrinter): HandlerTable {
   const policy = new SenderPolicy((url) => url.startsWith(`${ORIGIN}/`));
   policy.allow(SENDER_ID);
   return createHandlers({
@@ -120,6 +138,7 @@ export function testHandlers(service: WorkbenchService, dir: string, dialogs: Pa
     policy,
     dialogs: { saveFile: async (name: string) => join(dir, name), openFile: async () => null, choosePath: async () => null, ...dialogs },
     versions: { node: process.versions.node, chromium: 'headless test' },
+    printPdf,
   });
 }
 export const contextFor = (senderUrl: string, send: IpcContext['send']): IpcContext => ({ senderId: SENDER_ID, senderUrl, send });
@@ -141,10 +160,17 @@ export async function openWorkbench(opts: { dialogs?: Partial<FileDialogs> } = {
   const dir = mkdtempSync(join(tmpdir(), 'chaoslab-e2e-'));
   const dbFile = join(dir, 'lab.db');
   const service = new WorkbenchService(dbFile);
-  const handlers = testHandlers(service, dir, opts.dialogs);
+  let browser: BrowserContext | null = null;
+  const handlers = testHandlers(
+    service,
+    dir,
+    opts.dialogs,
+    chromiumPrinter(() => browser!),
+  );
   let pushToPage: Push = () => {};
   service.on('status', (e) => pushToPage('run.status', e));
   const { context, page, push, errors } = await launchPage(dir, (channel, payload, url, push) => handlers[channel](payload, contextFor(url, push)));
+  browser = context;
   pushToPage = push;
   return {
     dir,
@@ -246,9 +272,10 @@ export type HostMessage =
   | { type: 'closed'; id: number }
   | { type: 'monitoring'; id: number };
 
+/** A full-page screenshot of the 1440 px wide window, for review, in test-output/screenshots/. */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(OUTPUT, { recursive: true });
-  const file = join(OUTPUT, `${name}.png`);
+  mkdirSync(join(OUTPUT, 'screenshots'), { recursive: true });
+  const file = join(OUTPUT, 'screenshots', `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

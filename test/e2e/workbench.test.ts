@@ -318,6 +318,21 @@ describe('workbench in headless Chromium', () => {
     const eigs = readStore((s) => s.readSpectra(finishedRun, { from: step, to: step }))[0].eigenvalues;
     for (const [lo, hi, count] of bars.rows.map((r) => r.map(Number))) expect(count).toBe(eigs.filter((l) => l >= lo && l < hi).length);
     expect(bars.rows.reduce((t, r) => t + Number(r[2]), 0)).toBe(eigs.length);
+    // Bars labelled with their counts, in the semantic colours the counts chart uses for the same classes.
+    const labels = (await density.locator('.bar-label').allTextContents()).map(Number);
+    const drawn = bars.rows.map((r) => Number(r[2])).filter((c) => c > 0);
+    expect(labels.length).toBeGreaterThan(0);
+    for (const c of labels) expect(drawn).toContain(c);
+    const negativeFill = await density.locator('.legend-entry', { hasText: 'negative' }).locator('rect').getAttribute('fill');
+    expect(await page.getByTestId('chart-counts').locator('.legend-entry[data-label="negative"] line').getAttribute('stroke')).toBe(negativeFill);
+    const nullColor = await page.getByTestId('chart-counts').locator('.legend-entry[data-label="null"] line').getAttribute('stroke');
+    const chaoticColor = await page.getByTestId('chart-counts').locator('.legend-entry[data-label="chaotic"] line').getAttribute('stroke');
+    expect(new Set([negativeFill, nullColor, chaoticColor]).size).toBe(3);
+    // Axis titles with units; the spectrogram's colour bar.
+    expect(await page.getByTestId('chart-loss').locator('.axis-title').allTextContents()).toEqual(['step', 'loss (nats)']);
+    expect(await density.locator('.axis-title').allTextContents()).toEqual(['Hessian eigenvalue λ', 'eigenvalues per bin']);
+    expect(await page.getByTestId('spectrogram').locator('.colorbar-title').textContent()).toBe('eigenvalues per bin');
+    expect(await page.getByTestId('spectrogram').locator('.colorbar .tick').count()).toBeGreaterThanOrEqual(2);
     const densitySize = await figureSize(density);
     expect(pngSize(await exportedFile(density, density.locator('[data-export="png"]'), wb.dir))).toEqual({
       width: 2 * densitySize.w,
@@ -328,7 +343,7 @@ describe('workbench in headless Chromium', () => {
     expect(new Set(counts.rows.map((r) => Number(r[0]))).size).toBe(600);
     // Zoom into the loss chart with the wheel: the x axis shows a narrower step range; double-click resets it.
     const lossChart = page.getByTestId('chart-loss');
-    const xTicks = (): Promise<string[]> => lossChart.locator('svg g[transform^="translate(0,"] .tick text').allTextContents();
+    const xTicks = (): Promise<string[]> => lossChart.locator('.x-axis .tick text').allTextContents();
     const before = await xTicks();
     await lossChart.locator('rect.overlay').hover({ position: { x: 200, y: 60 } });
     await page.mouse.wheel(0, -600);
@@ -366,6 +381,12 @@ describe('workbench in headless Chromium', () => {
     await until('finished', async () => (await page.getByTestId('status').textContent()) === 'finished');
     await until('the Lyapunov chart drawn', async () => (await draws('chart-lyapunov')) > 0);
     await screenshot(page, 'live-run-lyapunov');
+    // k exponents in a sequential map with a colour bar from 1 to k, not a legend of k entries.
+    const lyap = page.getByTestId('chart-lyapunov');
+    expect(await lyap.locator('.legend-entry').count()).toBe(0);
+    expect(await lyap.locator('.colorbar-title').textContent()).toBe('exponent index i');
+    const idx = await lyap.locator('.colorbar .tick').allTextContents();
+    expect([idx[0], idx.at(-1)]).toEqual(['1', '8']);
     expect(readStore((s) => s.readLyapunov(lyapRun).at(-1)!.exponents.length)).toBe(8);
 
     let replicaRun = '';
@@ -383,7 +404,7 @@ describe('workbench in headless Chromium', () => {
     expect(await page.getByTestId('fit').textContent()).toMatch(
       /^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/,
     );
-    expect(await page.getByTestId('chart-replicas').locator('.legend button').count()).toBe(6);
+    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(6);
     // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
     await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);

@@ -1,24 +1,14 @@
-// The Compare view's pure helpers: colours, config differences, seed groups, the common spectrum step and
+// The Compare view's pure helpers: config differences, seed groups, the common spectrum step and
 // the EMA smoothing of the charts. (The x = scalar join is covered end to end in test/e2e/compare.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, defaultSection } from '../../src/shared/config';
 import type { RunConfig } from '../../src/shared/config';
-import { PALETTE, commonSpectrumStep, configDiff, runColors, seedGroups } from '../../src/shared/compare-runs';
+import { commonSpectrumStep, configDiff, seedGroups } from '../../src/shared/compare-runs';
 import { ema } from '../../src/shared/math/ema';
 
 const cfg = (over: Partial<RunConfig>): RunConfig => ({ ...DEFAULT_CONFIG, ...over });
 
 describe('compare helpers', () => {
-  it('gives each run a colour that does not depend on the other runs compared', () => {
-    const ids = Array.from({ length: 10 }, (_, i) => `run-${i}-${i * 7919}`);
-    const all = runColors(ids);
-    expect(new Set(all.values()).size).toBe(10);
-    for (const id of ids) expect(PALETTE).toContain(all.get(id));
-    // Alone, or with one other run, a run keeps its colour when its slot is free.
-    const alone = runColors([ids[3]]);
-    expect(alone.get(ids[3])).toBe(runColors([ids[3], 'zzz']).get(ids[3]));
-  });
-
   it('lists only the config fields that differ, labelled, in words: off for a section switched off, no JSON', () => {
     const a = cfg({ name: 'a', seed: 1 });
     const b = cfg({ name: 'b', seed: 2, cgd: defaultSection('cgd') });

@@ -6,7 +6,8 @@ import { PATH_FIELDS } from '../../shared/config';
 import { IpcError, validators } from '../../shared/ipc';
 import type { WorkbenchService } from '../service/workbench-service';
 import { groupRuns } from '../service/compare-groups';
-import { saveExport } from './export-file';
+import type { PdfPrinter } from './export-file';
+import { saveExport, saveExportSet } from './export-file';
 import type { SenderPolicy } from './sender-policy';
 
 export interface IpcContext {
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   dialogs: FileDialogs;
   /** Runtime versions for the About box (Electron, Chromium, Node, V8). */
   versions: Record<string, string>;
+  /** Chromium's print to PDF (Electron's printToPDF in the app); without it PDF export is refused. */
+  printPdf?: PdfPrinter;
 }
 
 export type Handler = (payload: unknown, ctx: IpcContext) => Promise<Reply<unknown>>;
@@ -40,7 +43,7 @@ type Impl = { [C in Channel]: (req: Req<C>, ctx: IpcContext) => Res<C> | Promise
 export const subscriberOf = (senderId: number): string => `wc${senderId}`;
 const subscriberId = (ctx: IpcContext): string => subscriberOf(ctx.senderId);
 
-export function createHandlers({ service, policy, dialogs, versions }: HandlerDeps): HandlerTable {
+export function createHandlers({ service, policy, dialogs, versions, printPdf }: HandlerDeps): HandlerTable {
   const impl: Impl = {
     'app.info': () => service.info(versions),
     'presets.list': () => service.presets(),
@@ -77,7 +80,8 @@ export function createHandlers({ service, policy, dialogs, versions }: HandlerDe
     'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics, r.band),
     'data.fetchUsps': async () => ({ dir: await service.fetchUsps() }),
     'dialog.choosePath': async (r) => ({ path: await dialogs.choosePath(PATH_FIELDS[r.field], r.field) }),
-    'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data) }),
+    'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data, printPdf) }),
+    'export.saveSet': async (r) => ({ dir: await saveExportSet((name, filter) => dialogs.saveFile(name, filter), r.name, r.files, printPdf) }),
   };
 
   const table = {} as HandlerTable;

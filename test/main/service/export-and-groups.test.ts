@@ -1,10 +1,13 @@
 // Main's side of the Compare view through the real handler table and a real SQLite file: figure export
 // (validated payloads, the save-target chooser asked with the format's filter, the file written) and seed
 // group statistics aligned by step, with the replica divergence fit of the group.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPrinter } from '../../e2e/harness';
 import { DEFAULT_CONFIG } from '../../../src/shared/config';
 import type { GroupResult, Reply } from '../../../src/shared/ipc';
 import type { IpcContext } from '../../../src/main/ipc/handlers';
@@ -19,22 +22,24 @@ const asked: { name: string; extensions: string[] }[] = [];
 let answer: string | null = null;
 const policy = new SenderPolicy((url) => url.startsWith('app://'));
 policy.allow(1);
-const handlers = createHandlers({
-  service,
-  policy,
-  dialogs: {
-    saveFile: async (name, filter) => (asked.push({ name, extensions: filter?.extensions ?? [] }), answer),
-    openFile: async () => null,
-    choosePath: async () => null,
-  },
-  versions: {},
-});
+let browser: BrowserContext;
+const dialogs = {
+  saveFile: async (name: string, filter?: { extensions: string[] }) => (asked.push({ name, extensions: filter?.extensions ?? [] }), answer),
+  openFile: async () => null,
+  choosePath: async () => null,
+};
+const handlers = createHandlers({ service, policy, dialogs, versions: {}, printPdf: chromiumPrinter(() => browser) });
+const noPrinter = createHandlers({ service, policy, dialogs, versions: {} });
 const ctx: IpcContext = { senderId: 1, senderUrl: 'app://index.html', send: () => {} };
-const call = (channel: 'export.save' | 'compare.group', payload: unknown): Promise<Reply<unknown>> => handlers[channel](payload, ctx);
+const call = (channel: 'export.save' | 'export.saveSet' | 'compare.group', payload: unknown): Promise<Reply<unknown>> => handlers[channel](payload, ctx);
 // A 1×1 PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
+beforeAll(async () => {
+  browser = await (await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] })).newContext();
+});
 afterAll(async () => {
+  await browser?.browser()?.close();
   await service.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -65,7 +70,9 @@ describe('export.save', () => {
         expect(r.error).toMatch(text);
       }
     };
-    await refuse({ format: 'pdf', name: 'a.pdf', data: 'x' }, 'format', /must be one of png, svg, csv/);
+    await refuse({ format: 'gif', name: 'a.gif', data: 'x' }, 'format', /must be one of png, svg, pdf, csv/);
+    await refuse({ format: 'pdf', name: 'a.pdf', data: '%PDF-1.4 from the renderer' }, 'data', /not an SVG document/);
+    await refuse({ format: 'pdf', name: 'a.pdf', data: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' }, 'data', /no page size/);
     await refuse({ format: 'csv', name: '../../etc/passwd.csv', data: 'x' }, 'name', /plain file name/);
     await refuse({ format: 'csv', name: 'figure.svg', data: 'x' }, 'name', /ending in \.csv/);
     await refuse({ format: 'csv', name: '.csv', data: 'x' }, 'name', /plain file name/);
@@ -73,6 +80,55 @@ describe('export.save', () => {
     await refuse({ format: 'svg', name: 'a.svg', data: '<html></html>' }, 'data', /not an SVG document/);
     await refuse({ format: 'csv', name: 'a.csv', data: 'x'.repeat(64 * 1024 * 1024 + 1) }, 'data', /larger than/);
     await refuse({ format: 'csv', name: 'a.csv', data: 'x', path: '/tmp/x' }, 'path', /not a known field/);
+    expect(asked.length).toBe(n);
+  });
+});
+
+describe('PDF and figure sets', () => {
+  const svg = (w: number, h: number): string =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}pt" height="${h}pt" viewBox="0 0 ${w} ${h}"><rect width="${w}" height="${h}" fill="#fff"/><text x="10" y="20">λ = 2/γ</text></svg>`;
+
+  it('prints a figure to a one-page PDF of the SVG size, with its text as text', async () => {
+    answer = join(dir, 'figure.pdf');
+    expect(await call('export.save', { format: 'pdf', name: 'f.pdf', data: svg(504, 311) })).toEqual({ ok: true, value: { file: answer } });
+    const pdf = readFileSync(answer).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    expect(pdf.match(/\/Type\s*\/Page\b/g)?.length).toBe(1);
+    const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf)!;
+    expect(Number(box[1])).toBeCloseTo(504, 0);
+    expect(Number(box[2])).toBeCloseTo(311, 0);
+    // Text stays text (an embedded font), not outlines or pixels.
+    expect(pdf).toMatch(/\/FontFile2?\b/);
+    expect(asked.at(-1)).toEqual({ name: 'f.pdf', extensions: ['pdf'] });
+    // Without a printer (the forked e2e host), PDF is refused by name, other formats still work.
+    const r = await noPrinter['export.save']({ format: 'pdf', name: 'f.pdf', data: svg(100, 100) }, ctx);
+    expect(r).toMatchObject({ ok: false, error: 'export.save: PDF export is not available here (no printer)' });
+  });
+
+  it('writes a figure set into a new folder, refusing an existing one and bad files before asking', async () => {
+    answer = join(dir, 'set');
+    const files = [
+      { name: 'loss.svg', format: 'svg', data: svg(252, 156) },
+      { name: 'loss.csv', format: 'csv', data: 'step,loss\n0,1\n' },
+      { name: 'loss.pdf', format: 'pdf', data: svg(252, 156) },
+    ];
+    expect(await call('export.saveSet', { name: 'Compare a vs b', files })).toEqual({ ok: true, value: { dir: answer } });
+    expect(readdirSync(answer).sort()).toEqual(['loss.csv', 'loss.pdf', 'loss.svg']);
+    expect(readFileSync(join(answer, 'loss.svg'), 'utf8')).toBe(files[0].data);
+    expect(asked.at(-1)).toEqual({ name: 'Compare a vs b', extensions: [] });
+    const again = await call('export.saveSet', { name: 'x', files });
+    expect(again).toMatchObject({ ok: false, error: `export.saveSet: ${answer} exists; choose a new folder name` });
+    mkdirSync(join(dir, 'untouched'));
+    const n = asked.length;
+    const bad = async (payload: unknown, field: string): Promise<void> => {
+      const r = await call('export.saveSet', payload);
+      expect(r.ok ? [] : r.fields.map((f) => f.field)).toEqual([field]);
+    };
+    await bad({ name: '../up', files }, 'name');
+    await bad({ name: 'x', files: [] }, 'files');
+    await bad({ name: 'x', files: [files[0], files[0]] }, 'files');
+    await bad({ name: 'x', files: [files[0], { ...files[1], name: '../x.csv' }] }, 'files[1].name');
+    expect((await call('export.saveSet', { name: 'x', files: [{ ...files[0], data: '<html/>' }] })).ok).toBe(false);
     expect(asked.length).toBe(n);
   });
 });

@@ -1,8 +1,8 @@
 // What a line chart plots for one series: its values against step or against another logged scalar of the
 // same run (joined on step), optionally EMA-smoothed. Points keep their step and their index in the source
 // series, so readouts, bands and CSV export refer back to the stored values.
-import { ema } from '../../../shared/math/ema';
-import { GrowSeries } from './series';
+import { ema } from '../../../../shared/math/ema';
+import { GrowSeries } from '../state/series';
 
 export interface PlotXY {
   /** x in `steps`, y in `values`, sorted by x (ties keep step order). */

@@ -1,9 +1,9 @@
 // Everything the Live run view draws for one run: loaded from the store, then extended by streamed batches.
-import type { LyapunovFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../../shared/frames';
-import type { FrameBatch, LabApi, Progress, RunDetail, Series } from '../../../shared/ipc';
+import type { LyapunovFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../../../shared/frames';
+import type { FrameBatch, LabApi, Progress, RunDetail, Series } from '../../../../shared/ipc';
 import { GrowSeries } from './series';
-import type { SpectrumColumn } from './spectro';
-import { binSpectrum } from './spectro';
+import type { SpectrumColumn } from '../../../../shared/charts/spectrum-bins';
+import { binSpectrum } from '../../../../shared/charts/spectrum-bins';
 
 export const PLOTTED: MetricName[] = [
   'loss',

@@ -1,8 +1,8 @@
-// Binning of Hessian spectra on a symlog axis, y = sign(λ)·log10(1 + |λ|/C) (d3.scaleSymlog with constant C),
-// so a 40,000-step spectrogram is 40,000 small count columns instead of millions of eigenvalues.
-import type { SpectrumFrame } from '../../../shared/frames';
+// Binning of Hessian spectra on the symlog λ axis, y = sign(λ)·log10(1 + |λ|/C) (scales.ts SYMLOG_C), so that a
+// 40,000-step spectrogram is 40,000 small count columns instead of millions of eigenvalues.
+import type { SpectrumFrame } from '../frames';
+import { SYMLOG_C } from './scales';
 
-export const SYMLOG_C = 1e-3;
 export const BINS = 160;
 /** |λ| beyond this is clamped into the outermost bin. */
 export const LAMBDA_LIMIT = 1e4;
@@ -10,6 +10,7 @@ export const LAMBDA_LIMIT = 1e4;
 export const symlog = (x: number): number => Math.sign(x) * Math.log10(1 + Math.abs(x) / SYMLOG_C);
 export const symexp = (y: number): number => Math.sign(y) * SYMLOG_C * (10 ** Math.abs(y) - 1);
 const Y_MAX = symlog(LAMBDA_LIMIT);
+const edge = (i: number): number => symexp(-Y_MAX + (2 * Y_MAX * i) / BINS);
 
 export function binOf(lambda: number): number {
   const t = (symlog(lambda) + Y_MAX) / (2 * Y_MAX);
@@ -17,9 +18,10 @@ export function binOf(lambda: number): number {
 }
 /** Eigenvalue range [lo, hi) of a bin. */
 export function binRange(b: number): [number, number] {
-  const y = (i: number): number => -Y_MAX + (2 * Y_MAX * i) / BINS;
-  return [symexp(y(b)), symexp(y(b + 1))];
+  return [edge(b), edge(b + 1)];
 }
+/** The bin's centre on the symlog axis. */
+export const binCentre = (b: number): number => symexp(-Y_MAX + (2 * Y_MAX * (b + 0.5)) / BINS);
 
 export interface SpectrumColumn {
   step: number;
@@ -41,4 +43,17 @@ export function binSpectrum(f: SpectrumFrame): SpectrumColumn {
     if (l > max) max = l;
   }
   return { step: f.step, counts, nullCount: f.nullCount, nullTol: f.nullTol, n: f.n, min, max };
+}
+
+/** Occupied bins of some columns, one spare on each side; at least `around` bins each side of λ = 0. */
+export function occupiedBins(columns: SpectrumColumn[], around = 8): [number, number] {
+  let lo = BINS;
+  let hi = -1;
+  for (const c of columns)
+    for (let b = 0; b < BINS; b++)
+      if (c.counts[b]) {
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+      }
+  return [Math.max(0, Math.min(lo - 1, BINS / 2 - around)), Math.min(BINS - 1, Math.max(hi + 1, BINS / 2 + around - 1))];
 }

@@ -1,0 +1,50 @@
+// Wheel zoom and drag pan on x over a chart's overlay (1× to 1000×, kept inside the data); double-click resets.
+// The zoom is kept as an x domain in data units, so that it survives layout changes and can be linked between
+// charts; `show` moves d3's transform to a domain set from outside without echoing it back.
+import * as d3 from 'd3';
+import type { PositionScale } from '../../../../shared/charts/scales';
+
+export interface ZoomHandle {
+  /** Show `domain` (null: all) over `base` (the full-domain scale), without calling back. */
+  show(domain: [number, number] | null): void;
+  detach(): void;
+}
+
+/** The zoom transform under which `base` shows `domain`. */
+function transformFor(base: PositionScale, domain: [number, number]): d3.ZoomTransform {
+  const [a, b] = domain.map((v) => base(v));
+  const k = (base.range()[1] - base.range()[0]) / (b - a);
+  return d3.zoomIdentity.translate(-k * a, 0).scale(k);
+}
+
+/** Attach zoom/pan to `overlay`; `onZoom` receives the visible x domain (null: all of it). */
+export function attachZoom(overlay: SVGRectElement, base: PositionScale, height: number, onZoom: (domain: [number, number] | null) => void): ZoomHandle {
+  const width = base.range()[1];
+  const extent: [[number, number], [number, number]] = [
+    [0, 0],
+    [width, height],
+  ];
+  let quiet = false;
+  const zoom = d3
+    .zoom<SVGRectElement, unknown>()
+    .scaleExtent([1, 1000])
+    .translateExtent(extent)
+    .extent(extent)
+    .on('zoom', (e: d3.D3ZoomEvent<SVGRectElement, unknown>) => {
+      if (quiet) return;
+      const t = e.transform;
+      onZoom(t.k === 1 && t.x === 0 ? null : (t.rescaleX(base).domain() as [number, number]));
+    });
+  const sel = d3
+    .select(overlay)
+    .call(zoom)
+    .on('dblclick.zoom', () => sel.call(zoom.transform, d3.zoomIdentity));
+  return {
+    show(domain) {
+      quiet = true;
+      sel.call(zoom.transform, domain ? transformFor(base, domain) : d3.zoomIdentity);
+      quiet = false;
+    },
+    detach: () => void sel.on('.zoom', null),
+  };
+}

@@ -1,0 +1,86 @@
+// The Hessian spectrum drawn two ways: over steps as a heatmap of counts per symlog λ bin (the spectrogram), and
+// at one step as a histogram with count labels, classes in the semantic colours (negative; positive below 2/γ;
+// chaotic beyond 2/γ, where (1 − γλ)² > 1, DESIGN §2). Guides at λ = 0 and λ = 2/γ; the null part |λ| ≤ τ is a
+// multiplicity, not drawn.
+import { readoutNumber } from './format';
+import { GUIDE, SEMANTIC } from './palette';
+import { axisTitle } from './quantities';
+import { SYMLOG_C } from './scales';
+import type { ColorScale, Panel, RuleMark } from './spec';
+import type { SpectrumColumn } from './spectrum-bins';
+import { BINS, binRange, occupiedBins } from './spectrum-bins';
+
+const guides = (lr: number, axis: 'x' | 'y', prefix: string): RuleMark[] => [
+  { type: 'rule', axis, value: 0, text: `${prefix}0`, color: GUIDE },
+  { type: 'rule', axis, value: 2 / lr, text: `${prefix}2/γ`, color: SEMANTIC.chaotic },
+];
+
+/** Largest count in any bin of any column: the top of a shared colour scale. */
+export function maxCount(columns: SpectrumColumn[]): number {
+  let max = 1;
+  for (const c of columns) for (let b = 0; b < BINS; b++) if (c.counts[b] > max) max = c.counts[b];
+  return max;
+}
+
+/** Counts per bin on a log colour scale from 1 to `max` (shared between panels when the caller passes one max). */
+export const countScale = (max: number): ColorScale => ({ map: 'inferno', kind: 'log', domain: [1, Math.max(2, max)], title: axisTitle('eigen_per_bin') });
+
+export function spectrogramPanel(columns: SpectrumColumn[], o: { lr: number; title?: string; xDomain?: [number, number]; colorMax?: number }): Panel {
+  const [b0, b1] = occupiedBins(columns);
+  const edges = Array.from({ length: b1 - b0 + 2 }, (_, i) => binRange(b0 + i)[0]);
+  const color = countScale(o.colorMax ?? maxCount(columns));
+  const first = columns.length ? columns[0].step : 0;
+  const last = columns.length ? columns[columns.length - 1].step : 1;
+  return {
+    title: o.title,
+    x: { title: axisTitle('step'), scale: 'linear', domain: o.xDomain ?? [first, last > first ? last : first + 1] },
+    y: { title: axisTitle('lambda'), scale: 'symlog', constant: SYMLOG_C, domain: [edges[0], edges[edges.length - 1]] },
+    marks: [
+      { type: 'heatmap', x: columns.map((c) => c.step), edges, values: columns.map((c) => c.counts.subarray(b0, b1 + 1)), color },
+      ...guides(o.lr, 'y', 'λ = '),
+    ],
+    colorBar: color,
+  };
+}
+
+export function densityPanel(column: SpectrumColumn | null, o: { lr: number; title?: string }): Panel {
+  const [b0, b1] = occupiedBins(column ? [column] : []);
+  const x0: number[] = [];
+  const x1: number[] = [];
+  const y: number[] = [];
+  const cls: number[] = [];
+  const totals = [0, 0, 0];
+  for (let b = b0; b <= b1; b++) {
+    const [lo, hi] = binRange(b);
+    const k = hi <= 0 ? 0 : lo >= 2 / o.lr ? 2 : 1;
+    const count = column ? column.counts[b] : 0;
+    x0.push(lo);
+    x1.push(hi);
+    y.push(count);
+    cls.push(k);
+    totals[k] += count;
+  }
+  const notes = column ? [`null: ${column.nullCount} with |λ| ≤ ${readoutNumber(column.nullTol)} (not drawn)`] : [];
+  return {
+    title: o.title,
+    x: { title: axisTitle('lambda'), scale: 'symlog', constant: SYMLOG_C, domain: [binRange(b0)[0], binRange(b1)[1]] },
+    y: { title: axisTitle('eigen_per_bin'), scale: 'linear', include: [0, 1] },
+    marks: [
+      {
+        type: 'bar',
+        x0,
+        x1,
+        y,
+        cls,
+        classes: [
+          { label: `negative λ < 0: ${totals[0]}`, color: SEMANTIC.negative },
+          { label: `positive 0 < λ < 2/γ: ${totals[1]}`, color: SEMANTIC.positive },
+          { label: `chaotic λ > 2/γ: ${totals[2]}`, color: SEMANTIC.chaotic },
+        ],
+        labels: true,
+      },
+      ...guides(o.lr, 'x', ''),
+    ],
+    notes,
+  };
+}
