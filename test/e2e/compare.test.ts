@@ -331,7 +331,7 @@ describe('compare view in headless Chromium', () => {
     expect(text).toMatch(/<text [^>]*font-size="9" class="axis-title"[^>]*>step<\/text>/);
     const parsed = await parseSvg(svgFile);
     expect(parsed.error).toBe('');
-    expect(parsed.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (nats)', 'sgd seed 1 ×2 (mean)', 'cgd neg']));
+    expect(parsed.texts).toEqual(expect.arrayContaining(['loss', 'step', 'loss (nats)', 'sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']));
     const png = await chooseAndExport({ format: 'png', width: 'single', fontSize: '8', height: '160', dpi: '300' });
     expect(pngSize(png)).toEqual({ width: 1050, height: 667 });
     const pdf = readFileSync(await chooseAndExport({ format: 'pdf', width: 'custom', customWidth: '400', height: '250' })).toString('latin1');
@@ -366,7 +366,7 @@ describe('compare view in headless Chromium', () => {
     const one = readFileSync(await exportFrom(view(), view().getByTestId('export-dialog').getByTestId('export-go')), 'utf8');
     const entries = [...one.matchAll(/class="legend-entry" data-label="([^"]*)"/g)].map((m) => m[1]);
     expect(entries.length).toBe(new Set(entries).size);
-    expect(entries).toEqual(expect.arrayContaining(['sgd seed 1 ×2 (mean)', 'cgd neg']));
+    expect(entries).toEqual(expect.arrayContaining(['sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']));
     expect(one.match(/class="colorbar"/g)!.length).toBe(1);
   });
 

@@ -85,7 +85,7 @@ async function launchPage(dir: string, invoke: Invoke): Promise<{ context: Brows
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
   await context.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     const file = join(RENDERER, path === '/' ? 'index.html' : path);
