@@ -8,7 +8,8 @@ import { hessianVectors } from '../../../../src/main/engine/curvature/reduced';
 import { initParams, modelSpec, type ModelSpec } from '../../../../src/main/engine/models/spec';
 import { Rng } from '../../../../src/main/engine/rng';
 import type { ModelConfig } from '../../../../src/shared/config';
-import { fixture, fixtureBatch, uspsData } from '../../../helpers/fixtures';
+import { uspsData } from '../../../helpers/fixtures';
+import { PAPER_MODELS, paperHessian } from '../../../helpers/paper-hessian';
 import { gatherBatch } from '../../../../src/main/engine/data/sampler';
 
 const norm = (v: Float64Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
@@ -75,17 +76,8 @@ describe('Hessian-vector products = the exact Hessian (to 1e-12 relative)', () =
     expect(op.correct).toBe(step.correct);
   });
 
-  it.each([
-    ['MLP', 'mlp_init'],
-    ['CNN', 'cnn_init'],
-  ] as const)('%s on the PyTorch fixture: H·v for v supported on one parameter tensor, every tensor', (_, name) => {
-    const f = fixture(name);
-    const spec = modelSpec(name === 'mlp_init' ? MLP : CNN);
-    const theta = Float64Array.from(f.params_init);
-    const b = fixtureBatch(f);
-    const op = hessianOperator(spec, theta, b.x, b.y, b.size);
-    const step = exactStep(spec, theta, b.x, b.y, b.size);
-    const n = spec.n;
+  it.each(PAPER_MODELS)('%s on the PyTorch fixture: H·v for v supported on one parameter tensor, every tensor', (_, name) => {
+    const { spec, op, step, n } = paperHessian(name);
     // One Gaussian vector per tensor, zero elsewhere, all applied in one batch.
     const rng = new Rng(4, 'tensor');
     const k = spec.tensors.length;
