@@ -90,8 +90,8 @@ export function lanczosRun(apply: LinearMap, start: Float64Array, opts: LanczosR
   const roundoff = Math.sqrt(n) * EPS;
   let forceNext = false;
   let reorthogonalizations = 0;
-  let q = start.map((v) => v / norm0);
-  let qPrev = new Float64Array(n);
+  let q: Float64Array = start.map((v) => v / norm0);
+  let qPrev: Float64Array = new Float64Array(n);
   let scale = 0;
   let m = 0;
   omega[0] = 1;
@@ -141,8 +141,10 @@ export function lanczosRun(apply: LinearMap, start: Float64Array, opts: LanczosR
     m++;
     if (m === maxSteps || opts.stop?.({ steps: m, alpha: alpha.subarray(0, m), beta: beta.subarray(0, m) })) break;
     qPrev = q;
-    if (b > 0) q = w.map((v) => v / b);
-    else if (basis && opts.restart) {
+    if (b > 0) {
+      q = w;
+      for (let i = 0; i < n; i++) q[i] /= b;
+    } else if (basis && opts.restart) {
       const rng = opts.restart;
       q = Float64Array.from({ length: n }, () => rng.normal());
       orthogonalize(basis, m, n, q);

@@ -66,7 +66,13 @@ export function cnnHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
           rz.push(z);
           const arg = fw.arg[m];
           const d1 = s.d1[m];
-          rin.push(arg ? Float64Array.from(arg, (e) => d1[e] * z[e]) : z.map((t, e) => d1[e] * t));
+          // Rout_m = pool(a'(z_m)·Rz_m): the tangent at the pool's argmaxes (every feature without a pool).
+          const out = new Float64Array(arg ? arg.length : z.length);
+          for (let k = 0; k < out.length; k++) {
+            const e = arg ? arg[k] : k;
+            out[k] = d1[e] * z[e];
+          }
+          rin.push(out);
         });
         const feat = fw.out[L - 1];
         const rfeat = rin[L];
@@ -98,7 +104,8 @@ export function cnnHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
           const d2 = s.d2[m];
           const u = bw.u[m];
           const z = rz[m];
-          const rd = ru.map((t, e) => d2[e] * z[e] * u[e] + d1[e] * t);
+          const rd = new Float64Array(ru.length);
+          for (let e = 0; e < rd.length; e++) rd[e] = d2[e] * z[e] * u[e] + d1[e] * ru[e];
           convWeightGradAdd(rd, fw.input[m], g.inC, g.outC, g.side, out, oOff + g.wOff);
           for (let o = 0; o < g.outC; o++) {
             let sum = 0;

@@ -4,8 +4,9 @@
 //   loss     r = (p − y)/B,   Rr = (diag p − p pᵀ) Rf / B,
 //   reverse  R∇W2 = Rr hᵀ + r Rhᵀ,  R∇b2 = Rr,  Rs = V2ᵀ r + W2ᵀ Rr  (s = W2ᵀ r),
 //            Rδ = a''(z)·Rz·s + a'(z)·Rs,  R∇W1 = Rδ xᵀ,  R∇b1 = Rδ.
-// The two D-wide products per vector (V1·Xᵀ and Rδ·X) are matrix products (BLAS when loaded).
-import { matmul } from '../../linalg/eigh';
+// The two D-wide products per vector (V1·Xᵀ: H·B dot products of length D; Rδ·X: H·B axpys of length D) are
+// plain loops: with B = 8 they are too thin for BLAS, whose threads only add synchronisation (measured 0.4–18 ms
+// per vector with OpenBLAS on 2 threads under load vs ~1–2 ms here).
 import { mlpPass } from '../../models/mlp';
 import type { ModelSpec } from '../../models/spec';
 import type { HessianOperator } from './operator';
@@ -18,9 +19,6 @@ export function mlpHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
   const C = spec.classes;
   const n = spec.n;
   const [w1, b1, w2, b2] = spec.tensors.map((t) => t.offset);
-  const xb = x.subarray(0, B * D);
-  const xt = new Float64Array(D * B);
-  for (let b = 0; b < B; b++) for (let i = 0; i < D; i++) xt[i * B + b] = xb[b * D + i];
   // Per (sample, unit), hidden-major (j·B + b): a'(z), a''(z), s = W2ᵀ r. Per (sample, class): r.
   const d1 = new Float64Array(H * B);
   const d2 = new Float64Array(H * B);
@@ -38,10 +36,10 @@ export function mlpHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
     }
   }
 
+  const rz = new Float64Array(H * B);
   const rh = new Float64Array(H * B);
   const rf = new Float64Array(B * C);
   const rr = new Float64Array(B * C);
-  const rdelta = new Float64Array(H * B);
   const apply = (vectors: Float64Array, k: number): Float64Array => {
     if (vectors.length !== k * n) throw new Error(`Hessian-vector product: ${vectors.length} values for k = ${k} vectors of length n = ${n}`);
     const out = new Float64Array(k * n);
@@ -49,13 +47,20 @@ export function mlpHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
       const vo = v * n;
       const vec = vectors.subarray(vo, vo + n);
       const o = out.subarray(vo, vo + n);
-      const rz = matmul(vec.subarray(w1, w1 + H * D), xt, H, D, B);
       for (let j = 0; j < H; j++) {
-        const c1 = vec[b1 + j];
+        const row = w1 + j * D;
         for (let b = 0; b < B; b++) {
           const t = j * B + b;
-          rz[t] += c1;
-          rh[t] = d1[t] * rz[t];
+          // Rz enters only through a'(z) and a''(z): nothing to compute for a ReLU unit that is off.
+          if (d1[t] === 0 && d2[t] === 0) {
+            rz[t] = rh[t] = 0;
+            continue;
+          }
+          let acc = vec[b1 + j];
+          const xo = b * D;
+          for (let i = 0; i < D; i++) acc += vec[row + i] * x[xo + i];
+          rz[t] = acc;
+          rh[t] = d1[t] * acc;
         }
       }
       for (let b = 0; b < B; b++) {
@@ -80,16 +85,19 @@ export function mlpHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
       }
       for (let j = 0; j < H; j++) {
         let gb = 0;
+        const row = w1 + j * D;
         for (let b = 0; b < B; b++) {
           const t = j * B + b;
           let rs = 0;
           for (let c = 0; c < C; c++) rs += vec[w2 + c * H + j] * r[b * C + c] + theta[w2 + c * H + j] * rr[b * C + c];
-          rdelta[t] = d2[t] * rz[t] * s[t] + d1[t] * rs;
-          gb += rdelta[t];
+          const rd = d2[t] * rz[t] * s[t] + d1[t] * rs;
+          gb += rd;
+          if (rd === 0) continue;
+          const xo = b * D;
+          for (let i = 0; i < D; i++) o[row + i] += rd * x[xo + i];
         }
         o[b1 + j] = gb;
       }
-      o.set(matmul(rdelta, xb, H, B, D), w1);
     }
     return out;
   };
