@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|charts|paper.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|charts|paper|lanczos.
 // `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
-// the default run).
+// the default run). `--only lanczos`: Hessian-vector products, Lanczos and SLQ against the exact path (minutes; never
+// in the default run).
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/engine/linalg/lapack';
 import { initBackend } from '../src/main/engine/tensor/backend';
@@ -12,6 +13,7 @@ import { benchUi } from './ui';
 import { benchCompare } from './compare';
 import { benchPaper } from './paper';
 import { benchCharts } from './charts';
+import { benchLanczos } from './lanczos';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -57,6 +59,10 @@ async function main(): Promise<void> {
   if (only === 'paper') {
     console.log('\n## The paper, rerun (Figures 1 and 3 presets)');
     results.paper = await benchPaper(arg('--usps'), args.includes('--fig2'));
+  }
+  if (only === 'lanczos') {
+    console.log('\n## Spectra by Hessian-vector products (Lanczos, SLQ, Hutch++)');
+    results.lanczos = await benchLanczos();
   }
   console.log('\n' + JSON.stringify(results));
 }

@@ -85,7 +85,7 @@ export function checkCnnInputs(spec: ModelSpec, theta: Float64Array, x: Float64A
 }
 
 /** z[o] += Σ_i W[o,i] ⋆ inp[i] (3×3 cross-correlation, zero padding 1). */
-function convAdd(w: Float64Array, wOff: number, inp: Float64Array, inC: number, outC: number, side: number, z: Float64Array): void {
+export function convAdd(w: Float64Array, wOff: number, inp: Float64Array, inC: number, outC: number, side: number, z: Float64Array): void {
   const ss = side * side;
   for (let o = 0; o < outC; o++) {
     for (let i = 0; i < inC; i++) {
@@ -111,7 +111,7 @@ function convAdd(w: Float64Array, wOff: number, inp: Float64Array, inC: number, 
 }
 
 /** gin[i] += Σ_o W[o,i] ⋆ᵀ delta[o] (the adjoint of convAdd). */
-function convTransposeAdd(w: Float64Array, wOff: number, delta: Float64Array, inC: number, outC: number, side: number, gin: Float64Array): void {
+export function convTransposeAdd(w: Float64Array, wOff: number, delta: Float64Array, inC: number, outC: number, side: number, gin: Float64Array): void {
   const ss = side * side;
   for (let o = 0; o < outC; o++) {
     for (let i = 0; i < inC; i++) {
@@ -137,7 +137,7 @@ function convTransposeAdd(w: Float64Array, wOff: number, delta: Float64Array, in
 }
 
 /** g[gOff + (o,i,ky,kx)] += Σ_{y,x} delta[o,y,x]·inp[i,y+ky−1,x+kx−1] (weight gradient). */
-function convWeightGradAdd(delta: Float64Array, inp: Float64Array, inC: number, outC: number, side: number, g: Float64Array, gOff: number): void {
+export function convWeightGradAdd(delta: Float64Array, inp: Float64Array, inC: number, outC: number, side: number, g: Float64Array, gOff: number): void {
   const ss = side * side;
   for (let o = 0; o < outC; o++) {
     for (let i = 0; i < inC; i++) {
@@ -168,7 +168,7 @@ function actDeriv(sigmoid: boolean, z: number, a: number): number {
 }
 
 /** The adjoint of the pool (out[k] = a[arg[k]]): u = 0, u[arg[k]] += v[k]; a copy without a pool. */
-function poolScatter(arg: Int32Array | null, v: Float64Array, u: Float64Array): void {
+export function poolScatter(arg: Int32Array | null, v: Float64Array, u: Float64Array): void {
   if (!arg) {
     u.set(v);
     return;

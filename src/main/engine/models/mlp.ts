@@ -1,5 +1,5 @@
-// The MLP 256-h-10 in float64: forward pass, mean cross-entropy, gradient (flat PyTorch layout).
-// Layout: fc1.weight [h,256], fc1.bias [h], fc2.weight [10,h], fc2.bias [10].
+// The MLP D-h-10 (D = imageSide², 256 for the paper) in float64: forward pass, mean cross-entropy, gradient (flat PyTorch layout).
+// Layout: fc1.weight [h,D], fc1.bias [h], fc2.weight [10,h], fc2.bias [10].
 import type { ModelSpec } from './spec';
 import { activation, type ActivationFns } from './activation';
 

@@ -23,7 +23,10 @@ export interface ConvLayerSpec {
 
 export interface ModelSpec {
   config: ModelConfig;
-  inputSize: number; // 256 = 16×16
+  /** Side of the square input image: 16 for the paper's USPS models, 28 for Fashion-MNIST at full size. */
+  imageSide: number;
+  /** imageSide² (256 = 16×16). */
+  inputSize: number;
   classes: number;
   tensors: ParamTensor[];
   n: number;
@@ -36,8 +39,17 @@ export const IMAGE_SIDE = 16;
 export const CLASSES = 10;
 /** Channel multipliers of the CNN's four stages (16 → 8 → 4 → 2 → 1 after the pools). */
 const CNN_STAGE_MULT = [1, 1, 2, 2];
+/**
+ * The CNN's four 2×2 pools (floor, as PyTorch) must end on a 1×1 map: sides 16…31. The linear layer then
+ * sees one value per channel, so the flatten order is the same in PyTorch (CHW) and TF.js (HWC).
+ */
+const CNN_SIDES = [16, 31];
 
-export function modelSpec(config: ModelConfig): ModelSpec {
+/** The parameter layout of a model on square images of side `imageSide` (default 16; the layout at 16 is the paper's). */
+export function modelSpec(config: ModelConfig, imageSide = IMAGE_SIDE): ModelSpec {
+  if (!Number.isInteger(imageSide) || imageSide < 1) throw new Error(`imageSide: must be a positive integer, got ${imageSide}`);
+  if (config.kind === 'cnn' && (imageSide < CNN_SIDES[0] || imageSide > CNN_SIDES[1]))
+    throw new Error(`imageSide: the CNN's four 2×2 pools need a side from ${CNN_SIDES[0]} to ${CNN_SIDES[1]}, got ${imageSide}`);
   const tensors: ParamTensor[] = [];
   let offset = 0;
   const add = (name: string, shape: number[], fanIn: number): void => {
@@ -45,7 +57,7 @@ export function modelSpec(config: ModelConfig): ModelSpec {
     tensors.push({ name, shape, offset, size, fanIn });
     offset += size;
   };
-  const inputSize = IMAGE_SIDE * IMAGE_SIDE;
+  const inputSize = imageSide * imageSide;
   const convs: ConvLayerSpec[] = [];
   let linearIn = 0;
   if (config.kind === 'mlp') {
@@ -55,7 +67,7 @@ export function modelSpec(config: ModelConfig): ModelSpec {
     add('fc2.bias', [CLASSES], config.hidden);
   } else {
     let inC = 1;
-    let size = IMAGE_SIDE;
+    let size = imageSide;
     CNN_STAGE_MULT.forEach((mult, s) => {
       const outC = config.baseChannels * mult;
       for (let b = 0; b < config.blocks; b++) {
@@ -66,13 +78,13 @@ export function modelSpec(config: ModelConfig): ModelSpec {
         convs.push({ inC, outC, size, pool: last });
         inC = outC;
       }
-      size /= 2;
+      size >>= 1;
     });
     linearIn = inC;
     add('fc.weight', [CLASSES, linearIn], linearIn);
     add('fc.bias', [CLASSES], linearIn);
   }
-  return { config, inputSize, classes: CLASSES, tensors, n: offset, convs, linearIn };
+  return { config, imageSide, inputSize, classes: CLASSES, tensors, n: offset, convs, linearIn };
 }
 
 /** PyTorch's default initialisation for Linear/Conv2d (weights and biases U(−1/√fan_in, 1/√fan_in)), seeded. */

@@ -2,7 +2,6 @@
 // and chunked evaluation. Call initBackend() first; the model runs on whatever backend is active.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelSpec } from '../models/spec';
-import { IMAGE_SIDE } from '../models/spec';
 import { registerGradients } from './gradients';
 
 export interface LossGrad {
@@ -44,7 +43,7 @@ class InputCache {
       this.y = y.slice(0, count);
       this.chunk = chunk;
       this.backend = tf.getBackend();
-      const shape = (b: number): number[] => (this.spec.config.kind === 'cnn' ? [b, IMAGE_SIDE, IMAGE_SIDE, 1] : [b, d]);
+      const shape = (b: number): number[] => (this.spec.config.kind === 'cnn' ? [b, this.spec.imageSide, this.spec.imageSide, 1] : [b, d]);
       for (let s = 0; s < count; s += chunk) {
         const size = Math.min(chunk, count - s);
         const xs = tf.tensor(new Float32Array(this.x.subarray(s * d, (s + size) * d)), shape(size), 'float32');
