@@ -3,13 +3,9 @@
 // Q_{t+1} R_t = J_t Q_t, and λ_i = (1/t) Σ_s log|(R_s)_ii| (natural log per step). The map is given only
 // through a LinearMap that applies J_t to a batch of vectors, so the same code serves SGD, CGD and momentum.
 import { eigh, qrThin } from '../linalg/eigh';
+import type { LinearMap } from '../linalg/linear-map';
 import type { Rng } from '../rng';
 
-/**
- * A linear map applied to k vectors stored contiguously (vector j at j*dim), returning the images in the
- * same layout. It must not modify its input and must return a fresh array.
- */
-export type LinearMap = (vectors: Float64Array, k: number) => Float64Array;
 
 export interface LyapunovState {
   t: number;

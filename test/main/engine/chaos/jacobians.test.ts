@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchHv, momentumJacobian, projectedHv, sgdJacobian, stepJacobian } from '../../../../src/main/engine/chaos/lyapunov';
-import type { LinearMap } from '../../../../src/main/engine/chaos/lyapunov';
+import type { LinearMap } from '../../../../src/main/engine/linalg/linear-map';
 import { eigh, qrThin } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
 

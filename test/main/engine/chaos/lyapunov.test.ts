@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LyapunovQR } from '../../../../src/main/engine/chaos/lyapunov';
 import { explicitProductExponents } from '../../../helpers/explicit-product';
-import type { LinearMap } from '../../../../src/main/engine/chaos/lyapunov';
+import type { LinearMap } from '../../../../src/main/engine/linalg/linear-map';
 import { eigh, qrThin } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
 
