@@ -150,7 +150,8 @@ export class IpcError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** What a run id looks like (a UUID here; 1–64 letters, digits, _ or -). */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function fail(channel: string, field: string, message: string): never {
   throw new IpcError(`${channel}: ${field} ${message}`, [{ field, message }]);
@@ -166,7 +167,7 @@ function nothing(channel: string, v: unknown): null {
 }
 function runId(channel: string, o: Obj): string {
   const v = o.runId;
-  if (typeof v !== 'string' || !RUN_ID.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
+  if (typeof v !== 'string' || !RUN_ID_PATTERN.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
   return v;
 }
 function optInt(channel: string, o: Obj, key: string, min: number): number | undefined {
@@ -260,7 +261,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   'compare.group': (v) => {
     const c = 'compare.group';
     const o = object(c, v, ['runIds', 'metrics']);
-    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID.test(id)))
+    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID_PATTERN.test(id)))
       fail(c, 'runIds', 'must be a non-empty array of at most 100 run ids');
     if (!Array.isArray(o.metrics) || o.metrics.length > 60 || o.metrics.some((m) => !isSeriesName(m)))
       fail(c, 'metrics', 'must be an array of metric names (or epoch, wall)');

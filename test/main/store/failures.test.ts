@@ -153,43 +153,6 @@ describe('read-only databases', () => {
     expectIntact(file, id);
     expect(storeError(() => RunStore.open(join(dir, 'missing.db'), { readonly: true }), 'not-found').message).toContain('missing.db');
   });
-
-  it.skipIf(!MOUNT)('a database on a read-only mount: refused for writing, readable with readonly', () => {
-    const src = join(dir, 'src');
-    const mnt = join(dir, 'ro');
-    mkdirSync(src);
-    mkdirSync(mnt);
-    const id = seed(join(src, 'lab.db'));
-    const before = readFileSync(join(src, 'lab.db'));
-    execFileSync('mount', ['--bind', src, mnt]);
-    try {
-      execFileSync('mount', ['-o', 'remount,ro,bind', mnt]);
-      const e = storeError(() => RunStore.open(join(mnt, 'lab.db')), 'readonly');
-      expect(e.message).toContain(join(mnt, 'lab.db'));
-      expect(e.message).toContain('EROFS');
-      // SQLite cannot create the -shm file there; the store reads a snapshot of the file instead.
-      expectIntact(join(mnt, 'lab.db'), id);
-    } finally {
-      execFileSync('umount', [mnt]);
-    }
-    expect(readdirSync(src)).toEqual(['lab.db']);
-    expect(readFileSync(join(src, 'lab.db')).equals(before)).toBe(true);
-  });
-
-  it.skipIf(!MOUNT)('an immutable file (chattr +i) is refused for writing and readable with readonly', () => {
-    const file = join(dir, 'lab.db');
-    const id = seed(file);
-    const before = readFileSync(file);
-    execFileSync('chattr', ['+i', file]);
-    try {
-      const e = storeError(() => RunStore.open(file), 'readonly');
-      expect(e.message).toContain(file);
-      expectIntact(file, id);
-    } finally {
-      execFileSync('chattr', ['-i', file]);
-    }
-    expect(readFileSync(file).equals(before)).toBe(true);
-  });
 });
 
 describe('disk full', () => {

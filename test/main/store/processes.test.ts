@@ -132,7 +132,7 @@ describe('two processes on one database', () => {
     // A reader opening the database meanwhile must not mark the live writer's run interrupted.
     const peek = RunStore.open(file);
     expect(peek.get(id).status).toBe('running');
-    expect(() => peek.claimRun(id)).toThrow(/still being written by process \d+/);
+    expect(() => peek.claimRun(id)).toThrow(new RegExp(`^run ${id} is being written by process ${c.pid} on this machine`));
     peek.close();
     await waitFor<{ flushed?: number }>(c, (m) => (m.flushed ?? 0) >= 1200);
     c.kill('SIGKILL');
