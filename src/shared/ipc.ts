@@ -3,6 +3,7 @@
 import type { FieldError, RunConfig } from './config';
 import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
+import { NAME_MAX, TAG_MAX, textLimitErrors } from './limits';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
 
 export type { CostEstimate, Progress, RunSummary, Series } from './records';
@@ -28,6 +29,10 @@ export interface AppInfo {
   appVersion: string;
   versions: Record<string, string>;
   dbFile: string;
+  /** The database is open read-only (its file, folder or mount cannot be written): browse, compare, export; no writes. */
+  readonly: boolean;
+  /** Why ("its folder is not writable (EACCES)"), null when writable. */
+  readonlyReason: string | null;
   backends: string[];
 }
 /** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectrum drop-to-latest. */
@@ -211,25 +216,19 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     const o = object(c, v, ['search', 'tag', 'status']);
     const status = o.status;
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) fail(c, 'status', `must be one of ${RUN_STATUSES.join(', ')}`);
-    return { search: optString(c, o, 'search', 200), tag: optString(c, o, 'tag', 100), status: status as RunStatus | undefined };
+    return { search: optString(c, o, 'search', NAME_MAX), tag: optString(c, o, 'tag', TAG_MAX), status: status as RunStatus | undefined };
   },
   'runs.get': (v) => withRunId('runs.get', v),
   'runs.update': (v) => {
     const c = 'runs.update';
     const o = object(c, v, ['runId', 'name', 'tags', 'notes']);
     const out: Req<'runs.update'> = { runId: runId(c, o) };
-    const name = optString(c, o, 'name', 200);
-    if (name !== undefined) {
-      if (name.trim() === '') fail(c, 'name', 'must not be empty');
-      out.name = name;
-    }
-    if (o.tags !== undefined) {
-      if (!Array.isArray(o.tags) || o.tags.length > 50 || o.tags.some((t) => typeof t !== 'string' || t.length === 0 || t.length > 100))
-        fail(c, 'tags', 'must be an array of at most 50 non-empty strings');
-      out.tags = o.tags as string[];
-    }
-    const notes = optString(c, o, 'notes', 100_000);
-    if (notes !== undefined) out.notes = notes;
+    // The same limits as the CLI and the store (shared/limits.ts).
+    const limits = textLimitErrors({ name: o.name, tags: o.tags, notes: o.notes });
+    if (limits.length) fail(c, limits[0].field, limits[0].message);
+    if (o.name !== undefined) out.name = o.name as string;
+    if (o.tags !== undefined) out.tags = o.tags as string[];
+    if (o.notes !== undefined) out.notes = o.notes as string;
     return out;
   },
   'runs.delete': (v) => withRunId('runs.delete', v),

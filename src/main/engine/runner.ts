@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
-import { CONTINUABLE } from '../../shared/frames';
+import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
 import { divergenceAnalysis } from './chaos/divergence';
@@ -157,8 +157,8 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   let config: RunConfig;
   try {
     resumed = opts.resumeId ? library.find(opts.resumeId) : null;
-    if (resumed && !CONTINUABLE.includes(resumed.status) && resumed.status !== 'running' && resumed.status !== 'paused')
-      throw new Error(`Run ${resumed.id} is ${resumed.status}: only cancelled, interrupted or failed runs can be continued`);
+    const refused = resumed && notContinuable(resumed.id, resumed.status);
+    if (refused) throw new Error(refused);
     const c = resumed ? resumed.config : configIn;
     if (!c) throw new Error('runExperiment needs a config or a resumeId');
     config = c;

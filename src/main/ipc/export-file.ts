@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { ExportFormat } from '../../shared/ipc';
 import { IpcError } from '../../shared/ipc';
+import { replaceFile, targetProblem } from '../store/file-target';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
@@ -26,19 +27,26 @@ export function exportBytes(format: ExportFormat, data: string): Buffer {
   return Buffer.from(data, 'utf8');
 }
 
-/** Ask for a target, write the file; the chosen path gets the format's extension if it lacks it. Null: cancelled. */
+/**
+ * Ask for a target, write the file through a temporary file renamed into place; the chosen path gets the format's
+ * extension if it lacks it. The dialog confirmed replacing an existing file; the open `database` is never a
+ * target. Null: cancelled.
+ */
 export async function saveExport(
   choose: (defaultName: string, filter: { name: string; extensions: string[] }) => Promise<string | null>,
   format: ExportFormat,
   name: string,
   data: string,
+  database: string,
 ): Promise<string | null> {
   const bytes = exportBytes(format, data);
   const chosen = await choose(name, EXPORT_FILTERS[format]);
   if (!chosen) return null;
   const file = extname(chosen).toLowerCase() === `.${format}` ? chosen : `${chosen}.${format}`;
+  const problem = targetProblem(file, database, true);
+  if (problem) throw new IpcError(`export.save: ${problem}: nothing was written`);
   try {
-    writeFileSync(file, bytes);
+    replaceFile(file, (tmp) => writeFileSync(tmp, bytes));
   } catch (e) {
     throw new IpcError(`export.save: could not write ${file}: ${(e as Error).message}`);
   }

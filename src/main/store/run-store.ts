@@ -736,6 +736,13 @@ export class RunStore {
     });
   }
 
+  /** The configs of every stored run (a damaged one is left out). */
+  configs(): RunConfig[] {
+    return this.guard('reading run configs', () =>
+      (this.q('SELECT config FROM runs').pluck().all() as string[]).flatMap((text) => (jsonProblem(text, 'config') ? [] : [JSON.parse(text) as RunConfig])),
+    );
+  }
+
   /** One metric's points with from ≤ step ≤ to (empty when the run never logged that metric). */
   readSeries(id: string, metric: string, opts: { from?: number; to?: number } = {}): Series {
     return this.guard('reading a series', () => {
