@@ -24,7 +24,8 @@ export function toStoreError(e: unknown, file: string, action: string, retry = `
   if (e instanceof StoreError) return e;
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const detail = e instanceof Error ? e.message : String(e);
-  if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC')
+  // SQLITE_IOERR_SHMSIZE: the -shm file could not grow (a full tmpfs says so instead of SQLITE_FULL).
+  if (code.startsWith('SQLITE_FULL') || code === 'SQLITE_IOERR_SHMSIZE' || code === 'ENOSPC')
     return new StoreError(
       'disk-full',
       `Disk full while ${action} in ${file}: this write was rolled back and everything stored before it is intact. Free disk space, ${retry}.`,

@@ -79,9 +79,9 @@ function modelLabel(m: RunConfig['model']): string {
 }
 
 /**
- * SQLite cannot open a WAL database in place when its -shm file is missing and cannot be created (read-only
- * media). With no -wal file all the data is in the main file: read a snapshot of it into memory, switched to
- * rollback-journal format (header bytes 18–19 = 1) because an in-memory image cannot use WAL.
+ * SQLite cannot open a WAL database in place when its -shm file is missing and cannot be created (read-only media,
+ * a folder this user cannot write). With no -wal file all the data is in the main file: read a snapshot of it into
+ * memory, switched to rollback-journal format (header bytes 18–19 = 1) because an in-memory image cannot use WAL.
  */
 function openReadonly(path: string): Database.Database {
   const db = openSqlite(path, { readonly: true, fileMustExist: true });
@@ -90,7 +90,8 @@ function openReadonly(path: string): Database.Database {
     return db;
   } catch (e) {
     db.close();
-    if ((e as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw e;
+    const code = String((e as { code?: unknown }).code);
+    if (code !== 'SQLITE_CANTOPEN' && !code.startsWith('SQLITE_READONLY')) throw e;
     if (existsSync(`${path}-wal`))
       throw new StoreError(
         'readonly',
@@ -222,7 +223,13 @@ export class RunStore {
       return store;
     } catch (e) {
       db?.close();
-      if (!existed) for (const s of SIDECARS) rmSync(path + s, { force: true });
+      if (!existed)
+        for (const s of SIDECARS)
+          try {
+            rmSync(path + s, { force: true });
+          } catch {
+            // Nothing there to remove (its folder may not even be one).
+          }
       throw toStoreError(e, path, 'opening the database');
     }
   }
@@ -855,7 +862,7 @@ export class RunStore {
    */
   exportRun(id: string, file: string, opts: { overwrite?: boolean } = {}): void {
     const target = resolve(file);
-    this.guard(`exporting run ${id} to ${target}`, () => exportRun(this.db, this.file, this.resolve(id), target, opts.overwrite ?? false), { file: target });
+    this.guard(`exporting run ${id}`, () => exportRun(this.db, this.file, this.resolve(id), target, opts.overwrite ?? false), { file: target });
   }
 
   importRun(file: string): { id: string; duplicate: boolean } {
