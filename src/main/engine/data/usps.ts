@@ -17,13 +17,14 @@ const MAX_TEXT = 64 * 1024 * 1024;
 export const ESL_URL = 'https://hastie.su.domains/ElemStatLearn/datasets/';
 export const ESL_FILES = { train: 'zip.train.gz', test: 'zip.test.gz' } as const;
 export const LIBSVM_FILES = { train: 'usps.bz2', test: 'usps.t.bz2' } as const;
+export const LIBSVM_URL = 'https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/multiclass.html#usps';
 
 /** Where to get the files, appended to every "not found" message. */
 export function uspsHelp(dir: string): string {
   return (
     `Put ${ESL_FILES.train} and ${ESL_FILES.test} (from ${ESL_URL}) into ${dir}, ` +
     `or the LIBSVM files ${LIBSVM_FILES.train} and ${LIBSVM_FILES.test} ` +
-    '(https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/multiclass.html#usps).'
+    `(${LIBSVM_URL}).`
   );
 }
 
