@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|paper.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|estimate|compare|paper.
 // `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
 // the default run).
 import * as os from 'node:os';
@@ -11,6 +11,7 @@ import { benchStore } from './store';
 import { benchUi } from './ui';
 import { benchCompare } from './compare';
 import { benchPaper } from './paper';
+import { benchEstimate } from './estimate';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
   if (want('ui')) {
     console.log('\n## Workbench');
     results.ui = await benchUi();
+  }
+  if (want('estimate')) {
+    console.log('\n## Cost estimate');
+    results.estimate = benchEstimate();
   }
   if (want('compare')) {
     console.log('\n## Compare');

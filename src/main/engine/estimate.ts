@@ -51,7 +51,7 @@ function stepTime(c: RunConfig): { ms: number; extrapolated: boolean } {
 }
 
 /** Milliseconds of one exact spectrum step of `c`'s model on random data (eigenvectors included). */
-function timeStep(c: RunConfig): number {
+export function timeStep(c: RunConfig): number {
   const spec = modelSpec(c.model);
   const B = c.train.batchSize;
   const rng = new Rng(1, 'estimate');

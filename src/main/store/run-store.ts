@@ -470,46 +470,45 @@ export class RunStore {
     }
   }
 
-  appendSpectra(id: string, frames: SpectrumFrame[]): void {
+  /** Frames of one kind in one transaction, moving the run's heartbeat and last step along. */
+  private appendFrames<F extends { step: number }>(id: string, what: string, frames: F[], sql: string, row: (f: F) => unknown[]): void {
     if (frames.length === 0) return;
     this.write(
-      'appending spectra',
+      `appending ${what}`,
       () =>
         this.db.transaction(() => {
           this.touch(id, Math.max(...frames.map((f) => f.step)));
-          const put = this.q('INSERT INTO spectra (run_id, step, n, null_count, null_tol, eigenvalues) VALUES (?, ?, ?, ?, ?, ?)');
-          for (const f of frames) put.run(id, f.step, f.n, f.nullCount, f.nullTol, f64Blob(f.eigenvalues));
+          const put = this.q(sql);
+          for (const f of frames) put.run(id, ...row(f));
         })(),
       RESUME,
     );
+  }
+
+  appendSpectra(id: string, frames: SpectrumFrame[]): void {
+    this.appendFrames(id, 'spectra', frames, 'INSERT INTO spectra (run_id, step, n, null_count, null_tol, eigenvalues) VALUES (?, ?, ?, ?, ?, ?)', (f) => [
+      f.step,
+      f.n,
+      f.nullCount,
+      f.nullTol,
+      f64Blob(f.eigenvalues),
+    ]);
   }
 
   appendLyapunov(id: string, frames: LyapunovFrame[]): void {
-    if (frames.length === 0) return;
-    this.write(
-      'appending Lyapunov exponents',
-      () =>
-        this.db.transaction(() => {
-          this.touch(id, Math.max(...frames.map((f) => f.step)));
-          const put = this.q('INSERT INTO lyapunov (run_id, step, exponents) VALUES (?, ?, ?)');
-          for (const f of frames) put.run(id, f.step, f64Blob(f.exponents));
-        })(),
-      RESUME,
-    );
+    this.appendFrames(id, 'Lyapunov exponents', frames, 'INSERT INTO lyapunov (run_id, step, exponents) VALUES (?, ?, ?)', (f) => [
+      f.step,
+      f64Blob(f.exponents),
+    ]);
   }
 
   appendReplicas(id: string, frames: ReplicaFrame[]): void {
-    if (frames.length === 0) return;
-    this.write(
-      'appending replica distances',
-      () =>
-        this.db.transaction(() => {
-          this.touch(id, Math.max(...frames.map((f) => f.step)));
-          const put = this.q('INSERT INTO replicas (run_id, step, distances, along_grad, along_top) VALUES (?, ?, ?, ?, ?)');
-          for (const f of frames) put.run(id, f.step, f64Blob(f.distances), f64Blob(f.alongGrad), f64Blob(f.alongTop));
-        })(),
-      RESUME,
-    );
+    this.appendFrames(id, 'replica distances', frames, 'INSERT INTO replicas (run_id, step, distances, along_grad, along_top) VALUES (?, ?, ?, ?, ?)', (f) => [
+      f.step,
+      f64Blob(f.distances),
+      f64Blob(f.alongGrad),
+      f64Blob(f.alongTop),
+    ]);
   }
 
   /** Store a checkpoint (replacing one at the same step) and keep only the latest KEEP_CHECKPOINTS. */
