@@ -305,3 +305,44 @@ describe('a database with a damaged page', () => {
     expect(readFileSync(nowhere, 'utf8')).toBe('a file, not a folder');
   });
 });
+
+describe('a damaged run read later', () => {
+  it('fails naming the run instead of allocating what a header claims; the CLI exits 2; other runs still read', () => {
+    const file = join(dir, 'lab.db');
+    const id = seed(file);
+    const store = RunStore.open(file);
+    const other = store.createRun({ ...DEFAULT_CONFIG, name: 'fine' }, ENV);
+    store.appendMetrics(other, [{ step: 0, epoch: 0, wall: 0, values: { loss: 0.5 } }]);
+    store.appendSpectra(id, [{ step: 1, n: 5350, eigenvalues: new Float64Array(10), nullCount: 5340, nullTol: 0 }]);
+    store.close();
+    const raw = new Database(file);
+    // A header claiming 2^31 points, a spectrum whose counts do not add up, a config that is no JSON.
+    raw.prepare("UPDATE series SET count = 2147483647 WHERE run_id = ? AND metric = 'loss'").run(id);
+    raw.prepare('UPDATE spectra SET null_count = 1e12 WHERE run_id = ?').run(id);
+    raw.prepare('UPDATE checkpoint_blobs SET data = substr(data, 1, 13) WHERE run_id = ?').run(id);
+    raw.close();
+    const ro = RunStore.open(file, { readonly: true });
+    const damaged = (f: () => unknown, what: RegExp): void => {
+      const e = storeError(f, 'corrupt');
+      expect(e.message).toMatch(new RegExp(`^Run ${id} in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged: `));
+      expect(e.message).toMatch(what);
+    };
+    damaged(() => ro.readSeries(id, 'loss'), /series 'loss' from step 0: count 2147483647 is outside 1…1024/);
+    damaged(() => ro.readSpectra(id), /the spectrum of step 1: 10 eigenvalues and 1000000000000 null ones do not make up n = 5350/);
+    damaged(() => ro.latestCheckpoint(id), /checkpoint blob theta holds 13 bytes, not a whole number of 8-byte values/);
+    expect(Array.from(ro.readSeries(other, 'loss').values)).toEqual([0.5]);
+    ro.close();
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), ...args, '--db', file], { cwd: ROOT, encoding: 'utf8' });
+    const r = cli('series', id, 'loss');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`Run ${id} in ${file} is damaged`);
+    const raw2 = new Database(file);
+    raw2.prepare("UPDATE runs SET config = '{not json' WHERE id = ?").run(id);
+    raw2.close();
+    const show = cli('runs', 'show', id);
+    expect(show.status).toBe(2);
+    expect(show.stderr).toContain(`Run ${id} in ${file} is damaged: its config is not valid JSON`);
+    expect(cli('runs', 'list').stdout).toContain('fine');
+  });
+});
