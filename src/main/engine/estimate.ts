@@ -21,33 +21,42 @@ const BUDGET_MS = 1000;
 /** Work of the reference step timed first: the paper's MLP at batch 8 (m ≤ 370) — compute-bound, a few ms. */
 const REFERENCE_WORK = stepWork(8, 10, 370);
 
-/** `c` when its step is no more work than the reference, else its model shrunk (batch ≤ 64) to the reference's work. */
-function reference(c: RunConfig): RunConfig {
-  if (work(c) <= REFERENCE_WORK) return c;
-  const max = c.model.kind === 'cnn' ? c.model.baseChannels : c.model.hidden;
-  const sized = (v: number): RunConfig => ({
+/** `c`'s model shrunk to `v` base channels or hidden units, at batch ≤ 64. */
+function shrunk(c: RunConfig, v: number): RunConfig {
+  return {
     ...c,
     train: { ...c.train, batchSize: Math.min(c.train.batchSize, 64) },
     model: c.model.kind === 'cnn' ? { ...c.model, baseChannels: v } : { ...c.model, hidden: v },
-  });
+  };
+}
+
+/** The largest shrunk model of `c` (smaller than `c`) whose work is at most `limit`, or null when even size 1 is more. */
+function largestWithin(c: RunConfig, limit: number): RunConfig | null {
+  const max = c.model.kind === 'cnn' ? c.model.baseChannels : c.model.hidden;
+  if (work(shrunk(c, 1)) > limit) return null;
   let v = 1;
-  while (v + 1 < max && work(sized(v + 1)) <= REFERENCE_WORK) v++;
-  return sized(v);
+  while (v + 1 < max && work(shrunk(c, v + 1)) <= limit) v++;
+  return shrunk(c, v);
 }
 
 /**
- * Milliseconds per exact step of `c`. A reference step is timed first (warm), which measures this machine as it is
- * now, load included; `c`'s own step is timed too when the reference predicts it to fit BUDGET_MS, else its time is
- * that prediction (`extrapolated`: the reference's time scaled by the ratio of their work).
+ * Milliseconds per exact step of `c`. A reference step (the paper's MLP's work, or `c` if smaller) is timed first,
+ * warm, which measures this machine as it is now, load included. Scaled by work, it predicts every other step, and
+ * errs high (small steps carry fixed costs). `c`'s own step is timed when predicted to fit BUDGET_MS; else the
+ * largest shrunk model predicted to fit half of it is timed and scaled up to `c` by work (`extrapolated`): the
+ * larger the step timed, the smaller the share of fixed costs in what is scaled.
  */
 function stepTime(c: RunConfig): { ms: number; extrapolated: boolean } {
-  const ref = reference(c);
+  const ref = work(c) <= REFERENCE_WORK ? c : (largestWithin(c, REFERENCE_WORK) ?? shrunk(c, 1));
   // The first call compiles the kernels.
   timeStep(ref);
   const refMs = timeStep(ref);
   if (ref === c) return { ms: refMs, extrapolated: false };
-  const predicted = (refMs * work(c)) / work(ref);
-  return predicted <= BUDGET_MS ? { ms: timeStep(c), extrapolated: false } : { ms: predicted, extrapolated: true };
+  const msPerWork = refMs / work(ref);
+  if (msPerWork * work(c) <= BUDGET_MS) return { ms: timeStep(c), extrapolated: false };
+  const proxy = largestWithin(c, BUDGET_MS / 2 / msPerWork) ?? ref;
+  const proxyMs = proxy === ref ? refMs : timeStep(proxy);
+  return { ms: (proxyMs * work(c)) / work(proxy), extrapolated: true };
 }
 
 /** Milliseconds of one exact spectrum step of `c`'s model on random data (eigenvectors included). */
