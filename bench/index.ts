@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|charts|paper|lanczos.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos.
 // `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
 // the default run). `--only lanczos`: Hessian-vector products, Lanczos and SLQ against the exact path (minutes; never
 // in the default run).
@@ -14,6 +14,7 @@ import { benchCompare } from './compare';
 import { benchPaper } from './paper';
 import { benchCharts } from './charts';
 import { benchLanczos } from './lanczos';
+import { benchEstimate } from './estimate';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -51,6 +52,10 @@ async function main(): Promise<void> {
   if (want('charts')) {
     console.log('\n## Figures (chart core in Node)');
     results.charts = benchCharts();
+  }
+  if (want('estimate')) {
+    console.log('\n## Cost estimate');
+    results.estimate = benchEstimate();
   }
   if (want('compare')) {
     console.log('\n## Compare');

@@ -1,20 +1,24 @@
 // Chaoslab headless: the same engine and store as the app, from the command line (`npm run lab -- …`).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GROUPS, describeType, formatErrors, validateConfig, type RunConfig } from '../shared/config';
+import { textLimitErrors } from '../shared/limits';
 import { divergenceAnalysis, replicaLabels } from '../shared/math/divergence';
+import { printable } from '../shared/printable';
 import { exactStep } from './engine/curvature/exact';
 import { HessianSpectrum } from './engine/curvature/spectrum';
 import { fetchUsps } from './engine/data/fetch';
 import { loadUsps } from './engine/data/usps';
 import { gatherBatch } from './engine/data/sampler';
 import { estimateCost } from './engine/estimate';
+import { jsonBound, parseJson, readInputText } from './engine/input-files';
 import { norm } from './engine/metrics/spectral';
 import { modelSpec, parseParams } from './engine/models/spec';
 import type { Progress } from '../shared/records';
 import { RunControl, runExperiment } from './engine/runner';
-import { RunStore } from './store/run-store';
+import { RunStore, StoreError } from './store/run-store';
 import { StoreLibrary } from './store/run-library';
+import { replaceFile, targetProblem } from './store/file-target';
 
 const USAGE = `Usage: npm run lab -- <command> [options]
 
@@ -27,35 +31,38 @@ const USAGE = `Usage: npm run lab -- <command> [options]
           [--hidden H] [--base-channels C] [--blocks K] [--activation relu|sigmoid]
                                               exact Hessian spectrum of one USPS minibatch, as JSON
   runs list [--search S] [--tag T] [--db FILE]
-  runs show RUN_ID | delete RUN_ID | export RUN_ID FILE.chaoslab | import FILE.chaoslab  [--db FILE]
+  runs show RUN_ID | delete RUN_ID | import FILE.chaoslab  [--db FILE]
+  runs export RUN_ID FILE.chaoslab [--force] [--db FILE]
+                                              --force replaces an existing FILE (never the database)
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
                                               print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
-  params RUN_ID [--out FILE] [--db FILE]      the run's latest parameters as {"step", "params": [flat, PyTorch order]}
+  params RUN_ID [--out FILE [--force]] [--db FILE]
+                                              the run's latest parameters as {"step", "params": [flat, PyTorch order]}
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
 
-The default database is ${RunStore.defaultPath()}.`;
+The default database is ${RunStore.defaultPath()}. Exit codes: 0 done (a run finished or was cancelled),
+1 failed (a run failed or diverged; a write failed on I/O or a full disk and was rolled back), 2 bad input or
+refused before anything changed (the message names the field, file or run).`;
 
 class UsageError extends Error {}
 
-function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${what}: ${file} is not valid JSON (${(e as Error).message})`);
-  }
-}
+/** Largest config file read (configs are small; a long list of Lyapunov save points fits many times over). */
+const CONFIG_MAX_BYTES = 1024 * 1024;
 
 function loadConfig(file: string): RunConfig {
-  const v = validateConfig(readJson(file, '--config'));
-  if (!v.ok) throw new UsageError(`invalid config ${file}:\n${formatErrors(v.errors)}`);
-  return v.config;
+  const v = validateConfig(parseJson(readInputText(file, '--config', CONFIG_MAX_BYTES), `--config ${file}`));
+  // The name/notes/tag limits are the app's too (shared/limits.ts).
+  const errors = v.ok ? textLimitErrors(v.config) : v.errors;
+  if (errors.length) throw new UsageError(`invalid config ${file}:\n${formatErrors(errors)}`);
+  return (v as { config: RunConfig }).config;
+}
+
+/** Output files a user names: never the database, an existing file only with --force, written whole or not at all. */
+function writeOutput(file: string, text: string, db: string, force: boolean): void {
+  const problem = targetProblem(file, db, force);
+  if (problem) throw new StoreError('refused', `${problem}: nothing was written.`);
+  replaceFile(file, (tmp) => writeFileSync(tmp, text));
 }
 
 function progressBar(p: Progress): string {
@@ -78,8 +85,15 @@ async function cmdRun(args: string[]): Promise<number> {
   process.once('SIGINT', () => control.cancel());
   let lastDraw = 0;
   const emit = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n');
+  const library = StoreLibrary.open(values.db ?? RunStore.defaultPath());
+  try {
+    library.store.requireWritable(values.resume ? `continuing run ${values.resume}` : 'starting a run');
+  } catch (e) {
+    library.close();
+    throw e;
+  }
   const result = await runExperiment(config, {
-    library: StoreLibrary.open(values.db ?? RunStore.defaultPath()),
+    library,
     resumeId: values.resume,
     control,
     hooks: {
@@ -130,10 +144,11 @@ function cmdHessian(args: string[]): number {
         ? modelSpec({ kind: 'cnn', baseChannels: int(values['base-channels']!, 'base-channels'), blocks: int(values.blocks!, 'blocks'), activation })
         : null;
   if (!spec) throw new UsageError(`--model must be mlp or cnn, got '${values.model}'`);
-  const theta = parseParams(readFileSync(values.params!, 'utf8'), values.params!, spec.n);
+  const theta = parseParams(readInputText(values.params!, '--params', jsonBound(spec.n)), values.params!, spec.n);
   const data = loadUsps(values.usps!);
   const idx = values.indices!.split(',').map((s) => {
-    const i = Number(s.trim());
+    // Number('') is 0: an empty entry ("1,,2") must not become sample 0.
+    const i = s.trim() === '' ? NaN : Number(s.trim());
     if (!Number.isInteger(i) || i < 0 || i >= data.train.count) throw new UsageError(`--indices: '${s}' is not a line index in 0..${data.train.count - 1}`);
     return i;
   });
@@ -159,51 +174,63 @@ function cmdHessian(args: string[]): number {
   return 0;
 }
 
+/** Subcommands of `runs` that only read the database: they open it read-only (and never create it). */
+const READING = ['list', 'show', 'export'];
+
 function cmdRuns(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { db: { type: 'string' }, search: { type: 'string' }, tag: { type: 'string' } },
+    options: { db: { type: 'string' }, search: { type: 'string' }, tag: { type: 'string' }, force: { type: 'boolean' } },
   });
   const [sub, id, file] = positionals;
-  const store = RunStore.open(values.db ?? RunStore.defaultPath());
+  if (!['list', 'show', 'delete', 'export', 'import'].includes(sub))
+    throw new UsageError(`runs: unknown subcommand '${sub ?? ''}' (list, show, delete, export, import)`);
+  const need = (v: string | undefined, what: string): string => {
+    if (!v) throw new UsageError(`runs ${sub} needs ${what}`);
+    return v;
+  };
+  const store = RunStore.open(values.db ?? RunStore.defaultPath(), { readonly: READING.includes(sub) });
   try {
-    const need = (v: string | undefined, what: string): string => {
-      if (!v) throw new UsageError(`runs ${sub} needs ${what}`);
-      return v;
-    };
     switch (sub) {
       case 'list': {
         const runs = store.list({ search: values.search, tag: values.tag });
+        // Names and tags come from the database (or an imported file): control characters and bidi overrides are escaped.
         for (const r of runs)
           console.log(
-            `${r.id.slice(0, 8)}  ${r.status.padEnd(11)} ${r.createdAt}  ${r.model.padEnd(4)} ${r.dataset.padEnd(13)} last step ${String(r.lastStep).padStart(6)}  ${r.name}${r.tags.length ? `  [${r.tags.join(', ')}]` : ''}`,
+            printable(
+              `${r.id.slice(0, 8)}  ${r.status.padEnd(11)} ${r.createdAt}  ${r.model.padEnd(4)} ${r.dataset.padEnd(13)} last step ${String(r.lastStep).padStart(6)}  ${r.name}${r.tags.length ? `  [${r.tags.join(', ')}]` : ''}`,
+            ),
           );
         if (!runs.length) console.log('(no runs)');
         return 0;
       }
       case 'show':
-        console.log(JSON.stringify(store.get(need(id, 'RUN_ID')), null, 2));
+        // Line by line: the escapes keep the JSON valid (JSON.stringify leaves bidi overrides raw).
+        console.log(
+          JSON.stringify(store.get(need(id, 'RUN_ID')), null, 2)
+            .split('\n')
+            .map((l) => printable(l))
+            .join('\n'),
+        );
         return 0;
       case 'delete': {
         const rec = store.get(need(id, 'RUN_ID'));
         store.delete(rec.id);
-        console.log(`deleted ${rec.id} (${rec.name})`);
+        console.log(printable(`deleted ${rec.id} (${rec.name})`));
         return 0;
       }
       case 'export': {
         const rec = store.get(need(id, 'RUN_ID'));
-        store.exportRun(rec.id, need(file, 'FILE.chaoslab'));
+        store.exportRun(rec.id, need(file, 'FILE.chaoslab'), { overwrite: values.force });
         console.log(`exported ${rec.id} to ${file}`);
         return 0;
       }
-      case 'import': {
+      default: {
         const r = store.importRun(need(id, 'FILE.chaoslab'));
         console.log(r.duplicate ? `run ${r.id} is already in the database` : `imported run ${r.id}`);
         return 0;
       }
-      default:
-        throw new UsageError(`runs: unknown subcommand '${sub ?? ''}' (list, show, delete, export, import)`);
     }
   } finally {
     store.close();
@@ -215,7 +242,7 @@ function cmdSeries(args: string[]): number {
   const [id, names] = positionals;
   if (!id || !names) throw new UsageError('series needs RUN_ID and NAME[,NAME…]');
   if (values.format !== 'csv' && values.format !== 'json') throw new UsageError(`--format must be csv or json, got '${values.format}'`);
-  const store = RunStore.open(values.db ?? RunStore.defaultPath());
+  const store = RunStore.open(values.db ?? RunStore.defaultPath(), { readonly: true });
   try {
     const runId = store.get(id).id;
     const list = names.split(',');
@@ -301,15 +328,19 @@ async function main(argv: string[]): Promise<number> {
     case 'series':
       return cmdSeries(rest);
     case 'params': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { db: { type: 'string' }, out: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { db: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } },
+      });
       if (!positionals[0]) throw new UsageError('params needs RUN_ID');
-      const store = RunStore.open(values.db ?? RunStore.defaultPath());
+      const store = RunStore.open(values.db ?? RunStore.defaultPath(), { readonly: true });
       try {
         const id = store.get(positionals[0]).id;
         const cp = store.latestCheckpoint(id);
-        if (!cp) throw new UsageError(`run ${id} has no checkpoint yet`);
+        if (!cp?.blobs.theta) throw new UsageError(`run ${id} has no checkpoint with parameters yet`);
         const text = JSON.stringify({ step: cp.step, params: Array.from(cp.blobs.theta) }) + '\n';
-        if (values.out) writeFileSync(values.out, text);
+        if (values.out) writeOutput(values.out, text, store.file, values.force ?? false);
         else process.stdout.write(text);
       } finally {
         store.close();
@@ -336,8 +367,11 @@ async function main(argv: string[]): Promise<number> {
 /** Exit once stdout has drained: a pipe is written asynchronously, and exiting early would truncate it. */
 const exit = (code: number): void => void process.stdout.write('', () => process.exit(code));
 
+/** Exit code of an error (README): 1 when a write failed on I/O or a full disk (rolled back), else 2 (bad input or refused). */
+const failureCode = (e: unknown): number => (e instanceof StoreError && (e.code === 'disk-full' || e.code === 'io') ? 1 : 2);
+
 main(process.argv.slice(2)).then(exit, (e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
   console.error(e instanceof UsageError ? `${msg}\n\n${USAGE}` : `error: ${msg}`);
-  exit(2);
+  exit(failureCode(e));
 });

@@ -32,7 +32,8 @@ function main(): void {
   const command = (c: MenuCommand): void => send('menu.command', { command: c });
   const dialogs = {
     async saveFile(defaultName: string, filter = { name: 'Chaoslab run', extensions: ['chaoslab'] }): Promise<string | null> {
-      const r = await dialog.showSaveDialog({ defaultPath: defaultName, filters: [filter] });
+      // Linux asks before replacing an existing file only when told to; the handlers rely on that confirmation.
+      const r = await dialog.showSaveDialog({ defaultPath: defaultName, filters: [filter], properties: ['showOverwriteConfirmation'] });
       return r.canceled || !r.filePath ? null : r.filePath;
     },
     async openFile(): Promise<string | null> {
@@ -102,6 +103,7 @@ function main(): void {
 
     Menu.setApplicationMenu(
       buildMenu({
+        devTools: !app.isPackaged,
         command,
         quit: () => app.quit(),
         async openDatabase() {
@@ -134,7 +136,7 @@ function main(): void {
       }),
     );
 
-    win = createMainWindow(DEV_SERVER);
+    win = createMainWindow(DEV_SERVER, !app.isPackaged);
     const id = win.webContents.id;
     policy.allow(id);
     win.on('closed', () => {

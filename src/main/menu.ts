@@ -1,9 +1,12 @@
-// The application menu: File (New run, Open database…, Import run…, Export…, Quit), View, Help → About.
+// The application menu: File (New run, Open database…, Import run…, Export…, Quit), View (DevTools in development
+// only), Help → About.
 import { Menu } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../shared/ipc';
 
 export interface MenuActions {
+  /** Development builds only: View → Toggle Developer Tools. */
+  devTools: boolean;
   command(c: MenuCommand): void;
   openDatabase(): void;
   importRun(): void;
@@ -32,7 +35,7 @@ export function buildMenu(a: MenuActions): Menu {
         { label: 'Library', accelerator: 'CmdOrCtrl+3', click: () => a.command('library') },
         { type: 'separator' },
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(a.devTools ? [{ role: 'toggleDevTools' } as const] : []),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

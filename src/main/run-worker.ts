@@ -38,7 +38,8 @@ if (input.task === 'estimate') {
   Promise.resolve()
     .then(() =>
       runExperiment(input.task === 'run' ? input.config : null, {
-        library: StoreLibrary.open(input.dbFile),
+        // The service checked the database (quick_check) when it opened it.
+        library: StoreLibrary.open(input.dbFile, { verify: false }),
         resumeId: input.task === 'continue' ? input.resumeId : undefined,
         control,
         hooks: {

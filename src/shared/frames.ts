@@ -103,3 +103,11 @@ export type RunStatus = 'running' | 'paused' | 'finished' | 'cancelled' | 'faile
 export const RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'finished', 'cancelled', 'failed', 'diverged', 'interrupted'];
 /** Stopped runs that can be continued from their last checkpoint (a diverged run would diverge again). */
 export const CONTINUABLE: readonly RunStatus[] = ['cancelled', 'interrupted', 'failed'];
+/**
+ * Why run `id` cannot be continued, or null. Live statuses pass: their writer may have died, and the claim decides
+ * (it refuses a live writer by name).
+ */
+export function notContinuable(id: string, status: RunStatus): string | null {
+  if (CONTINUABLE.includes(status) || status === 'running' || status === 'paused') return null;
+  return `Run ${id} is ${status}: only cancelled, interrupted or failed runs can be continued`;
+}

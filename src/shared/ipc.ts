@@ -4,6 +4,7 @@ import type { FieldError, PathField, RunConfig } from './config';
 import { PATH_FIELDS, isPathField } from './config';
 import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
+import { NAME_MAX, TAG_MAX, textLimitErrors } from './limits';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
 import type { CurveAnalysis } from './math/divergence';
 import type { BandKind, GroupBand } from './math/group';
@@ -33,6 +34,10 @@ export interface AppInfo {
   appVersion: string;
   versions: Record<string, string>;
   dbFile: string;
+  /** The database is open read-only (its file, folder or mount cannot be written): browse, compare, export; no writes. */
+  readonly: boolean;
+  /** Why ("its folder is not writable (EACCES)"), null when writable. */
+  readonlyReason: string | null;
   backends: string[];
 }
 /** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectrum drop-to-latest. */
@@ -137,7 +142,8 @@ export class IpcError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** What a run id looks like (a UUID here; 1–64 letters, digits, _ or -). */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function fail(channel: string, field: string, message: string): never {
   throw new IpcError(`${channel}: ${field} ${message}`, [{ field, message }]);
@@ -153,7 +159,7 @@ function nothing(channel: string, v: unknown): null {
 }
 function runId(channel: string, o: Obj): string {
   const v = o.runId;
-  if (typeof v !== 'string' || !RUN_ID.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
+  if (typeof v !== 'string' || !RUN_ID_PATTERN.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
   return v;
 }
 function optInt(channel: string, o: Obj, key: string, min: number): number | undefined {
@@ -210,25 +216,19 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     const o = object(c, v, ['search', 'tag', 'status']);
     const status = o.status;
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) fail(c, 'status', `must be one of ${RUN_STATUSES.join(', ')}`);
-    return { search: optString(c, o, 'search', 200), tag: optString(c, o, 'tag', 100), status: status as RunStatus | undefined };
+    return { search: optString(c, o, 'search', NAME_MAX), tag: optString(c, o, 'tag', TAG_MAX), status: status as RunStatus | undefined };
   },
   'runs.get': (v) => withRunId('runs.get', v),
   'runs.update': (v) => {
     const c = 'runs.update';
     const o = object(c, v, ['runId', 'name', 'tags', 'notes']);
     const out: Req<'runs.update'> = { runId: runId(c, o) };
-    const name = optString(c, o, 'name', 200);
-    if (name !== undefined) {
-      if (name.trim() === '') fail(c, 'name', 'must not be empty');
-      out.name = name;
-    }
-    if (o.tags !== undefined) {
-      if (!Array.isArray(o.tags) || o.tags.length > 50 || o.tags.some((t) => typeof t !== 'string' || t.length === 0 || t.length > 100))
-        fail(c, 'tags', 'must be an array of at most 50 non-empty strings');
-      out.tags = o.tags as string[];
-    }
-    const notes = optString(c, o, 'notes', 100_000);
-    if (notes !== undefined) out.notes = notes;
+    // The same limits as the CLI and the store (shared/limits.ts).
+    const limits = textLimitErrors({ name: o.name, tags: o.tags, notes: o.notes });
+    if (limits.length) fail(c, limits[0].field, limits[0].message);
+    if (o.name !== undefined) out.name = o.name as string;
+    if (o.tags !== undefined) out.tags = o.tags as string[];
+    if (o.notes !== undefined) out.notes = o.notes as string;
     return out;
   },
   'runs.delete': (v) => withRunId('runs.delete', v),
@@ -261,7 +261,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     const c = 'compare.group';
     const o = object(c, v, ['runIds', 'metrics', 'band']);
     if (o.band !== undefined && o.band !== 'ci95' && o.band !== 'se') fail(c, 'band', "must be 'ci95' or 'se' (groups under 3 always show min–max)");
-    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID.test(id)))
+    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID_PATTERN.test(id)))
       fail(c, 'runIds', 'must be a non-empty array of at most 100 run ids');
     if (!Array.isArray(o.metrics) || o.metrics.length > 60 || o.metrics.some((m) => !isSeriesName(m)))
       fail(c, 'metrics', 'must be an array of metric names (or epoch, wall)');

@@ -37,8 +37,12 @@ export interface CostEstimate {
   nParams: number;
   /** Upper bound on rank(H_B) (DESIGN §2): B(C−1) + Σ_j 2·min(C−1, B) for the MLP; n for the CNN. */
   rankBound: number;
-  /** Measured milliseconds for one exact-spectrum step on this machine (0 when the run computes no spectra). */
+  /** Milliseconds for one exact-spectrum step on this machine (0 when the run computes no spectra). */
   msPerStep: number;
+  /** msPerStep was measured on a smaller model of the same kind and scaled up (the config's own step would be slow to time). */
+  extrapolated: boolean;
+  /** Memory the run holds at once (model state, Hessian and eigenvectors, Lyapunov vectors, replicas), in bytes. */
+  memoryBytes: number;
   /** Planned steps (null: given in epochs and the dataset size is not known here). */
   steps: number | null;
   diskBytes: number;

@@ -155,10 +155,10 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** The WorkbenchService and handler table in this process, the renderer in Chromium. */
-export async function openWorkbench(opts: { dialogs?: Partial<FileDialogs> } = {}): Promise<Workbench> {
+/** The WorkbenchService and handler table in this process, the renderer in Chromium; a new database unless `dbFile`. */
+export async function openWorkbench(opts: { dialogs?: Partial<FileDialogs>; dbFile?: string } = {}): Promise<Workbench> {
   const dir = mkdtempSync(join(tmpdir(), 'chaoslab-e2e-'));
-  const dbFile = join(dir, 'lab.db');
+  const dbFile = opts.dbFile ?? join(dir, 'lab.db');
   const service = new WorkbenchService(dbFile);
   let browser: BrowserContext | null = null;
   const handlers = testHandlers(

@@ -1,11 +1,14 @@
 // The CLI as a user runs it (a real child process): the `hessian` command against the PyTorch fixtures,
-// a small run, runs/series output, and bad input answered with a message naming the field (exit code 2).
+// a small run, runs/series output, bad input answered with a message naming the field (exit code 2), and the
+// refusals that protect stored data.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LEAVES } from '../../src/shared/config';
+import { DEFAULT_CONFIG, LEAVES } from '../../src/shared/config';
+import { NAME_MAX } from '../../src/shared/limits';
+import { RunStore } from '../../src/main/store/run-store';
 import { ROOT, fixture, USPS_DIR } from '../helpers/fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-'));
@@ -115,5 +118,95 @@ describe('CLI run, runs and series', () => {
     const json = JSON.parse(cli('fields', '--json').stdout) as { path: string; default: unknown }[];
     expect(json.map((f) => f.path)).toEqual(LEAVES.map((l) => l.path));
     expect(json.find((f) => f.path === 'replicas.eps')?.default).toEqual([0.1]);
+  });
+});
+
+describe('CLI runs: refusals and exit codes (README)', () => {
+  const ENV = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 5350, totalSteps: 1 };
+  /** A database with three finished runs, one of them named with a bidi override and a terminal escape. */
+  function threeRuns(): { db: string; ids: string[] } {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-runs-')), 'lab.db');
+    const store = RunStore.open(db);
+    const ids = ['plain', 'evil\u202egnp.exe \u001b[2Jcleared', 'third'].map((name) => {
+      const id = store.createRun({ ...DEFAULT_CONFIG, name, tags: [name === 'plain' ? 'a\u2066b' : 'x'] }, ENV);
+      store.appendMetrics(id, [{ step: 0, epoch: 0, wall: 0, values: { loss: 1 } }]);
+      store.setStatus(id, 'finished');
+      return id;
+    });
+    store.close();
+    return { db, ids };
+  }
+  const listed = (db: string): string[] =>
+    RunStore.open(db, { readonly: true })
+      .list()
+      .map((r) => r.id)
+      .sort();
+
+  it('runs export never writes over the open database or an existing file without --force', () => {
+    const { db, ids } = threeRuns();
+    const before = readFileSync(db);
+    for (const target of [db, `${db}-wal`, path.join(path.dirname(db), '.', 'lab.db')]) {
+      const r = cli('runs', 'export', ids[0], target, '--db', db, '--force');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`is the open database ${db}`);
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(listed(db)).toEqual([...ids].sort());
+    const out = path.join(path.dirname(db), 'run.chaoslab');
+    writeFileSync(out, 'keep me');
+    const r = cli('runs', 'export', ids[0], out, '--db', db);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/run\.chaoslab already exists \(replace it with --force/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect(cli('runs', 'export', ids[0], out, '--db', db, '--force').status).toBe(0);
+    expect(
+      RunStore.open(out, { readonly: true })
+        .list()
+        .map((r) => r.id),
+    ).toEqual([ids[0]]);
+    // No temporary file is left beside it.
+    expect(readdirSync(path.dirname(db)).filter((f) => f.includes('partial'))).toEqual([]);
+    // params --out follows the same rules.
+    expect(cli('params', ids[0], '--db', db, '--out', db).status).toBe(2);
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('escapes control characters and bidi overrides in runs list and runs show', () => {
+    const { db, ids } = threeRuns();
+    const list = cli('runs', 'list', '--db', db);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toContain('evil\\u202egnp.exe \\u001b[2Jcleared');
+    expect(list.stdout).toContain('[a\\u2066b]');
+    // eslint-disable-next-line no-control-regex -- raw control characters must not reach the terminal
+    expect(list.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e\u2066-\u2069]/);
+    const show = cli('runs', 'show', ids[1], '--db', db);
+    expect(show.stdout).not.toMatch(/[\u202a-\u202e]/);
+    expect((JSON.parse(show.stdout) as { name: string }).name).toBe('evil\u202egnp.exe \u001b[2Jcleared');
+  });
+
+  it('reading commands never create a database; bad input exits 2 naming it', () => {
+    const missing = path.join(dir, 'typo.bd');
+    for (const args of [
+      ['runs', 'list'],
+      ['series', 'abc', 'loss'],
+      ['params', 'abc'],
+    ]) {
+      const r = cli(...args, '--db', missing);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`No database at ${missing}`);
+    }
+    expect(existsSync(missing)).toBe(false);
+    const f = fixture('mlp_init');
+    const params = path.join(dir, 'p2.json');
+    writeFileSync(params, JSON.stringify(f.params_init));
+    const r = cli('hessian', '--model', 'mlp', '--params', params, '--usps', USPS_DIR, '--indices', '1,,2');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--indices: '' is not a line index/);
+    const cfg = path.join(dir, 'long-name.json');
+    writeFileSync(cfg, JSON.stringify({ name: 'x'.repeat(NAME_MAX + 1) }));
+    const long = cli('run', '--config', cfg, '--db', path.join(dir, 'never.db'));
+    expect(long.status).toBe(2);
+    expect(long.stderr).toContain(`name: must be a non-empty string of at most ${NAME_MAX} characters`);
+    expect(existsSync(path.join(dir, 'never.db'))).toBe(false);
   });
 });

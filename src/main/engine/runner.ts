@@ -1,11 +1,11 @@
 // Runs an experiment end to end: loads data and files, records the environment, steps the Experiment,
 // streams frames to hooks, writes everything to a RunSink (sink.ts), checkpoints, and resumes. Used by the CLI
 // and by the app's worker threads alike. No Electron and no storage here: the caller passes a RunLibrary.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
-import { CONTINUABLE } from '../../shared/frames';
+import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
 import { divergenceAnalysis, replicaLabels } from '../../shared/math/divergence';
@@ -14,6 +14,8 @@ import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
 import { Experiment } from './experiment';
 import { linalgInfo } from './linalg/lapack';
+import { jsonBound, parseJson, readInputText } from './input-files';
+import { checkMemory } from './memory';
 import { initParams, modelSpec, parseParams } from './models/spec';
 import { parseBasis } from './optim/cgd';
 import type { RunLibrary, RunSink, StoredRun } from './sink';
@@ -72,11 +74,6 @@ export interface RunResult {
   error: string | null;
 }
 
-function readText(file: string, field: string): string {
-  if (!existsSync(file)) throw new Error(`${field}: file not found: ${file}`);
-  return readFileSync(file, 'utf8');
-}
-
 function machineFacts(): string {
   const cpus = os.cpus();
   return `${os.hostname()} · ${os.platform()} ${os.release()} · ${cpus[0]?.model ?? 'cpu'} ×${cpus.length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
@@ -89,7 +86,8 @@ function machineFacts(): string {
 function lyapunovSource(source: string, step: number | null, library: RunLibrary, n: number): LyapunovBasis {
   if (existsSync(source)) {
     if (step !== null) throw new Error(`replicas.lyapunovStep: picks among a run's saved vectors; ${source} is a file, so leave it empty`);
-    const v = JSON.parse(readFileSync(source, 'utf8')) as { exponents?: number[]; vectors?: number[][] };
+    // k ≤ 2n vectors (momentum: (θ, b)-space) of n numbers.
+    const v = parseJson(readInputText(source, 'replicas.lyapunovSource', jsonBound(2 * n * n)), source) as { exponents?: number[]; vectors?: number[][] };
     if (!Array.isArray(v.exponents) || !Array.isArray(v.vectors) || v.vectors.some((r) => !Array.isArray(r) || r.length !== n))
       throw new Error(`replicas.lyapunovSource: ${source} must hold {"exponents": [...], "vectors": [[${n} numbers], ...]}`);
     const vectors = new Float64Array(v.vectors.length * n);
@@ -110,17 +108,27 @@ function lyapunovSource(source: string, step: number | null, library: RunLibrary
 
 /** Build the experiment from a config: every file it names is read and validated here, errors name the field. */
 async function prepare(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
+  // Before anything is allocated: a config that cannot fit fails naming the field to change.
+  checkMemory(config);
   const spec = modelSpec(config.model);
   const t0 = performance.now();
   const data = loadData(config.data);
   log(`data: ${data.train.count} train / ${data.test.count} test from ${data.train.source} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const { train, cgd, replicas } = config;
+  // Each file is read with a bound on what it can hold: n numbers, a basis of at most n vectors, an order of at most
+  // every sample every epoch (or B indices per step).
+  const read = (file: string, field: string, numbers: number): string => readInputText(file, field, jsonBound(numbers));
   const theta0 = train.initParamsFile
-    ? parseParams(readText(train.initParamsFile, 'train.initParamsFile'), train.initParamsFile, spec.n)
+    ? parseParams(read(train.initParamsFile, 'train.initParamsFile', spec.n), train.initParamsFile, spec.n)
     : initParams(spec, config.seed);
-  const order = train.batchOrderFile ? parseBatchOrder(readText(train.batchOrderFile, 'train.batchOrderFile'), train.batchOrderFile, data.train.count) : null;
-  const cgdBasis = cgd?.basisFile ? parseBasis(readText(cgd.basisFile, 'cgd.basisFile'), cgd.basisFile, spec.n, cgd.k) : null;
-  const direction = replicas?.directionFile ? parseParams(readText(replicas.directionFile, 'replicas.directionFile'), replicas.directionFile, spec.n) : null;
+  const orderSize = Math.max(data.train.count * train.epochs, (train.steps ?? 0) * train.batchSize);
+  const order = train.batchOrderFile
+    ? parseBatchOrder(read(train.batchOrderFile, 'train.batchOrderFile', orderSize), train.batchOrderFile, data.train.count)
+    : null;
+  const cgdBasis = cgd?.basisFile ? parseBasis(read(cgd.basisFile, 'cgd.basisFile', spec.n * spec.n), cgd.basisFile, spec.n, cgd.k) : null;
+  const direction = replicas?.directionFile
+    ? parseParams(read(replicas.directionFile, 'replicas.directionFile', spec.n), replicas.directionFile, spec.n)
+    : null;
   const lyapSource = replicas?.lyapunovSource ? lyapunovSource(replicas.lyapunovSource, replicas.lyapunovStep, library, spec.n) : null;
   const backend = await initBackend();
   const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
@@ -149,8 +157,8 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   let config: RunConfig;
   try {
     resumed = opts.resumeId ? library.find(opts.resumeId) : null;
-    if (resumed && !CONTINUABLE.includes(resumed.status) && resumed.status !== 'running' && resumed.status !== 'paused')
-      throw new Error(`Run ${resumed.id} is ${resumed.status}: only cancelled, interrupted or failed runs can be continued`);
+    const refused = resumed && notContinuable(resumed.id, resumed.status);
+    if (refused) throw new Error(refused);
     const c = resumed ? resumed.config : configIn;
     if (!c) throw new Error('runExperiment needs a config or a resumeId');
     config = c;

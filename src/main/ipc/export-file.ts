@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { ExportFormat } from '../../shared/ipc';
 import { IpcError } from '../../shared/ipc';
+import { replaceFile, targetProblem } from '../store/file-target';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
@@ -70,9 +71,12 @@ export async function exportBytes(channel: string, field: string, format: Export
   return Buffer.from(data, 'utf8');
 }
 
-function write(channel: string, file: string, bytes: Buffer): void {
+/** Write through a temporary file renamed into place; the open `database` (and its side files) is never a target. */
+function write(channel: string, file: string, bytes: Buffer, database: string): void {
+  const problem = targetProblem(file, database, true);
+  if (problem) throw new IpcError(`${channel}: ${problem}: nothing was written`);
   try {
-    writeFileSync(file, bytes);
+    replaceFile(file, (tmp) => writeFileSync(tmp, bytes));
   } catch (e) {
     throw new IpcError(`${channel}: could not write ${file}: ${(e as Error).message}`);
   }
@@ -80,13 +84,23 @@ function write(channel: string, file: string, bytes: Buffer): void {
 
 type Choose = (defaultName: string, filter: { name: string; extensions: string[] }) => Promise<string | null>;
 
-/** Ask for a target, write the file; the chosen path gets the format's extension if it lacks it. Null: cancelled. */
-export async function saveExport(choose: Choose, format: ExportFormat, name: string, data: string, print?: PdfPrinter): Promise<string | null> {
+/**
+ * Ask for a target and write the file; the chosen path gets the format's extension if it lacks it. The dialog
+ * confirmed replacing an existing file. Null: cancelled.
+ */
+export async function saveExport(
+  choose: Choose,
+  format: ExportFormat,
+  name: string,
+  data: string,
+  database: string,
+  print?: PdfPrinter,
+): Promise<string | null> {
   const bytes = await exportBytes('export.save', 'data', format, data, print);
   const chosen = await choose(name, EXPORT_FILTERS[format]);
   if (!chosen) return null;
   const file = extname(chosen).toLowerCase() === `.${format}` ? chosen : `${chosen}.${format}`;
-  write('export.save', file, bytes);
+  write('export.save', file, bytes, database);
   return file;
 }
 
@@ -95,6 +109,7 @@ export async function saveExportSet(
   choose: Choose,
   name: string,
   files: { name: string; format: ExportFormat; data: string }[],
+  database: string,
   print?: PdfPrinter,
 ): Promise<string | null> {
   const bytes: Buffer[] = [];
@@ -107,6 +122,6 @@ export async function saveExportSet(
   } catch (e) {
     throw new IpcError(`export.saveSet: could not create ${dir}: ${(e as Error).message}`);
   }
-  files.forEach((f, i) => write('export.saveSet', join(dir, f.name), bytes[i]));
+  files.forEach((f, i) => write('export.saveSet', join(dir, f.name), bytes[i], database));
   return dir;
 }

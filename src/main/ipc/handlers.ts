@@ -19,6 +19,7 @@ export interface IpcContext {
 
 /** File choosers (native dialogs in Electron); null when the user cancels. */
 export interface FileDialogs {
+  /** A save target; the dialog itself asks before an existing file is replaced. */
   saveFile(defaultName: string, filter?: { name: string; extensions: string[] }): Promise<string | null>;
   openFile(): Promise<string | null>;
   /** A directory or a (JSON) file for a config field; `title` names the field. */
@@ -60,7 +61,8 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'runs.export': async (r) => {
       const run = service.getRun(r.runId);
       const file = await dialogs.saveFile(`${run.name.replace(/[^\w.-]+/g, '_')}.chaoslab`);
-      if (file) service.store.exportRun(r.runId, file);
+      // The save dialog asked before replacing an existing file; the open database is refused all the same.
+      if (file) service.store.exportRun(r.runId, file, { overwrite: true });
       return { file };
     },
     'runs.import': async () => {
@@ -79,9 +81,18 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'replicas.read': (r) => service.readReplicas(r.runId),
     'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics, r.band),
     'data.fetchUsps': async () => ({ dir: await service.fetchUsps() }),
-    'dialog.choosePath': async (r) => ({ path: await dialogs.choosePath(PATH_FIELDS[r.field], r.field) }),
-    'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data, printPdf) }),
-    'export.saveSet': async (r) => ({ dir: await saveExportSet((name, filter) => dialogs.saveFile(name, filter), r.name, r.files, printPdf) }),
+    'dialog.choosePath': async (r) => {
+      const path = await dialogs.choosePath(PATH_FIELDS[r.field], r.field);
+      // Main remembers what its dialog returned: only such paths may come back in a config.
+      if (path) service.grantPath(path);
+      return { path };
+    },
+    'export.save': async (r) => ({
+      file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data, service.store.file, printPdf),
+    }),
+    'export.saveSet': async (r) => ({
+      dir: await saveExportSet((name, filter) => dialogs.saveFile(name, filter), r.name, r.files, service.store.file, printPdf),
+    }),
   };
 
   const table = {} as HandlerTable;

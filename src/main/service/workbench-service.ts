@@ -11,12 +11,14 @@ import { formatErrors, validateConfig } from '../../shared/config';
 import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
+import { notContinuable } from '../../shared/frames';
 import { PRESETS } from '../../shared/presets';
 import { fetchUsps } from '../engine/data/fetch';
 import { linalgInfo } from '../engine/linalg/lapack';
 import { APP_VERSION } from '../../shared/version';
-import { RunStore } from '../store/run-store';
+import { RunStore, type Claim } from '../store/run-store';
 import { FrameBatcher } from './frame-batcher';
+import { PathGrants } from './path-grants';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './worker-protocol';
 
 export interface WorkerEntry {
@@ -56,7 +58,11 @@ const errorText = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }> {
   readonly store: RunStore;
   private readonly live = new Map<string, LiveRun>();
+  /** Runs claimed for Continue whose worker has not started yet. */
+  private readonly continuing = new Set<string>();
   private readonly estimates = new Map<string, Promise<CostEstimate>>();
+  /** Paths a renderer may name in a config (path-grants.ts). */
+  private readonly paths = new PathGrants();
 
   constructor(
     readonly dbFile: string,
@@ -66,7 +72,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
     this.store = RunStore.open(dbFile);
   }
 
-  /** About box: versions, the database, the linear-algebra path and the TF.js backend of the latest run. */
+  /** About box: versions, the database (and whether it is read-only), the linear-algebra path and the TF.js backend of the latest run. */
   info(versions: Record<string, string>): AppInfo {
     const la = linalgInfo();
     const latest = this.store.list()[0];
@@ -74,6 +80,8 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
       appVersion: APP_VERSION,
       versions,
       dbFile: this.store.file,
+      readonly: this.store.readonly,
+      readonlyReason: this.store.readonlyReason,
       backends: [
         `linear algebra: ${la.detail}${la.warning ? ` — ${la.warning}` : ''}`,
         latest ? `TF.js: ${this.store.get(latest.id).env.backend} (latest run)` : 'TF.js: chosen when a run starts',
@@ -81,11 +89,33 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
     };
   }
 
-  /** Download USPS into `usps/` beside the database (from uspsSource()); resolves with the directory. */
+  /** Download USPS into `usps/` beside the database (from uspsSource()); resolves with the directory, which configs may then name. */
   async fetchUsps(): Promise<string> {
     const dir = join(dirname(this.store.file), 'usps');
     await fetchUsps(dir);
+    this.paths.grant(dir);
     return dir;
+  }
+
+  /** A path main's own dialog returned: configs from the renderer may name it from now on. */
+  grantPath(path: string): void {
+    this.paths.grant(path);
+  }
+
+  /** Refuses (naming the field) any path in `config` that main did not hand out, create or store. */
+  private checkPaths(config: RunConfig): void {
+    this.paths.check(
+      config,
+      () => this.store.configs(),
+      (id) => {
+        try {
+          this.store.get(id);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    );
   }
 
   /** Runs executing in this session's workers. */
@@ -125,6 +155,9 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   async start(input: unknown, followUpInput?: unknown): Promise<string> {
     const config = validConfig(input);
     const followUp = followUpInput === undefined ? null : validConfig(followUpInput, 'follow-up config');
+    this.store.requireWritable('starting a run');
+    this.checkPaths(config);
+    if (followUp) this.checkPaths(followUp);
     const runId = await this.spawn({ task: 'run', config, dbFile: this.dbFile });
     if (followUp) {
       void this.live.get(runId)?.done.then((status) => {
@@ -141,13 +174,31 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
 
   /**
    * Continue a cancelled, interrupted or failed run from its last checkpoint (from step 0 without one), in a new
-   * worker; the steps it logged after that checkpoint are dropped and recomputed, to the same values. The engine
-   * refuses other statuses by name.
+   * worker; the steps it logged after that checkpoint are dropped and recomputed, to the same values. The run is
+   * claimed first (refused by name while another process writes it); a worker that never starts gives the claim
+   * back, leaving the run as it was. The engine refuses other statuses by name.
    */
   async continueRun(runId: string): Promise<string> {
     const r = this.store.get(runId);
-    if (this.live.has(r.id)) throw new IpcError(`Run ${r.id} is running in this session`, [{ field: 'runId', message: 'is a live run' }]);
-    return this.spawn({ task: 'continue', resumeId: r.id, dbFile: this.dbFile });
+    this.refuseIfLive(r.id);
+    const refused = notContinuable(r.id, r.status);
+    if (refused) throw new IpcError(refused);
+    const claim: Claim = this.store.claimRun(r.id);
+    this.continuing.add(r.id);
+    try {
+      return await this.spawn({ task: 'continue', resumeId: r.id, dbFile: this.dbFile });
+    } catch (e) {
+      this.store.releaseClaim(r.id, claim);
+      throw e;
+    } finally {
+      this.continuing.delete(r.id);
+    }
+  }
+
+  /** Refuses by name a run this session is running (or about to continue). */
+  private refuseIfLive(id: string): void {
+    if (this.live.has(id) || this.continuing.has(id))
+      throw new IpcError(`Run ${id} is running in this session: cancel it first`, [{ field: 'runId', message: 'is a live run' }]);
   }
 
   pause(runId: string): void {
@@ -178,7 +229,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   }
   deleteRun(runId: string): void {
     const id = this.store.get(runId).id;
-    if (this.live.has(id)) throw new IpcError(`Run ${id} is still running: cancel it first`, [{ field: 'runId', message: 'is a live run' }]);
+    this.refuseIfLive(id);
     this.store.delete(id);
   }
   importRun(file: string): string {

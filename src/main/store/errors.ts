@@ -1,6 +1,10 @@
 // Store failures as one error type whose message names the file and says what to do.
 
-export type StoreErrorCode = 'newer-schema' | 'corrupt' | 'readonly' | 'disk-full' | 'not-found' | 'io';
+/**
+ * refused: the request was refused before anything changed (the run is being written by another process, an
+ * export target exists or is the database). readonly: the database is open read-only or cannot be written.
+ */
+export type StoreErrorCode = 'newer-schema' | 'corrupt' | 'readonly' | 'disk-full' | 'not-found' | 'io' | 'refused';
 
 export class StoreError extends Error {
   constructor(
@@ -12,16 +16,19 @@ export class StoreError extends Error {
   }
 }
 
-/** SQLite result codes (better-sqlite3 `SqliteError.code`) and Node fs error codes → StoreError. */
-export function toStoreError(e: unknown, file: string, action: string): Error {
+/**
+ * SQLite result codes (better-sqlite3 `SqliteError.code`) and Node fs error codes → StoreError. `action` names the
+ * operation ("exporting a run to X"); `retry` says how to carry on once the disk has space again.
+ */
+export function toStoreError(e: unknown, file: string, action: string, retry = `then try ${action} again`): Error {
   if (e instanceof StoreError) return e;
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const detail = e instanceof Error ? e.message : String(e);
-  if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC')
+  // SQLITE_IOERR_SHMSIZE: the -shm file could not grow (a full tmpfs says so instead of SQLITE_FULL).
+  if (code.startsWith('SQLITE_FULL') || code === 'SQLITE_IOERR_SHMSIZE' || code === 'ENOSPC')
     return new StoreError(
       'disk-full',
-      `Disk full while ${action} in ${file}: this write was rolled back and everything stored before it is intact. ` +
-        'Free disk space, then resume the run from its last checkpoint.',
+      `Disk full while ${action} in ${file}: this write was rolled back and everything stored before it is intact. Free disk space, ${retry}.`,
     );
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
     return new StoreError(

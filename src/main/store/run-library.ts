@@ -9,24 +9,31 @@ import { RunWriter } from './run-writer';
 export class StoreLibrary implements RunLibrary {
   constructor(readonly store: RunStore) {}
 
-  static open(dbFile: string): StoreLibrary {
-    return new StoreLibrary(RunStore.open(dbFile));
+  /** `verify: false` skips the quick_check of the whole file (the app's service checked it when it opened it). */
+  static open(dbFile: string, opts: { verify?: boolean } = {}): StoreLibrary {
+    return new StoreLibrary(RunStore.open(dbFile, opts));
   }
 
   create(config: RunConfig, env: RunEnvironment): RunSink {
     return new RunWriter(this.store, this.store.createRun(config, env));
   }
 
+  /** Refused at once (before the engine loads any data) while another live process writes the run. */
   find(id: string): StoredRun {
     const rec = this.store.get(id);
+    this.store.checkNotWritten(rec.id, 'continuing it');
     return { id: rec.id, config: rec.config, status: rec.status, checkpoint: this.store.latestCheckpoint(rec.id) };
   }
 
+  /** The claim and the truncation in one IMMEDIATE transaction: of two racing claimers one wins, the other changes nothing. */
   claim(id: string, fromStep: number): RunSink {
-    this.store.transaction(() => {
-      this.store.claimRun(id);
-      this.store.truncateAfter(id, fromStep - 1);
-    });
+    this.store.transaction(
+      () => {
+        this.store.claimRun(id);
+        this.store.truncateAfter(id, fromStep - 1);
+      },
+      { immediate: true },
+    );
     return new RunWriter(this.store, this.store.get(id).id);
   }
 

@@ -2,18 +2,21 @@
 // results in one SQLite database (WAL, busy timeout, transactions for every multi-row write).
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import { textLimitErrors } from '../../shared/limits';
 import type { RunSummary, Series } from '../../shared/records';
 import type { Checkpoint, SavedVectors } from '../engine/sink';
 import { blobF64, blobI32, f64Blob, i32Blob } from './blob';
 import { seriesCsv } from './csv';
 import { StoreError, toStoreError } from './errors';
+import { isDatabaseFile } from './file-target';
 import { currentProcess, maybeAlive } from './process-identity';
-import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
+import { blobProblem, chunkProblem, jsonProblem, spectrumProblem, vectorsProblem, type ChunkRow } from './row-checks';
+import { APPLICATION_ID, SCHEMA_VERSION, SERIES_CHUNK, migrate, schemaVersion } from './schema';
 import { openSqlite } from './sqlite';
 import { exportRun, importRun } from './transfer';
 
@@ -28,8 +31,6 @@ export interface RunRecord extends RunSummary {
   series: string[];
 }
 
-/** Points per series chunk; the last chunk of a series stays open and grows until it holds this many. */
-const CHUNK = 1024;
 const KEEP_CHECKPOINTS = 3;
 const LIVE_STATUSES = "('running', 'paused')";
 const TERMINAL: readonly RunStatus[] = ['finished', 'cancelled', 'failed', 'diverged', 'interrupted'];
@@ -57,12 +58,18 @@ interface RunRow {
   last_step: number;
   error: string | null;
 }
-interface ChunkRow {
-  first_step: number;
-  last_step: number;
-  count: number;
-  steps: Buffer;
-  vals: Buffer;
+/** A process writing a run, as the runs table records it. */
+interface Writer {
+  status: RunStatus;
+  pid: number | null;
+  host: string | null;
+  start: string | null;
+}
+/** What a claim replaced, so that a claim that came to nothing can be given back (releaseClaim). */
+export interface Claim {
+  status: RunStatus;
+  error: string | null;
+  finishedAt: string | null;
 }
 
 const now = (): string => new Date().toISOString();
@@ -72,9 +79,9 @@ function modelLabel(m: RunConfig['model']): string {
 }
 
 /**
- * SQLite cannot open a WAL database in place when its -shm file is missing and cannot be created (read-only
- * media). With no -wal file all the data is in the main file: read a snapshot of it into memory, switched to
- * rollback-journal format (header bytes 18–19 = 1) because an in-memory image cannot use WAL.
+ * SQLite cannot open a WAL database in place when its -shm file is missing and cannot be created (read-only media,
+ * a folder this user cannot write). With no -wal file all the data is in the main file: read a snapshot of it into
+ * memory, switched to rollback-journal format (header bytes 18–19 = 1) because an in-memory image cannot use WAL.
  */
 function openReadonly(path: string): Database.Database {
   const db = openSqlite(path, { readonly: true, fileMustExist: true });
@@ -83,7 +90,8 @@ function openReadonly(path: string): Database.Database {
     return db;
   } catch (e) {
     db.close();
-    if ((e as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw e;
+    const code = String((e as { code?: unknown }).code);
+    if (code !== 'SQLITE_CANTOPEN' && !code.startsWith('SQLITE_READONLY')) throw e;
     if (existsSync(`${path}-wal`))
       throw new StoreError(
         'readonly',
@@ -96,6 +104,43 @@ function openReadonly(path: string): Database.Database {
   }
 }
 
+/** Why the database at `path` (an existing file) cannot be written — its file, its folder or its file system — or null. */
+function unwritable(path: string): string | null {
+  const parts: [string, string][] = [
+    [path, 'the file'],
+    [dirname(path), 'its folder'],
+    [`${path}-wal`, 'its -wal file'],
+    [`${path}-shm`, 'its -shm file'],
+  ];
+  for (const [target, what] of parts) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && target !== path) continue;
+      return code === 'EROFS' ? 'its file system is mounted read-only' : `${what} is not writable (${code})`;
+    }
+  }
+  return null;
+}
+
+/** The files SQLite may create beside a database. */
+const SIDECARS = ['', '-wal', '-shm', '-journal'];
+/** How to carry on after a disk-full error while a run was being written. */
+const RESUME = 'then resume the run from its last checkpoint';
+
+/** Refuses `doing` to run `id` by name while another live process writes it ("run 3f2a… is being written by process 1234 on this machine"). */
+function refuseLiveWriter(id: string, w: Writer, doing: string): void {
+  if (w.status !== 'running' && w.status !== 'paused') return;
+  const me = currentProcess();
+  if ((w.pid === me.pid && w.host === me.host) || !maybeAlive(w)) return;
+  const where = w.host === me.host ? 'this machine' : `host ${w.host}`;
+  throw new StoreError(
+    'refused',
+    `run ${id} is being written by process ${w.pid} on ${where}: stop it (or let it finish) before ${doing}. Nothing was changed.`,
+  );
+}
+
 export class RunStore {
   private readonly stmts = new Map<string, Database.Statement>();
   /** Read-only stores cannot rewrite a dead writer's status: they report those runs as interrupted. */
@@ -104,25 +149,38 @@ export class RunStore {
   private constructor(
     readonly file: string,
     private readonly db: Database.Database,
-    readonly readonly: boolean,
+    /** Why the store is read-only ("its folder is not writable (EACCES)", "opened read-only"), null when writable. */
+    readonly readonlyReason: string | null,
   ) {}
+
+  get readonly(): boolean {
+    return this.readonlyReason !== null;
+  }
 
   static defaultPath(): string {
     const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
     return join(base, 'chaoslab', 'chaoslab.db');
   }
 
-  static open(file: string, opts: { readonly?: boolean } = {}): RunStore {
+  /**
+   * Opens the database at `file`, creating it when absent. It opens read-only when asked (`readonly: true`) and by
+   * itself when its file, its folder or its file system cannot be written (`readonlyReason` says which); a
+   * read-only store reads everything and refuses every write by name. A writable open first runs SQLite's
+   * quick_check (unless `verify: false`), so a damaged page is reported before anything new is written. A failed
+   * open leaves no file behind that it created.
+   */
+  static open(file: string, opts: { readonly?: boolean; verify?: boolean } = {}): RunStore {
     const path = resolve(file);
-    const ro = opts.readonly ?? false;
+    const existed = existsSync(path);
+    const reason = opts.readonly ? 'opened read-only' : existed ? unwritable(path) : null;
+    const ro = reason !== null;
     let db: Database.Database | null = null;
     try {
-      if (ro && !existsSync(path)) throw new StoreError('not-found', `No database at ${path}.`);
+      if (ro && !existed) throw new StoreError('not-found', `No database at ${path}.`);
       if (!ro) {
         mkdirSync(dirname(path), { recursive: true });
         // SQLite would silently fall back to read-only; fail early and clearly instead.
         accessSync(dirname(path), constants.W_OK);
-        if (existsSync(path)) accessSync(path, constants.W_OK);
       }
       db = ro ? openReadonly(path) : openSqlite(path);
       db.pragma('busy_timeout = 5000');
@@ -141,6 +199,15 @@ export class RunStore {
         // An older schema is read as it is (a read-only open cannot migrate); its missing columns read as null.
         if (version === 0) throw new StoreError('corrupt', `${path} is empty, not a Chaoslab database (opened read-only, so nothing was created).`);
       } else {
+        if (version > 0 && (opts.verify ?? true)) {
+          const check = db.pragma('quick_check', { simple: true });
+          if (check !== 'ok')
+            throw new StoreError(
+              'corrupt',
+              `${path} is damaged (SQLite quick_check: ${String(check).slice(0, 300)}). Nothing was written into it. ` +
+                'Restore it from a backup, or open it read-only and export the runs that still read.',
+            );
+        }
         if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
         const mode = db.pragma('journal_mode = WAL', { simple: true });
         if (mode !== 'wal')
@@ -151,11 +218,18 @@ export class RunStore {
         migrate(db);
       }
       db.pragma('foreign_keys = ON');
-      const store = new RunStore(path, db, ro);
+      const store = new RunStore(path, db, reason);
       store.markDeadWriters();
       return store;
     } catch (e) {
       db?.close();
+      if (!existed)
+        for (const s of SIDECARS)
+          try {
+            rmSync(path + s, { force: true });
+          } catch {
+            // Nothing there to remove (its folder may not even be one).
+          }
       throw toStoreError(e, path, 'opening the database');
     }
   }
@@ -166,17 +240,48 @@ export class RunStore {
     return s;
   }
 
-  private guard<T>(action: string, fn: () => T): T {
+  /** Runs fn, turning failures into StoreErrors that name `file` (this database unless given) and the action. */
+  private guard<T>(action: string, fn: () => T, opts: { file?: string; retry?: string } = {}): T {
     try {
       return fn();
     } catch (e) {
-      throw toStoreError(e, this.file, action);
+      throw toStoreError(e, opts.file ?? this.file, action, opts.retry);
     }
   }
 
-  /** Run fn in one transaction (nested calls become savepoints). */
-  transaction<T>(fn: () => T): T {
-    return this.guard('writing', () => this.db.transaction(fn)());
+  /** Refuses `action` by name when this store is read-only. */
+  requireWritable(action: string): void {
+    if (this.readonlyReason !== null)
+      throw new StoreError('readonly', `${this.file} is open read-only (${this.readonlyReason}), so ${action} is refused. Nothing was changed.`);
+  }
+
+  private write<T>(action: string, fn: () => T, retry?: string): T {
+    this.requireWritable(action);
+    return this.guard(action, fn, { retry });
+  }
+
+  /** Run fn in one transaction (nested calls become savepoints); `immediate` takes the write lock at once. */
+  transaction<T>(fn: () => T, opts: { immediate?: boolean } = {}): T {
+    return this.write(
+      'writing run data',
+      () => {
+        const tx = this.db.transaction(fn);
+        return opts.immediate ? tx.immediate() : tx();
+      },
+      RESUME,
+    );
+  }
+
+  /** A damaged row of run `id`: the run is named, nothing is allocated from the damaged header. */
+  private damaged(id: string, what: string): StoreError {
+    return new StoreError('corrupt', `Run ${id} in ${this.file} is damaged: ${what}. Its other data may still be readable; export or delete the run.`);
+  }
+
+  /** JSON stored with run `id`, parsed; a damaged value fails naming the run. */
+  private json(id: string, text: unknown, what: string): unknown {
+    const p = jsonProblem(text, what);
+    if (p) throw this.damaged(id, p);
+    return JSON.parse(text as string);
   }
 
   /** Runs left 'running'/'paused' by a process that no longer exists become 'interrupted'. */
@@ -218,6 +323,18 @@ export class RunStore {
     throw new StoreError('not-found', `No run '${id}' in ${this.file}.`);
   }
 
+  private writer(rid: string): Writer {
+    return this.q('SELECT status, pid, host, proc_start AS start FROM runs WHERE id = ?').get(rid) as Writer;
+  }
+
+  /** Refuses `doing` by name while another live process writes run `id` (the claim itself checks again, atomically). */
+  checkNotWritten(id: string, doing: string): void {
+    this.guard('reading a run', () => {
+      const rid = this.resolve(id);
+      refuseLiveWriter(rid, this.writer(rid), doing);
+    });
+  }
+
   /** Heartbeat and last step of a run being written; also the check that the run exists. */
   private touch(id: string, step: number): void {
     if (this.q('UPDATE runs SET last_step = max(last_step, ?), heartbeat = ? WHERE id = ?').run(step, now(), id).changes === 0)
@@ -225,7 +342,9 @@ export class RunStore {
   }
 
   createRun(config: RunConfig, env: RunEnvironment): string {
-    return this.guard('creating a run', () => {
+    const limits = textLimitErrors(config);
+    if (limits.length) throw new Error(limits.map((e) => `${e.field}: ${e.message}`).join('\n'));
+    return this.write('creating a run', () => {
       const id = randomUUID();
       const me = currentProcess();
       const t = now();
@@ -259,27 +378,39 @@ export class RunStore {
     });
   }
 
-  /** Take over a run for resuming; refused while another live process on this host is writing it. */
-  claimRun(id: string): void {
-    this.guard('claiming a run', () => {
-      const me = currentProcess();
-      const rid = this.resolve(id);
-      const owner = this.q('SELECT status, pid, host, proc_start AS start FROM runs WHERE id = ?').get(rid) as {
-        status: RunStatus;
-        pid: number | null;
-        host: string | null;
-        start: string | null;
-      };
-      if ((owner.status === 'running' || owner.status === 'paused') && owner.pid !== me.pid && maybeAlive(owner))
-        throw new Error(`Run ${rid} is still being written by process ${owner.pid} on ${owner.host}; stop that run before resuming it.`);
-      this.q(`UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, pid = ?, host = ?, proc_start = ?, heartbeat = ? WHERE id = ?`).run(
-        me.pid,
-        me.host,
-        me.start,
-        now(),
-        rid,
-      );
-      this.deadWriters.delete(rid);
+  /**
+   * Take over a run to resume it, in one IMMEDIATE transaction (of two racing claimers exactly one wins): refused by
+   * name while another live process writes it. Returns what the claim replaced, for releaseClaim.
+   */
+  claimRun(id: string): Claim {
+    return this.write(`claiming run ${id}`, () =>
+      this.db
+        .transaction((): Claim => {
+          const rid = this.resolve(id);
+          refuseLiveWriter(rid, this.writer(rid), 'continuing it');
+          const prev = this.q('SELECT status, error, finished_at AS finishedAt FROM runs WHERE id = ?').get(rid) as Claim;
+          const me = currentProcess();
+          this.q(`UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, pid = ?, host = ?, proc_start = ?, heartbeat = ? WHERE id = ?`).run(
+            me.pid,
+            me.host,
+            me.start,
+            now(),
+            rid,
+          );
+          this.deadWriters.delete(rid);
+          return prev;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Give back a claim of this process that came to nothing (the run never restarted): the run is as it was. */
+  releaseClaim(id: string, prev: Claim): void {
+    this.write(`releasing run ${id}`, () => {
+      this.q(
+        `UPDATE runs SET status = ?, error = ?, finished_at = ?, pid = NULL, host = NULL, proc_start = NULL
+         WHERE id = ? AND status = 'running' AND pid = ?`,
+      ).run(prev.status, prev.error, prev.finishedAt, this.resolve(id), currentProcess().pid);
     });
   }
 
@@ -299,15 +430,18 @@ export class RunStore {
       for (const [k, v] of Object.entries(f.values)) if (v !== undefined) add(k, f.step, v);
       last = Math.max(last, f.step);
     }
-    this.guard('appending metrics', () =>
-      this.db.transaction(() => {
-        this.touch(id, last);
-        for (const [metric, c] of cols) this.appendSeries(id, metric, c.steps, c.vals);
-      })(),
+    this.write(
+      'appending metrics',
+      () =>
+        this.db.transaction(() => {
+          this.touch(id, last);
+          for (const [metric, c] of cols) this.appendSeries(id, metric, c.steps, c.vals);
+        })(),
+      RESUME,
     );
   }
 
-  /** Append points to a series: fill the open last chunk, then start new chunks of CHUNK points. */
+  /** Append points to a series: fill the open last chunk, then start new chunks of SERIES_CHUNK points. */
   private appendSeries(id: string, metric: string, steps: number[], vals: number[]): void {
     const tail = this.q('SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? ORDER BY first_step DESC LIMIT 1').get(
       id,
@@ -319,7 +453,7 @@ export class RunStore {
         throw new Error(`Step ${s} of series '${metric}' of run ${id} is not after step ${prev} already logged (call truncateAfter before re-logging steps).`);
       prev = s;
     }
-    const open = tail !== undefined && tail.count < CHUNK ? tail.count : 0;
+    const open = tail !== undefined && tail.count < SERIES_CHUNK ? tail.count : 0;
     const total = open + steps.length;
     const allSteps = new Int32Array(total);
     const allVals = new Float64Array(total);
@@ -330,59 +464,70 @@ export class RunStore {
     allSteps.set(steps, open);
     allVals.set(vals, open);
     const put = this.q('INSERT OR REPLACE INTO series (run_id, metric, first_step, last_step, count, steps, vals) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    for (let i = 0; i < total; i += CHUNK) {
-      const j = Math.min(total, i + CHUNK);
+    for (let i = 0; i < total; i += SERIES_CHUNK) {
+      const j = Math.min(total, i + SERIES_CHUNK);
       put.run(id, metric, allSteps[i], allSteps[j - 1], j - i, i32Blob(allSteps.subarray(i, j)), f64Blob(allVals.subarray(i, j)));
     }
   }
 
-  appendSpectra(id: string, frames: SpectrumFrame[]): void {
+  /** Frames of one kind in one transaction, moving the run's heartbeat and last step along. */
+  private appendFrames<F extends { step: number }>(id: string, what: string, frames: F[], sql: string, row: (f: F) => unknown[]): void {
     if (frames.length === 0) return;
-    this.guard('appending spectra', () =>
-      this.db.transaction(() => {
-        this.touch(id, Math.max(...frames.map((f) => f.step)));
-        const put = this.q('INSERT INTO spectra (run_id, step, n, null_count, null_tol, eigenvalues) VALUES (?, ?, ?, ?, ?, ?)');
-        for (const f of frames) put.run(id, f.step, f.n, f.nullCount, f.nullTol, f64Blob(f.eigenvalues));
-      })(),
+    this.write(
+      `appending ${what}`,
+      () =>
+        this.db.transaction(() => {
+          this.touch(id, Math.max(...frames.map((f) => f.step)));
+          const put = this.q(sql);
+          for (const f of frames) put.run(id, ...row(f));
+        })(),
+      RESUME,
     );
+  }
+
+  appendSpectra(id: string, frames: SpectrumFrame[]): void {
+    this.appendFrames(id, 'spectra', frames, 'INSERT INTO spectra (run_id, step, n, null_count, null_tol, eigenvalues) VALUES (?, ?, ?, ?, ?, ?)', (f) => [
+      f.step,
+      f.n,
+      f.nullCount,
+      f.nullTol,
+      f64Blob(f.eigenvalues),
+    ]);
   }
 
   appendLyapunov(id: string, frames: LyapunovFrame[]): void {
-    if (frames.length === 0) return;
-    this.guard('appending Lyapunov exponents', () =>
-      this.db.transaction(() => {
-        this.touch(id, Math.max(...frames.map((f) => f.step)));
-        const put = this.q('INSERT INTO lyapunov (run_id, step, exponents) VALUES (?, ?, ?)');
-        for (const f of frames) put.run(id, f.step, f64Blob(f.exponents));
-      })(),
-    );
+    this.appendFrames(id, 'Lyapunov exponents', frames, 'INSERT INTO lyapunov (run_id, step, exponents) VALUES (?, ?, ?)', (f) => [
+      f.step,
+      f64Blob(f.exponents),
+    ]);
   }
 
   appendReplicas(id: string, frames: ReplicaFrame[]): void {
-    if (frames.length === 0) return;
-    this.guard('appending replica distances', () =>
-      this.db.transaction(() => {
-        this.touch(id, Math.max(...frames.map((f) => f.step)));
-        const put = this.q('INSERT INTO replicas (run_id, step, distances, along_grad, along_top) VALUES (?, ?, ?, ?, ?)');
-        for (const f of frames) put.run(id, f.step, f64Blob(f.distances), f64Blob(f.alongGrad), f64Blob(f.alongTop));
-      })(),
-    );
+    this.appendFrames(id, 'replica distances', frames, 'INSERT INTO replicas (run_id, step, distances, along_grad, along_top) VALUES (?, ?, ?, ?, ?)', (f) => [
+      f.step,
+      f64Blob(f.distances),
+      f64Blob(f.alongGrad),
+      f64Blob(f.alongTop),
+    ]);
   }
 
   /** Store a checkpoint (replacing one at the same step) and keep only the latest KEEP_CHECKPOINTS. */
   saveCheckpoint(id: string, cp: Checkpoint): void {
-    this.guard('saving a checkpoint', () =>
-      this.db.transaction(() => {
-        // A checkpoint at step s holds the state after steps 0…s−1: it logs nothing beyond step s−1.
-        this.touch(id, cp.step - 1);
-        this.q('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, cp.step);
-        this.q('INSERT INTO checkpoints (run_id, step, created_at, state) VALUES (?, ?, ?, ?)').run(id, cp.step, now(), JSON.stringify(cp.state ?? null));
-        const put = this.q('INSERT INTO checkpoint_blobs (run_id, step, name, data) VALUES (?, ?, ?, ?)');
-        for (const [name, a] of Object.entries(cp.blobs)) put.run(id, cp.step, name, f64Blob(a));
-        this.q(
-          'DELETE FROM checkpoints WHERE run_id = @id AND step NOT IN (SELECT step FROM checkpoints WHERE run_id = @id ORDER BY step DESC LIMIT @keep)',
-        ).run({ id, keep: KEEP_CHECKPOINTS });
-      })(),
+    this.write(
+      'saving a checkpoint',
+      () =>
+        this.db.transaction(() => {
+          // A checkpoint at step s holds the state after steps 0…s−1: it logs nothing beyond step s−1.
+          this.touch(id, cp.step - 1);
+          this.q('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, cp.step);
+          this.q('INSERT INTO checkpoints (run_id, step, created_at, state) VALUES (?, ?, ?, ?)').run(id, cp.step, now(), JSON.stringify(cp.state ?? null));
+          const put = this.q('INSERT INTO checkpoint_blobs (run_id, step, name, data) VALUES (?, ?, ?, ?)');
+          for (const [name, a] of Object.entries(cp.blobs)) put.run(id, cp.step, name, f64Blob(a));
+          this.q(
+            'DELETE FROM checkpoints WHERE run_id = @id AND step NOT IN (SELECT step FROM checkpoints WHERE run_id = @id ORDER BY step DESC LIMIT @keep)',
+          ).run({ id, keep: KEEP_CHECKPOINTS });
+        })(),
+      RESUME,
     );
   }
 
@@ -396,9 +541,12 @@ export class RunStore {
       for (const b of this.q('SELECT name, data FROM checkpoint_blobs WHERE run_id = ? AND step = ?').all(rid, row.step) as {
         name: string;
         data: Buffer;
-      }[])
+      }[]) {
+        const p = blobProblem(b.data, 8, null, `checkpoint blob ${b.name}`);
+        if (p) throw this.damaged(rid, p);
         blobs[b.name] = blobF64(b.data);
-      return { step: row.step, state: JSON.parse(row.state), blobs };
+      }
+      return { step: row.step, state: this.json(rid, row.state, `the state of checkpoint ${row.step}`), blobs };
     });
   }
 
@@ -406,17 +554,21 @@ export class RunStore {
   saveVectors(id: string, name: string, step: number, k: number, n: number, values: Float64Array, data: Float64Array): void {
     if (values.length !== k || data.length !== k * n)
       throw new Error(`saveVectors '${name}': expected ${k} values and ${k}×${n} = ${k * n} vector entries, got ${values.length} and ${data.length}.`);
-    this.guard('saving Lyapunov vectors', () => {
-      this.q('INSERT OR REPLACE INTO vectors (run_id, name, step, k, n, vals, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        this.resolve(id),
-        name,
-        step,
-        k,
-        n,
-        f64Blob(values),
-        f64Blob(data),
-      );
-    });
+    this.write(
+      'saving Lyapunov vectors',
+      () => {
+        this.q('INSERT OR REPLACE INTO vectors (run_id, name, step, k, n, vals, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          this.resolve(id),
+          name,
+          step,
+          k,
+          n,
+          f64Blob(values),
+          f64Blob(data),
+        );
+      },
+      RESUME,
+    );
   }
 
   /** The vectors saved under `name` at `step`, or the latest ones when no step is given. */
@@ -428,7 +580,10 @@ export class RunStore {
           ? this.q('SELECT step, k, n, vals, data FROM vectors WHERE run_id = ? AND name = ? ORDER BY step DESC LIMIT 1').get(rid, name)
           : this.q('SELECT step, k, n, vals, data FROM vectors WHERE run_id = ? AND name = ? AND step = ?').get(rid, name, step)
       ) as { step: number; k: number; n: number; vals: Buffer; data: Buffer } | undefined;
-      return row ? { step: row.step, k: row.k, n: row.n, values: blobF64(row.vals), data: blobF64(row.data) } : null;
+      if (!row) return null;
+      const p = vectorsProblem(row);
+      if (p) throw this.damaged(rid, `vectors '${name}' of step ${row.step}: ${p}`);
+      return { step: row.step, k: row.k, n: row.n, values: blobF64(row.vals), data: blobF64(row.data) };
     });
   }
 
@@ -441,63 +596,81 @@ export class RunStore {
   }
 
   saveResult(id: string, name: string, value: unknown): void {
-    this.guard('saving a result', () => {
-      this.q('INSERT OR REPLACE INTO results (run_id, name, value) VALUES (?, ?, ?)').run(this.resolve(id), name, JSON.stringify(value ?? null));
-    });
+    this.write(
+      'saving a result',
+      () => {
+        this.q('INSERT OR REPLACE INTO results (run_id, name, value) VALUES (?, ?, ?)').run(this.resolve(id), name, JSON.stringify(value ?? null));
+      },
+      RESUME,
+    );
   }
 
   /** The stored JSON value, or undefined when no result of that name exists. */
   loadResult(id: string, name: string): unknown {
     return this.guard('reading a result', () => {
-      const v = this.q('SELECT value FROM results WHERE run_id = ? AND name = ?').pluck().get(this.resolve(id), name) as string | undefined;
-      return v === undefined ? undefined : JSON.parse(v);
+      const rid = this.resolve(id);
+      const v = this.q('SELECT value FROM results WHERE run_id = ? AND name = ?').pluck().get(rid, name) as string | undefined;
+      return v === undefined ? undefined : this.json(rid, v, `result '${name}'`);
     });
   }
 
   setStatus(id: string, status: RunStatus, error: string | null = null): void {
-    this.guard('setting the run status', () => {
-      const rid = this.resolve(id);
-      this.q('UPDATE runs SET status = ?, error = ?, finished_at = ?, heartbeat = ? WHERE id = ?').run(
-        status,
-        error,
-        TERMINAL.includes(status) ? now() : null,
-        now(),
-        rid,
-      );
-      this.deadWriters.delete(rid);
-    });
+    this.write(
+      'setting the run status',
+      () => {
+        const rid = this.resolve(id);
+        this.q('UPDATE runs SET status = ?, error = ?, finished_at = ?, heartbeat = ? WHERE id = ?').run(
+          status,
+          error,
+          TERMINAL.includes(status) ? now() : null,
+          now(),
+          rid,
+        );
+        this.deadWriters.delete(rid);
+      },
+      RESUME,
+    );
+  }
+
+  /** A series chunk whose header matches its blobs; a damaged one fails naming the run. */
+  private chunk<T extends ChunkRow>(rid: string, metric: string, r: T): T {
+    const p = chunkProblem(r);
+    if (p) throw this.damaged(rid, `the chunk of series '${metric}' from step ${r.first_step}: ${p}`);
+    return r;
   }
 
   /** Drop everything logged after `step` (series points, spectra, Lyapunov, replicas, checkpoints, vectors). */
   truncateAfter(id: string, step: number): void {
-    this.guard('truncating a run', () =>
-      this.db.transaction(() => {
-        const rid = this.resolve(id);
-        this.q('DELETE FROM series WHERE run_id = ? AND first_step > ?').run(rid, step);
-        const cut = this.q('SELECT metric, first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND last_step > ?').all(
-          rid,
-          step,
-        ) as (ChunkRow & { metric: string })[];
-        const put = this.q('UPDATE series SET last_step = ?, count = ?, steps = ?, vals = ? WHERE run_id = ? AND metric = ? AND first_step = ?');
-        for (const c of cut) {
-          const steps = blobI32(c.steps);
-          let keep = 0;
-          while (keep < steps.length && steps[keep] <= step) keep++;
-          const vals = blobF64(c.vals).subarray(0, keep);
-          put.run(steps[keep - 1], keep, i32Blob(steps.subarray(0, keep)), f64Blob(vals), rid, c.metric, c.first_step);
-        }
-        for (const t of ['spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors']) this.q(`DELETE FROM ${t} WHERE run_id = ? AND step > ?`).run(rid, step);
-        this.q('UPDATE runs SET last_step = min(last_step, ?) WHERE id = ?').run(step, rid);
-      })(),
+    this.write(
+      'truncating a run',
+      () =>
+        this.db.transaction(() => {
+          const rid = this.resolve(id);
+          this.q('DELETE FROM series WHERE run_id = ? AND first_step > ?').run(rid, step);
+          const cut = this.q('SELECT metric, first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND last_step > ?').all(
+            rid,
+            step,
+          ) as (ChunkRow & { metric: string })[];
+          const put = this.q('UPDATE series SET last_step = ?, count = ?, steps = ?, vals = ? WHERE run_id = ? AND metric = ? AND first_step = ?');
+          for (const c of cut) {
+            const steps = blobI32(this.chunk(rid, c.metric, c).steps);
+            let keep = 0;
+            while (keep < steps.length && steps[keep] <= step) keep++;
+            const vals = blobF64(c.vals).subarray(0, keep);
+            put.run(steps[keep - 1], keep, i32Blob(steps.subarray(0, keep)), f64Blob(vals), rid, c.metric, c.first_step);
+          }
+          for (const t of ['spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors'])
+            this.q(`DELETE FROM ${t} WHERE run_id = ? AND step > ?`).run(rid, step);
+          this.q('UPDATE runs SET last_step = min(last_step, ?) WHERE id = ?').run(step, rid);
+        })(),
+      RESUME,
     );
   }
 
   update(id: string, patch: { name?: string; tags?: string[]; notes?: string }): void {
-    if (patch.name !== undefined && (typeof patch.name !== 'string' || patch.name.trim() === '')) throw new Error('update: name must be a non-empty string');
-    if (patch.tags !== undefined && (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string')))
-      throw new Error('update: tags must be an array of strings');
-    if (patch.notes !== undefined && typeof patch.notes !== 'string') throw new Error('update: notes must be a string');
-    this.guard('updating a run', () => {
+    const limits = textLimitErrors(patch);
+    if (limits.length) throw new Error(`update: ${limits.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    this.write(`updating run ${id}`, () => {
       const rid = this.resolve(id);
       this.q('UPDATE runs SET name = coalesce(?, name), tags = coalesce(?, tags), notes = coalesce(?, notes) WHERE id = ?').run(
         patch.name ?? null,
@@ -508,7 +681,11 @@ export class RunStore {
     });
   }
 
+  /** A run as the library lists it; a damaged tag list shows as an error on the run instead of hiding every run. */
   private summary(r: RunRow): RunSummary {
+    const p = jsonProblem(r.tags, 'its tag list');
+    const tags: unknown = p ? [] : JSON.parse(r.tags);
+    const ok = Array.isArray(tags) && tags.every((t) => typeof t === 'string');
     return {
       id: r.id,
       name: r.name,
@@ -518,10 +695,10 @@ export class RunStore {
       model: r.model,
       dataset: r.dataset,
       seed: r.seed,
-      tags: JSON.parse(r.tags) as string[],
+      tags: ok ? tags : [],
       notes: r.notes,
       lastStep: r.last_step,
-      error: r.error,
+      error: ok ? r.error : `This run's record is damaged: ${p ?? 'its tags are not a list of strings'}.`,
     };
   }
 
@@ -550,18 +727,26 @@ export class RunStore {
   get(id: string): RunRecord {
     return this.guard('reading a run', () => {
       const r = this.q('SELECT * FROM runs WHERE id = ?').get(this.resolve(id)) as RunRow;
+      const notes = this.json(r.id, r.backend_notes, 'its backend notes');
       const series = this.q('SELECT DISTINCT metric FROM series WHERE run_id = ? ORDER BY metric').pluck().all(r.id) as string[];
       const env: RunEnvironment = {
         appVersion: r.app_version,
         backend: r.backend,
-        backendNotes: JSON.parse(r.backend_notes) as string[],
+        backendNotes: notes as string[],
         lapack: r.lapack,
         machine: r.machine,
         nParams: r.n_params,
         totalSteps: r.total_steps ?? null,
       };
-      return { ...this.summary(r), config: JSON.parse(r.config) as RunConfig, env, series };
+      return { ...this.summary(r), config: this.json(r.id, r.config, 'its config') as RunConfig, env, series };
     });
+  }
+
+  /** The configs of every stored run (a damaged one is left out). */
+  configs(): RunConfig[] {
+    return this.guard('reading run configs', () =>
+      (this.q('SELECT config FROM runs').pluck().all() as string[]).flatMap((text) => (jsonProblem(text, 'config') ? [] : [JSON.parse(text) as RunConfig])),
+    );
   }
 
   /** One metric's points with from ≤ step ≤ to (empty when the run never logged that metric). */
@@ -569,9 +754,12 @@ export class RunStore {
     return this.guard('reading a series', () => {
       const from = opts.from ?? -Infinity;
       const to = opts.to ?? Infinity;
-      const rows = this.q(
-        'SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? AND last_step >= ? AND first_step <= ? ORDER BY first_step',
-      ).all(this.resolve(id), metric, from, to) as ChunkRow[];
+      const rid = this.resolve(id);
+      const rows = (
+        this.q(
+          'SELECT first_step, last_step, count, steps, vals FROM series WHERE run_id = ? AND metric = ? AND last_step >= ? AND first_step <= ? ORDER BY first_step',
+        ).all(rid, metric, from, to) as ChunkRow[]
+      ).map((r) => this.chunk(rid, metric, r));
       // Chunks inside [from, to] are copied whole, byte for byte; only the edge chunks are cut.
       const parts = rows.map((r) => {
         if (r.first_step >= from && r.last_step <= to) return { r, lo: 0, hi: r.count };
@@ -601,56 +789,88 @@ export class RunStore {
     const stride = opts.stride ?? 1;
     if (!Number.isInteger(stride) || stride < 1) throw new Error(`readSpectra: stride must be an integer ≥ 1, got ${stride}`);
     return this.guard('reading spectra', () => {
+      const rid = this.resolve(id);
       const rows = this.q(
         `SELECT step, n, null_count, null_tol, eigenvalues FROM (
            SELECT *, row_number() OVER (ORDER BY step) - 1 AS k FROM spectra WHERE run_id = ? AND step BETWEEN ? AND ?)
          WHERE k % ? = 0 ORDER BY step`,
-      ).all(this.resolve(id), opts.from ?? -1e15, opts.to ?? 1e15, stride) as {
+      ).all(rid, opts.from ?? -1e15, opts.to ?? 1e15, stride) as {
         step: number;
         n: number;
         null_count: number;
         null_tol: number;
         eigenvalues: Buffer;
       }[];
-      return rows.map((r) => ({ step: r.step, n: r.n, eigenvalues: blobF64(r.eigenvalues), nullCount: r.null_count, nullTol: r.null_tol }));
+      return rows.map((r) => {
+        const p = spectrumProblem(r);
+        if (p) throw this.damaged(rid, `the spectrum of step ${r.step}: ${p}`);
+        return { step: r.step, n: r.n, eigenvalues: blobF64(r.eigenvalues), nullCount: r.null_count, nullTol: r.null_tol };
+      });
     });
   }
 
   readLyapunov(id: string): LyapunovFrame[] {
-    return this.guard('reading Lyapunov exponents', () =>
-      (this.q('SELECT step, exponents FROM lyapunov WHERE run_id = ? ORDER BY step').all(this.resolve(id)) as { step: number; exponents: Buffer }[]).map(
-        (r) => ({ step: r.step, exponents: blobF64(r.exponents) }),
-      ),
-    );
+    return this.guard('reading Lyapunov exponents', () => {
+      const rid = this.resolve(id);
+      const rows = this.q('SELECT step, exponents FROM lyapunov WHERE run_id = ? ORDER BY step').all(rid) as { step: number; exponents: Buffer }[];
+      return rows.map((r) => {
+        const p = blobProblem(r.exponents, 8, null, 'exponents');
+        if (p) throw this.damaged(rid, `the Lyapunov exponents of step ${r.step}: ${p}`);
+        return { step: r.step, exponents: blobF64(r.exponents) };
+      });
+    });
   }
 
   readReplicas(id: string): ReplicaFrame[] {
-    return this.guard('reading replica distances', () =>
-      (
-        this.q('SELECT step, distances, along_grad, along_top FROM replicas WHERE run_id = ? ORDER BY step').all(this.resolve(id)) as {
-          step: number;
-          distances: Buffer;
-          along_grad: Buffer;
-          along_top: Buffer;
-        }[]
-      ).map((r) => ({ step: r.step, distances: blobF64(r.distances), alongGrad: blobF64(r.along_grad), alongTop: blobF64(r.along_top) })),
-    );
+    return this.guard('reading replica distances', () => {
+      const rid = this.resolve(id);
+      const rows = this.q('SELECT step, distances, along_grad, along_top FROM replicas WHERE run_id = ? ORDER BY step').all(rid) as {
+        step: number;
+        distances: Buffer;
+        along_grad: Buffer;
+        along_top: Buffer;
+      }[];
+      return rows.map((r) => {
+        const p =
+          blobProblem(r.distances, 8, null, 'distances') ??
+          blobProblem(r.along_grad, 8, r.distances.length / 8, 'components along the gradient') ??
+          blobProblem(r.along_top, 8, r.distances.length / 8, 'components along the top eigenvector');
+        if (p) throw this.damaged(rid, `the replica distances of step ${r.step}: ${p}`);
+        return { step: r.step, distances: blobF64(r.distances), alongGrad: blobF64(r.along_grad), alongTop: blobF64(r.along_top) };
+      });
+    });
   }
 
+  /** Delete a run and everything it recorded, in one IMMEDIATE transaction; refused while another live process writes it. */
   delete(id: string): void {
-    this.guard('deleting a run', () => {
-      const rid = this.resolve(id);
-      this.db.transaction(() => this.q('DELETE FROM runs WHERE id = ?').run(rid))();
+    this.write(`deleting run ${id}`, () => {
+      this.db
+        .transaction(() => {
+          const rid = this.resolve(id);
+          refuseLiveWriter(rid, this.writer(rid), 'deleting it');
+          this.q('DELETE FROM runs WHERE id = ?').run(rid);
+        })
+        .immediate();
       this.db.pragma('incremental_vacuum');
     });
   }
 
-  exportRun(id: string, file: string): void {
-    this.guard(`exporting a run to ${resolve(file)}`, () => exportRun(this.db, this.resolve(id), resolve(file)));
+  /**
+   * One run as a `.chaoslab` file (transfer.ts): never over this database or its files, and over an existing file
+   * only with `overwrite` (the CLI's --force, the save dialog's confirmation).
+   */
+  exportRun(id: string, file: string, opts: { overwrite?: boolean } = {}): void {
+    const target = resolve(file);
+    this.guard(`exporting run ${id}`, () => exportRun(this.db, this.file, this.resolve(id), target, opts.overwrite ?? false), { file: target });
   }
 
   importRun(file: string): { id: string; duplicate: boolean } {
-    return this.guard(`importing ${resolve(file)}`, () => importRun(this.db, resolve(file)));
+    return this.write(`importing ${resolve(file)}`, () => importRun(this.db, resolve(file)));
+  }
+
+  /** True when writing `path` would write this database or one of the files SQLite keeps beside it. */
+  ownsFile(path: string): boolean {
+    return isDatabaseFile(path, this.file);
   }
 
   /** CSV with header "step,<m1>,<m2>…", one row per step, empty cells where a metric is absent. */

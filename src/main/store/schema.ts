@@ -2,6 +2,7 @@
 // the file as Chaoslab's. Series are stored as chunks of typed arrays (little-endian Int32 steps, Float64
 // values); spectra as one row per step holding only the non-null eigenvalues (float64) plus the null count.
 import type Database from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 
 /** 'CLAB' */
 export const APPLICATION_ID = 0x434c4142;
@@ -106,6 +107,9 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Points per series chunk; the last chunk of a series stays open and grows until it holds this many. */
+export const SERIES_CHUNK = 1024;
+
 /** Tables holding one run's data, parents first (the order export and import copy them in). */
 export const RUN_TABLES = ['runs', 'series', 'spectra', 'lyapunov', 'replicas', 'checkpoints', 'checkpoint_blobs', 'vectors', 'results'] as const;
 
@@ -113,12 +117,64 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Bring the schema to SCHEMA_VERSION inside one IMMEDIATE transaction (safe against a concurrent opener). */
-export function migrate(db: Database.Database): void {
+/** Bring the schema to version `to` inside one IMMEDIATE transaction (safe against a concurrent opener). */
+export function migrate(db: Database.Database, to = SCHEMA_VERSION): void {
   db.transaction(() => {
     const from = schemaVersion(db);
     if (from === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
-    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
-    if (from < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    for (let v = from; v < to; v++) db.exec(MIGRATIONS[v]);
+    if (from < to) db.pragma(`user_version = ${to}`);
   }).immediate();
+}
+
+export interface Column {
+  name: string;
+  /** Declared type: TEXT, INTEGER, REAL or BLOB. */
+  type: string;
+  notnull: boolean;
+  /** Position in the primary key (1-based), 0 when not part of it. */
+  pk: number;
+}
+/** One entry of sqlite_master: a table, an index or an automatic index. */
+export interface SchemaEntry {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
+export interface ReferenceSchema {
+  entries: SchemaEntry[];
+  columns: Record<(typeof RUN_TABLES)[number], Column[]>;
+}
+
+const references = new Map<number, ReferenceSchema>();
+
+/**
+ * The app's own schema at `version`, read back from an in-memory database built by the migrations: what a file
+ * claiming that version must hold, entry for entry. Importing compares a file against it and reads the file
+ * only through these names.
+ */
+export function referenceSchema(version: number): ReferenceSchema {
+  if (!Number.isInteger(version) || version < 1 || version > SCHEMA_VERSION) throw new RangeError(`no schema version ${version}`);
+  let ref = references.get(version);
+  if (!ref) {
+    const db = openSqlite(':memory:');
+    try {
+      migrate(db, version);
+      const entries = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all() as SchemaEntry[];
+      const columns = {} as ReferenceSchema['columns'];
+      for (const t of RUN_TABLES)
+        columns[t] = (db.pragma(`table_info(${t})`) as { name: string; type: string; notnull: number; pk: number }[]).map((c) => ({
+          name: c.name,
+          type: c.type,
+          notnull: c.notnull === 1,
+          pk: c.pk,
+        }));
+      ref = { entries, columns };
+      references.set(version, ref);
+    } finally {
+      db.close();
+    }
+  }
+  return ref;
 }

@@ -2,13 +2,8 @@
 // and whether it names a file. The RunConfig type, the defaults, validation, the New-run form, the CLI's
 // "did you mean", path-field handling and the Compare view's labels are all derived from it (schema.ts,
 // display.ts): adding a field is one entry here. Rules that tie fields together are in rules.ts.
+import { NAME_MAX, NOTES_MAX, TAGS_MAX, TAG_MAX } from '../limits';
 import { choice, int, numbers, optionalSection, path, real, section, table, text, texts, variants } from './field';
-
-// Length limits of the labels a user types (to move to src/shared/limits.ts when that lands).
-const NAME_MAX = 200;
-const NOTES_MAX = 10_000;
-const TAGS_MAX = 32;
-const TAG_MAX = 64;
 
 export const CONFIG_TABLE = table('Run', {
   name: text({

@@ -1,6 +1,6 @@
 // The runner end to end on real USPS data and a real SQLite file: determinism, resume after a simulated
 // death and after a real SIGKILL of a CLI child process, divergence (NaN) kept, bad input named.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -246,5 +246,20 @@ describe('runner', () => {
     await expect(runExperiment(config({ data: { dataset: 'usps', dir: path.join(dir, 'empty') } }), { library: StoreLibrary.open(db) })).rejects.toThrow(
       /empty/,
     );
+    // Files a config names: a named pipe is refused (not waited on), a file that is no parameter file is not quoted.
+    const fifo = path.join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    await expect(runExperiment(config({ train: { steps: 5, initParamsFile: fifo } }), { library: StoreLibrary.open(db) })).rejects.toThrow(
+      `train.initParamsFile: ${fifo} is a named pipe, not a regular file`,
+    );
+    const passwd = runExperiment(config({ train: { steps: 5, initParamsFile: '/etc/passwd' } }), { library: StoreLibrary.open(db) });
+    await expect(passwd).rejects.toThrow(/^\/etc\/passwd: not valid JSON$/);
+    // Memory is checked before anything is allocated, naming the field.
+    await expect(
+      runExperiment(config({ model: { kind: 'cnn', baseChannels: 64, blocks: 1, activation: 'relu' } }), { library: StoreLibrary.open(db) }),
+    ).rejects.toThrow(/^model\.baseChannels: too large for this machine/);
+    const ro = RunStore.open(db, { readonly: true });
+    expect(ro.list()).toEqual([]);
+    ro.close();
   });
 });

@@ -1,10 +1,12 @@
 // The IPC handler table: sender checks and payload validation on every channel, against a real WorkbenchService
 // (real SQLite file, real worker threads for the cost estimate).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../src/shared/config';
+import type { RunEnvironment } from '../../../src/shared/frames';
+import { NAME_MAX, NOTES_MAX, TAGS_MAX, TAG_MAX } from '../../../src/shared/limits';
 import type { Channel, EventName, Events, Reply } from '../../../src/shared/ipc';
 import { CHANNELS, validators } from '../../../src/shared/ipc';
 import { PRESETS } from '../../../src/shared/presets';
@@ -14,6 +16,7 @@ import { SenderPolicy, appUrlMatcher } from '../../../src/main/ipc/sender-policy
 import { WorkbenchService } from '../../../src/main/service/workbench-service';
 
 const APP_FILE = '/opt/chaoslab/out/renderer/index.html';
+const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 5350, totalSteps: 1 };
 let dir: string;
 let service: WorkbenchService;
 let handlers: HandlerTable;
@@ -171,9 +174,10 @@ describe('valid requests', () => {
   });
 
   it('a run whose data cannot be read fails to start with an error naming the directory, and leaves no run behind', async () => {
-    const config = { ...PRESETS[0].config, data: { ...PRESETS[0].config.data, dataset: 'usps', dir: join(dir, 'no-such-usps') } };
+    expect(await call('dialog.choosePath', { field: 'data.dir' })).toEqual({ ok: true, value: { path: '/chosen/directory/data.dir' } });
+    const config = { ...PRESETS[0].config, data: { ...PRESETS[0].config.data, dataset: 'usps', dir: '/chosen/directory/data.dir' } };
     const r = refused(await call('runs.start', { config }));
-    expect(r.error).toMatch(/^The run could not start: .*no-such-usps/);
+    expect(r.error).toMatch(/^The run could not start: .*\/chosen\/directory\/data\.dir/);
     expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
   });
 
@@ -182,5 +186,76 @@ describe('valid requests', () => {
     if (!r.ok) throw new Error(r.error);
     expect(r.value).toMatchObject({ versions: { node: process.versions.node }, dbFile: join(dir, 'lab.db') });
     expect((r.value as { backends: string[] }).backends[0]).toMatch(/^linear algebra: /);
+  });
+});
+
+describe('paths, limits and files a renderer cannot choose', () => {
+  it('refuses a config path main did not hand out, naming the field, without touching the file', async () => {
+    const file = join(dir, 'params.json');
+    writeFileSync(file, '[1, 2, 3]');
+    // atime older than mtime: under relatime (and strictatime) any read moves it, so it tells whether main read the file.
+    const untouched = (): number => (utimesSync(file, 0, new Date()), statSync(file).atimeMs);
+    const atime = untouched();
+    readFileSync(file);
+    expect(statSync(file).atimeMs).not.toBe(atime);
+    const before = untouched();
+    for (const train of [{ initParamsFile: file }, { initParamsFile: '/etc/passwd' }, { batchOrderFile: file }]) {
+      const r = refused(await call('runs.start', { config: { ...PRESETS[0].config, train: { ...PRESETS[0].config.train, ...train } } }));
+      expect(r.fields).toEqual([Object.keys(train)[0] === 'initParamsFile' ? 'train.initParamsFile' : 'train.batchOrderFile']);
+      expect(r.error).toMatch(/was not chosen in this app: pick it with Browse…/);
+    }
+    const followUp = { ...PRESETS[0].config, replicas: { strategy: 'file', eps: [0.1], seeds: [0], directionFile: file } };
+    expect(refused(await call('runs.start', { config: PRESETS[0].config, followUp })).fields).toEqual(['replicas.directionFile']);
+    const typed = { ...PRESETS[0].config, data: { ...PRESETS[0].config.data, dataset: 'usps', dir: 'usps' } };
+    expect(refused(await call('runs.start', { config: typed })).fields).toEqual(['data.dir']);
+    expect(statSync(file).atimeMs).toBe(before);
+    expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
+  });
+
+  it('accepts a path its own dialog returned (the run then fails on the file, naming it)', async () => {
+    const chosen = await call('dialog.choosePath', { field: 'train.initParamsFile' });
+    expect(chosen).toEqual({ ok: true, value: { path: '/chosen/file/train.initParamsFile' } });
+    const config = { ...PRESETS[0].config, train: { ...PRESETS[0].config.train, initParamsFile: '/chosen/file/train.initParamsFile' } };
+    expect(refused(await call('runs.start', { config })).error).toMatch(/^The run could not start: (Error: )?train\.initParamsFile: file not found/);
+  });
+
+  it('runs.update applies the same name, notes and tag limits as the CLI and the store', async () => {
+    const id = service.store.createRun({ ...PRESETS[0].config, name: 'limits' }, ENV);
+    for (const [patch, field] of [
+      [{ name: 'x'.repeat(NAME_MAX + 1) }, 'name'],
+      [{ notes: 'x'.repeat(NOTES_MAX + 1) }, 'notes'],
+      [{ tags: Array.from({ length: TAGS_MAX + 1 }, (_, i) => `t${i}`) }, 'tags'],
+      [{ tags: ['x'.repeat(TAG_MAX + 1)] }, 'tags'],
+    ] as const)
+      expect(refused(await call('runs.update', { runId: id, ...patch })).fields).toEqual([field]);
+    expect(await call('runs.update', { runId: id, name: 'x'.repeat(NAME_MAX), notes: 'y'.repeat(NOTES_MAX) })).toMatchObject({ ok: true });
+    expect(() => service.store.update(id, { notes: 'y'.repeat(NOTES_MAX + 1) })).toThrow(/notes must be a string of at most 10000 characters/);
+    service.store.setStatus(id, 'finished');
+  });
+
+  it('runs.export never writes the open database; a confirmed existing file is replaced whole', async () => {
+    const id = service.store.list()[0].id;
+    let target = join(dir, 'lab.db');
+    const exporting = createHandlers({
+      service,
+      policy: (() => {
+        const p = new SenderPolicy(appUrlMatcher(APP_FILE, undefined));
+        p.allow(7);
+        return p;
+      })(),
+      versions: {},
+      dialogs: { saveFile: async () => target, openFile: async () => null, choosePath: async () => null },
+    });
+    const runs = service.store.list().length;
+    for (const t of [join(dir, 'lab.db'), join(dir, 'lab.db-wal'), join(dir, 'lab.db-shm')]) {
+      target = t;
+      expect(refused(await exporting['runs.export']({ runId: id }, ctx())).error).toContain(`is the open database ${join(dir, 'lab.db')}`);
+    }
+    expect(service.store.list().length).toBe(runs);
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+    target = join(dir, 'existing.chaoslab');
+    writeFileSync(target, 'old');
+    expect(await exporting['runs.export']({ runId: id }, ctx())).toEqual({ ok: true, value: { file: target } });
+    expect(readFileSync(target).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
   });
 });

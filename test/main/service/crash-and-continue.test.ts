@@ -37,6 +37,8 @@ function config(): RunConfig {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'chaoslab-crash-'));
   service = new WorkbenchService(join(dir, 'lab.db'), { file: resolve(__dirname, 'crashing-worker.ts'), execArgv: ['--require', 'tsx/cjs'] });
+  // As if chosen in main's directory dialog: only such paths may come from a renderer.
+  service.grantPath(USPS_DIR);
 });
 afterAll(async () => {
   await service.close();

@@ -1,8 +1,8 @@
-// Failure modes on real files: a newer schema, garbage and damaged files, read-only files (a read-only open, a
-// read-only bind mount and an immutable file: plain chmod does not stop root), and a full disk (a tiny tmpfs).
+// Failure modes on real files: a newer schema, garbage and damaged files, a read-only open (read-only files,
+// folders and mounts: read-only.test.ts), and a full disk (a tiny tmpfs) during each operation.
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG } from '../../../src/shared/config';
 import type { RunEnvironment } from '../../../src/shared/frames';
 import { RunStore, StoreError, type StoreErrorCode } from '../../../src/main/store/run-store';
 import { RunWriter } from '../../../src/main/store/run-writer';
+import { ROOT } from '../../helpers/fixtures';
 
 const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10, totalSteps: 100 };
 
@@ -153,43 +154,6 @@ describe('read-only databases', () => {
     expectIntact(file, id);
     expect(storeError(() => RunStore.open(join(dir, 'missing.db'), { readonly: true }), 'not-found').message).toContain('missing.db');
   });
-
-  it.skipIf(!MOUNT)('a database on a read-only mount: refused for writing, readable with readonly', () => {
-    const src = join(dir, 'src');
-    const mnt = join(dir, 'ro');
-    mkdirSync(src);
-    mkdirSync(mnt);
-    const id = seed(join(src, 'lab.db'));
-    const before = readFileSync(join(src, 'lab.db'));
-    execFileSync('mount', ['--bind', src, mnt]);
-    try {
-      execFileSync('mount', ['-o', 'remount,ro,bind', mnt]);
-      const e = storeError(() => RunStore.open(join(mnt, 'lab.db')), 'readonly');
-      expect(e.message).toContain(join(mnt, 'lab.db'));
-      expect(e.message).toContain('EROFS');
-      // SQLite cannot create the -shm file there; the store reads a snapshot of the file instead.
-      expectIntact(join(mnt, 'lab.db'), id);
-    } finally {
-      execFileSync('umount', [mnt]);
-    }
-    expect(readdirSync(src)).toEqual(['lab.db']);
-    expect(readFileSync(join(src, 'lab.db')).equals(before)).toBe(true);
-  });
-
-  it.skipIf(!MOUNT)('an immutable file (chattr +i) is refused for writing and readable with readonly', () => {
-    const file = join(dir, 'lab.db');
-    const id = seed(file);
-    const before = readFileSync(file);
-    execFileSync('chattr', ['+i', file]);
-    try {
-      const e = storeError(() => RunStore.open(file), 'readonly');
-      expect(e.message).toContain(file);
-      expectIntact(file, id);
-    } finally {
-      execFileSync('chattr', ['-i', file]);
-    }
-    expect(readFileSync(file).equals(before)).toBe(true);
-  });
 });
 
 describe('disk full', () => {
@@ -250,5 +214,135 @@ describe('disk full', () => {
     } finally {
       execFileSync('umount', ['-l', mnt]);
     }
+  });
+});
+
+describe('disk full names the operation', () => {
+  it.skipIf(!MOUNT)('import, export, delete and open each say what failed and change nothing; the CLI exits 1', () => {
+    const mnt = join(dir, 'full');
+    mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]);
+    try {
+      const file = join(mnt, 'lab.db');
+      const id = seed(file);
+      // A run of ~1 MB to import: more than the room left.
+      const big = RunStore.open(join(dir, 'big.db'));
+      const bigId = big.createRun({ ...DEFAULT_CONFIG, name: 'big' }, { ...ENV, nParams: 5350 });
+      big.appendMetrics(
+        bigId,
+        Array.from({ length: 400 }, (_, step) => ({ step, epoch: 0, wall: 0, values: { loss: step } })),
+      );
+      big.appendSpectra(
+        bigId,
+        Array.from({ length: 400 }, (_, step) => ({ step, n: 5350, eigenvalues: new Float64Array(300).fill(step), nullCount: 5050, nullTol: 0 })),
+      );
+      big.setStatus(bigId, 'finished');
+      const bigFile = join(dir, 'big.chaoslab');
+      big.exportRun(bigId, bigFile);
+      big.close();
+      const store = RunStore.open(file);
+      // Fill what is left of the file system.
+      const fd = openSync(join(mnt, 'filler'), 'w');
+      try {
+        for (const b = Buffer.alloc(4096); ;) writeSync(fd, b);
+      } catch {
+        closeSync(fd);
+      }
+      const cases: [string, () => unknown][] = [
+        [`importing ${bigFile}`, () => store.importRun(bigFile)],
+        [`exporting run ${id}`, () => store.exportRun(id, join(mnt, 'copy.chaoslab'))],
+        [`deleting run ${id}`, () => store.delete(id)],
+        ['opening the database', () => RunStore.open(join(mnt, 'new.db'))],
+      ];
+      for (const [action, f] of cases) {
+        const e = storeError(f, 'disk-full');
+        expect(e.message).toMatch(new RegExp(`^Disk full while ${action.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} in /`));
+        expect(e.message).toContain(`Free disk space, then try ${action} again.`);
+        expect(e.message).not.toContain('resume');
+      }
+      // Nothing half-written is left: no partial export, no new database.
+      expect(readdirSync(mnt).sort()).toEqual(['filler', 'lab.db', 'lab.db-shm', 'lab.db-wal']);
+      expect(store.list().map((r) => r.id)).toEqual([id]);
+      store.close();
+      expectIntact(file, id);
+      const cli = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), 'runs', 'export', id, join(mnt, 'cli.chaoslab'), '--db', file],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toContain(`Disk full while exporting run ${id}`);
+    } finally {
+      execFileSync('umount', ['-l', mnt]);
+    }
+  });
+});
+
+describe('a database with a damaged page', () => {
+  it('is reported when opened for writing, before a new run is written into it; no file is left by a failed open', () => {
+    const file = join(dir, 'lab.db');
+    const id = seed(file);
+    const store = RunStore.open(file);
+    store.appendSpectra(
+      id,
+      Array.from({ length: 1000 }, (_, k) => ({ step: 50 + k, n: 5350, eigenvalues: new Float64Array(200).fill(k), nullCount: 5150, nullTol: 0 })),
+    );
+    store.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0xa5, 900_000, 1_000_000);
+    writeFileSync(file, bytes);
+    // The damage is in spectra, which opening alone never reads: quick_check finds it.
+    const e = storeError(() => RunStore.open(file), 'corrupt');
+    expect(e.message).toMatch(/^\S+lab\.db is damaged \(SQLite quick_check: .*\)\. Nothing was written into it\./s);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    // A database that cannot be created leaves nothing behind.
+    const nowhere = join(dir, 'blocker');
+    writeFileSync(nowhere, 'a file, not a folder');
+    expect(() => RunStore.open(join(nowhere, 'lab.db'))).toThrow(StoreError);
+    expect(readFileSync(nowhere, 'utf8')).toBe('a file, not a folder');
+  });
+});
+
+describe('a damaged run read later', () => {
+  it('fails naming the run instead of allocating what a header claims; the CLI exits 2; other runs still read', () => {
+    const file = join(dir, 'lab.db');
+    const id = seed(file);
+    const store = RunStore.open(file);
+    const other = store.createRun({ ...DEFAULT_CONFIG, name: 'fine' }, ENV);
+    store.appendMetrics(other, [{ step: 0, epoch: 0, wall: 0, values: { loss: 0.5 } }]);
+    store.appendSpectra(id, [{ step: 1, n: 5350, eigenvalues: new Float64Array(10), nullCount: 5340, nullTol: 0 }]);
+    store.close();
+    const raw = new Database(file);
+    // A header claiming 2^31 points, a spectrum whose counts do not add up, a config that is no JSON.
+    raw.prepare("UPDATE series SET count = 2147483647 WHERE run_id = ? AND metric = 'loss'").run(id);
+    raw.prepare('UPDATE spectra SET null_count = 1e12 WHERE run_id = ?').run(id);
+    raw.prepare('UPDATE checkpoint_blobs SET data = substr(data, 1, 13) WHERE run_id = ?').run(id);
+    raw.close();
+    const ro = RunStore.open(file, { readonly: true });
+    const damaged = (f: () => unknown, what: RegExp): void => {
+      const e = storeError(f, 'corrupt');
+      expect(e.message).toMatch(new RegExp(`^Run ${id} in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged: `));
+      expect(e.message).toMatch(what);
+    };
+    damaged(() => ro.readSeries(id, 'loss'), /series 'loss' from step 0: count 2147483647 is outside 1…1024/);
+    damaged(() => ro.readSpectra(id), /the spectrum of step 1: 10 eigenvalues and 1000000000000 null ones do not make up n = 5350/);
+    damaged(() => ro.latestCheckpoint(id), /checkpoint blob theta holds 13 bytes, not a whole number of 8-byte values/);
+    expect(Array.from(ro.readSeries(other, 'loss').values)).toEqual([0.5]);
+    ro.close();
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), ...args, '--db', file], { cwd: ROOT, encoding: 'utf8' });
+    const r = cli('series', id, 'loss');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`Run ${id} in ${file} is damaged`);
+    const raw2 = new Database(file);
+    raw2.prepare("UPDATE runs SET config = '{not json' WHERE id = ?").run(id);
+    raw2.close();
+    const show = cli('runs', 'show', id);
+    expect(show.status).toBe(2);
+    expect(show.stderr).toContain(`Run ${id} in ${file} is damaged: its config is not valid JSON`);
+    expect(cli('runs', 'list').stdout).toContain('fine');
   });
 });

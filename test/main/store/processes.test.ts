@@ -1,8 +1,10 @@
 // Two processes on one database: a reader in a child process sees steps as the parent writes them, and a
-// writer child killed with SIGKILL leaves every flushed step, an intact file and a run marked 'interrupted'.
-// The children are small scripts written to the temp dir and run with `node --import tsx`.
+// writer child killed with SIGKILL leaves every flushed step, an intact file and a run marked 'interrupted'. The
+// races that used to destroy data: `run --resume`, `runs delete` and the app's Continue and Delete on a run another
+// process is writing are refused by name and leave it whole; of two processes claiming one run, exactly one wins.
+// The children are small scripts written to the temp dir and run with `node --import tsx`; the CLI is the real one.
 import Database from 'better-sqlite3';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { DEFAULT_CONFIG } from '../../../src/shared/config';
 import type { MetricFrame, RunEnvironment } from '../../../src/shared/frames';
 import { RunStore } from '../../../src/main/store/run-store';
 import { RunWriter } from '../../../src/main/store/run-writer';
+import { WorkbenchService } from '../../../src/main/service/workbench-service';
 import { ROOT } from '../../helpers/fixtures';
 
 const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 10, totalSteps: 100 };
@@ -18,19 +21,29 @@ const loss = (s: number): number => Math.cos(s / 7) / (s + 1);
 const frame = (step: number): MetricFrame => ({ step, epoch: 0, wall: step / 100, values: { loss: loss(step), acc: step % 3 } });
 
 let dir: string;
-let child: ChildProcess | null = null;
+const children: ChildProcess[] = [];
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'chaoslab-store-proc-'))));
 afterEach(() => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  child = null;
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
 function spawnScript(name: string, source: string, args: string[]): ChildProcess {
   const script = join(dir, name);
   writeFileSync(script, source);
-  child = fork(script, args, { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return child;
+  const c = fork(script, args, { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(c);
+  return c;
+}
+
+/** The real CLI in a process of its own. */
+function cli(...args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((res) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    c.on('exit', (status) => res({ status, stderr }));
+  });
 }
 
 /** Resolves with the first message satisfying `pred`; rejects if the child exits first or time runs out. */
@@ -132,7 +145,7 @@ describe('two processes on one database', () => {
     // A reader opening the database meanwhile must not mark the live writer's run interrupted.
     const peek = RunStore.open(file);
     expect(peek.get(id).status).toBe('running');
-    expect(() => peek.claimRun(id)).toThrow(/still being written by process \d+/);
+    expect(() => peek.claimRun(id)).toThrow(new RegExp(`^run ${id} is being written by process ${c.pid} on this machine`));
     peek.close();
     await waitFor<{ flushed?: number }>(c, (m) => (m.flushed ?? 0) >= 1200);
     c.kill('SIGKILL');
@@ -168,6 +181,128 @@ describe('two processes on one database', () => {
     const after = store.get(id);
     expect(after).toMatchObject({ status: 'finished', lastStep: cp.step + 50 });
     expect(store.readSeries(id, 'loss').steps.length).toBe(cp.step + 51);
+    store.close();
+  });
+});
+
+/** Writes a run until told 'finish': 20 steps per flush, a checkpoint every 100 steps. */
+const LIVE_WRITER = `
+import { RunStore } from ${JSON.stringify(join(ROOT, 'src/main/store/run-store'))};
+import { RunWriter } from ${JSON.stringify(join(ROOT, 'src/main/store/run-writer'))};
+import { DEFAULT_CONFIG } from ${JSON.stringify(join(ROOT, 'src/shared/config'))};
+const [file] = process.argv.slice(2);
+const store = RunStore.open(file);
+const id = store.createRun({ ...DEFAULT_CONFIG, name: 'being written' }, ${JSON.stringify(ENV)});
+const w = new RunWriter(store, id, { flushMs: 5 });
+process.send!({ id });
+let step = 0;
+let stop = false;
+process.on('message', () => (stop = true));
+const tick = (): void => {
+  for (const end = step + 20; step < end; step++) {
+    w.step({ metrics: { step, epoch: 0, wall: step / 100, values: { loss: Math.cos(step / 7) / (step + 1), acc: step % 3 } } });
+    if (step % 100 === 99) w.checkpoint({ step: step + 1, state: { step }, blobs: { theta: new Float64Array(10).fill(step) } });
+  }
+  w.flush();
+  process.send!({ flushed: step - 1 });
+  if (!stop) return void setTimeout(tick, 2);
+  w.finish('finished', null);
+  store.close();
+  process.send!({ finished: step - 1 });
+  process.disconnect();
+};
+tick();
+`;
+
+/** Claims run \`id\` (to continue it from step 0) whenever told, and says whether it won. */
+const CLAIMER = `
+import { StoreLibrary } from ${JSON.stringify(join(ROOT, 'src/main/store/run-library'))};
+const [file, id] = process.argv.slice(2);
+const library = StoreLibrary.open(file, { verify: false });
+process.on('message', (m: { round: number }) => {
+  try {
+    library.claim(id, 0);
+    process.send!({ round: m.round, won: true });
+  } catch (e) {
+    process.send!({ round: m.round, won: false, message: (e as Error).message });
+  }
+});
+process.send!({ ready: true });
+`;
+
+/** Stops the live writer and checks that its run is whole: every step 0…last, the checkpoints, status finished. */
+async function finishIntact(c: ChildProcess, file: string, id: string): Promise<number> {
+  c.send('finish');
+  const { finished } = await waitFor<{ finished?: number }>(c, (m) => m.finished !== undefined);
+  await exited(c);
+  const store = RunStore.open(file, { readonly: true });
+  try {
+    const rec = store.get(id);
+    expect(rec).toMatchObject({ status: 'finished', lastStep: finished });
+    const s = store.readSeries(id, 'loss');
+    expect(Array.from(s.steps)).toEqual(Array.from({ length: finished! + 1 }, (_, k) => k));
+    expect(Array.from(s.values)).toEqual(Array.from({ length: finished! + 1 }, (_, k) => loss(k)));
+    expect(store.latestCheckpoint(id)!.step).toBe(Math.floor((finished! + 1) / 100) * 100);
+  } finally {
+    store.close();
+  }
+  return finished!;
+}
+
+describe('races with a process that is writing a run', () => {
+  it('`run --resume` and `runs delete` on a run another process writes are refused by name; the run stays whole', async () => {
+    const file = join(dir, 'lab.db');
+    const c = spawnScript('writer.ts', LIVE_WRITER, [file]);
+    const { id } = await waitFor<{ id: string }>(c, (m) => typeof m.id === 'string');
+    await waitFor<{ flushed?: number }>(c, (m) => (m.flushed ?? 0) >= 300);
+    const byName = `run ${id} is being written by process ${c.pid} on this machine`;
+    for (const args of [
+      ['run', '--resume', id.slice(0, 8)],
+      ['runs', 'delete', id],
+    ]) {
+      const r = await cli(...args, '--db', file);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(byName);
+      expect(r.stderr).toContain('Nothing was changed.');
+    }
+    expect(await finishIntact(c, file, id)).toBeGreaterThan(300);
+  });
+
+  it('the app’s Continue and Delete on a run another process writes are refused by name; the run stays whole', async () => {
+    const file = join(dir, 'lab.db');
+    const c = spawnScript('writer.ts', LIVE_WRITER, [file]);
+    const { id } = await waitFor<{ id: string }>(c, (m) => typeof m.id === 'string');
+    await waitFor<{ flushed?: number }>(c, (m) => (m.flushed ?? 0) >= 300);
+    const service = new WorkbenchService(file);
+    try {
+      const byName = `run ${id} is being written by process ${c.pid} on this machine`;
+      await expect(service.continueRun(id)).rejects.toThrow(byName);
+      expect(() => service.deleteRun(id)).toThrow(byName);
+      expect(service.getRun(id).status).toBe('running');
+    } finally {
+      await service.close();
+    }
+    await finishIntact(c, file, id);
+  });
+
+  it('of two processes claiming the same run at once, exactly one wins; the other is refused by name', async () => {
+    const file = join(dir, 'lab.db');
+    const store = RunStore.open(file);
+    const id = store.createRun({ ...DEFAULT_CONFIG, name: 'contested' }, ENV);
+    store.setStatus(id, 'interrupted');
+    const claimers = [0, 1].map((k) => spawnScript(`claimer${k}.ts`, CLAIMER, [file, id]));
+    await Promise.all(claimers.map((c) => waitFor<{ ready?: boolean }>(c, (m) => m.ready === true)));
+    const ROUNDS = 20;
+    for (let round = 0; round < ROUNDS; round++) {
+      // The run as a stopped one again: nobody holds it.
+      store.setStatus(id, 'interrupted');
+      const answers = claimers.map((c) => waitFor<{ round: number; won: boolean; message?: string }>(c, (m) => m.round === round));
+      for (const c of claimers) c.send({ round });
+      const [a, b] = await Promise.all(answers);
+      expect([a.won, b.won].filter(Boolean).length, JSON.stringify([a, b])).toBe(1);
+      const winner = a.won ? claimers[0] : claimers[1];
+      expect((a.won ? b : a).message).toMatch(new RegExp(`^run ${id} is being written by process ${winner.pid} on this machine`));
+    }
     store.close();
   });
 });

@@ -392,7 +392,7 @@ describe('export and import', () => {
     src.appendSpectra(id, [{ step: 3, n: 9, eigenvalues: awkward(4, 1), nullCount: 5, nullTol: 1e-12 }]);
     src.appendLyapunov(id, [{ step: 3, exponents: awkward(5, 2) }]);
     src.appendReplicas(id, [{ step: 3, distances: awkward(2, 3), alongGrad: awkward(2, 4), alongTop: awkward(2, 5) }]);
-    src.saveCheckpoint(id, { step: 1400, state: { s: 'x' }, blobs: { theta: awkward(100, 6) } });
+    src.saveCheckpoint(id, { step: 1400, state: { s: 'x' }, blobs: { theta: awkward(5350, 6) } });
     src.saveVectors(id, 'final', 1499, 2, 2, awkward(2, 7), awkward(4, 8));
     src.saveResult(id, 'fit', { a: 1 });
     src.setStatus(id, 'finished');
@@ -418,7 +418,7 @@ describe('export and import', () => {
     expectSameBits(dst.readSpectra(id)[0].eigenvalues, awkward(4, 1));
     expectSameBits(dst.readLyapunov(id)[0].exponents, awkward(5, 2));
     expectSameBits(dst.readReplicas(id)[0].alongTop, awkward(2, 5));
-    expectSameBits(dst.latestCheckpoint(id)!.blobs.theta, awkward(100, 6));
+    expectSameBits(dst.latestCheckpoint(id)!.blobs.theta, awkward(5350, 6));
     expectSameBits(dst.loadVectors(id, 'final')!.data, awkward(4, 8));
     expect(dst.loadResult(id, 'fit')).toEqual({ a: 1 });
 

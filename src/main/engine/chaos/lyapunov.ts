@@ -6,7 +6,6 @@ import { eigh, qrThin } from '../linalg/eigh';
 import type { LinearMap } from '../linalg/linear-map';
 import type { Rng } from '../rng';
 
-
 export interface LyapunovState {
   t: number;
   sums: Float64Array;

@@ -1,6 +1,7 @@
 // Minibatch order: either a seeded reshuffle every epoch (last partial batch dropped, like PyTorch's
 // DataLoader(shuffle=True, drop_last=True)) or an explicit list of batches (e.g. a fixture's order), cycled.
 
+import { parseJson } from '../input-files';
 import { Rng } from '../rng';
 import type { Dataset } from './dataset';
 
@@ -42,7 +43,7 @@ export class BatchSampler {
   ) {
     if (!Number.isInteger(count) || count < 1) throw new Error(`batch sampler: dataset size must be a positive integer, got ${count}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch sampler: batch size must be a positive integer, got ${batchSize}`);
-    if (batchSize > count) throw new Error(`batch sampler: batch size ${batchSize} exceeds the ${count} training samples`);
+    if (batchSize > count) throw new Error(`train.batchSize: ${batchSize} exceeds the ${count} training samples (see data.trainLimit)`);
     this.rng = new Rng(seed, 'batches');
     this.stepsPerEpoch = Math.floor(count / batchSize);
     this.shuffleEpoch();
@@ -145,18 +146,15 @@ function hashOrder(batches: Int32Array[]): number {
 
 /** Parse a batch-order file: a JSON array of non-empty arrays of 0-based training indices < count. */
 export function parseBatchOrder(text: string, file: string, count: number): number[][] {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-  }
+  const v = parseJson(text, file);
   if (!Array.isArray(v) || v.length === 0) throw new Error(`${file}: expected a non-empty JSON array of batches (arrays of 0-based sample indices)`);
   v.forEach((b: unknown, i: number) => {
     if (!Array.isArray(b) || b.length === 0) throw new Error(`${file}: batch ${i} (0-based) must be a non-empty array of indices`);
-    for (const k of b)
-      if (!Number.isInteger(k) || k < 0 || k >= count)
-        throw new Error(`${file}: batch ${i} (0-based) has index ${JSON.stringify(k)}, expected an integer in 0..${count - 1}`);
+    b.forEach((k: unknown, j: number) => {
+      // The value is not quoted: an error never echoes what a file holds.
+      if (!Number.isInteger(k) || (k as number) < 0 || (k as number) >= count)
+        throw new Error(`${file}: batch ${i} (0-based), entry ${j}: not an integer in 0..${count - 1}`);
+    });
   });
   return v as number[][];
 }

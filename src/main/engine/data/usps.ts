@@ -2,23 +2,29 @@
 // Both store pixel values v ∈ [−1, 1]; we map x01 = (v + 1)/2 and normalise with the global train
 // mean/std (DESIGN §3). Every parse error names the file and the 1-based line.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Bunzip from 'seek-bzip';
+import { readInput } from '../input-files';
 import { errorText, makeSplit, type DataSplit } from './dataset';
 
 const DIM = 256;
+/** Size bounds of one USPS file, four times the real ones (zip.train.gz: 1.8 MB, 14.5 MB of text): a file beyond
+ *  them is not USPS, and a decompression bomb stops there instead of filling memory. */
+const MAX_COMPRESSED = 8 * 1024 * 1024;
+const MAX_TEXT = 64 * 1024 * 1024;
 export const ESL_URL = 'https://hastie.su.domains/ElemStatLearn/datasets/';
 export const ESL_FILES = { train: 'zip.train.gz', test: 'zip.test.gz' } as const;
 export const LIBSVM_FILES = { train: 'usps.bz2', test: 'usps.t.bz2' } as const;
+export const LIBSVM_URL = 'https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/multiclass.html#usps';
 
 /** Where to get the files, appended to every "not found" message. */
 export function uspsHelp(dir: string): string {
   return (
     `Put ${ESL_FILES.train} and ${ESL_FILES.test} (from ${ESL_URL}) into ${dir}, ` +
     `or the LIBSVM files ${LIBSVM_FILES.train} and ${LIBSVM_FILES.test} ` +
-    '(https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/multiclass.html#usps).'
+    `(${LIBSVM_URL}).`
   );
 }
 
@@ -59,21 +65,35 @@ function detect(dir: string): { format: Format; files: { train: string; test: st
 }
 
 function readText(file: string, format: Format): string {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(file);
-  } catch (e) {
-    throw new Error(`${file}: cannot read (${errorText(e)})`, { cause: e });
-  }
+  const raw = readInput(file, 'data.dir', MAX_COMPRESSED);
   if (raw.length === 0) throw new Error(`${file}: file is empty`);
   let text: Buffer;
   try {
-    text = format === 'esl' ? gunzipSync(raw) : Bunzip.decode(raw);
+    text = format === 'esl' ? gunzipSync(raw, { maxOutputLength: MAX_TEXT }) : bunzipBounded(raw);
   } catch (e) {
     const kind = format === 'esl' ? 'gzip' : 'bzip2';
-    throw new Error(`${file}: not a valid ${kind} file, truncated or corrupt (${errorText(e)}); download it again`, { cause: e });
+    throw new Error(`${file}: not a valid ${kind} file of at most ${MAX_TEXT} bytes, truncated or corrupt (${errorText(e)}); download it again`, { cause: e });
   }
   return text.toString('latin1');
+}
+
+/** bzip2 decoding into a buffer that refuses to grow beyond MAX_TEXT. */
+function bunzipBounded(raw: Buffer): Buffer {
+  let buf = Buffer.alloc(1 << 20);
+  const out = {
+    pos: 0,
+    writeByte(b: number): void {
+      if (this.pos === buf.length) {
+        if (buf.length >= MAX_TEXT) throw new Error(`decompresses to more than ${MAX_TEXT} bytes`);
+        const grown = Buffer.alloc(Math.min(MAX_TEXT, 2 * buf.length));
+        buf.copy(grown);
+        buf = grown;
+      }
+      buf[this.pos++] = b;
+    },
+  };
+  Bunzip.decode(raw, out);
+  return buf.subarray(0, out.pos);
 }
 
 /** Non-empty lines with their 1-based numbers; blank lines are allowed only at the end of the file. */
@@ -87,8 +107,9 @@ function dataLines(text: string, file: string): string[] {
 
 function parseValue(tok: string, file: string, line: number, what: string): number {
   const v = Number(tok);
-  if (!Number.isFinite(v)) throw new Error(`${file} line ${line}: ${what} "${tok}" is not a number`);
-  if (v < -1 || v > 1) throw new Error(`${file} line ${line}: ${what} ${tok} is outside [−1, 1]`);
+  // Errors give the position, never the text found there.
+  if (!Number.isFinite(v)) throw new Error(`${file} line ${line}: ${what} is not a number`);
+  if (v < -1 || v > 1) throw new Error(`${file} line ${line}: ${what} is outside [−1, 1]`);
   return v;
 }
 
@@ -102,7 +123,7 @@ function parseEsl(text: string, file: string): Parsed {
     const tok = lines[i].trim().split(/\s+/);
     if (tok.length !== DIM + 1) throw new Error(`${file} line ${ln}: expected ${DIM + 1} numbers, found ${tok.length}`);
     const label = Number(tok[0]);
-    if (!Number.isInteger(label) || label < 0 || label > 9) throw new Error(`${file} line ${ln}: label "${tok[0]}" is not a digit 0..9`);
+    if (!Number.isInteger(label) || label < 0 || label > 9) throw new Error(`${file} line ${ln}: the label is not a digit 0..9`);
     y[i] = label;
     for (let j = 0; j < DIM; j++) x[i * DIM + j] = (parseValue(tok[j + 1], file, ln, `value ${j + 1}`) + 1) / 2;
   }
@@ -118,13 +139,13 @@ function parseLibsvm(text: string, file: string): Parsed {
     const ln = i + 1;
     const tok = lines[i].trim().split(/\s+/);
     const label = Number(tok[0]);
-    if (!Number.isInteger(label) || label < 1 || label > 10) throw new Error(`${file} line ${ln}: label "${tok[0]}" is not an integer 1..10`);
+    if (!Number.isInteger(label) || label < 1 || label > 10) throw new Error(`${file} line ${ln}: the label is not an integer 1..10`);
     y[i] = label - 1;
     let prev = 0;
     for (let k = 1; k < tok.length; k++) {
       const colon = tok[k].indexOf(':');
       const idx = colon > 0 ? Number(tok[k].slice(0, colon)) : NaN;
-      if (!Number.isInteger(idx)) throw new Error(`${file} line ${ln}: feature "${tok[k]}" is not of the form index:value`);
+      if (!Number.isInteger(idx)) throw new Error(`${file} line ${ln}: feature ${k} is not of the form index:value`);
       if (idx < 1 || idx > DIM) throw new Error(`${file} line ${ln}: feature index ${idx} is outside 1..${DIM}`);
       if (idx <= prev) throw new Error(`${file} line ${ln}: feature indices must increase (${idx} after ${prev})`);
       prev = idx;

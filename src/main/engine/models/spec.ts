@@ -1,6 +1,7 @@
 // Parameter layout of the paper's models, in PyTorch `parameters()` order, row-major.
 // The flat vector is the single representation of a model's state everywhere in Chaoslab.
 import type { ModelConfig } from '../../../shared/config';
+import { parseJson } from '../input-files';
 import { Rng } from '../rng';
 
 export interface ParamTensor {
@@ -101,12 +102,7 @@ export function initParams(spec: ModelSpec, seed: number): Float64Array {
 
 /** Parse a flat parameter vector from a JSON array or {"params": [...]}; errors name the file. */
 export function parseParams(text: string, file: string, n: number): Float64Array {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
+  const v = parseJson(text, file);
   const arr = Array.isArray(v) ? v : v && typeof v === 'object' ? (v as { params?: unknown }).params : undefined;
   if (!Array.isArray(arr)) throw new Error(`${file}: expected a JSON array of numbers or {"params": [...]}`);
   if (arr.length !== n) throw new Error(`${file}: has ${arr.length} parameters, the model has ${n}`);

@@ -1,6 +1,7 @@
 // Chaos-sensitive gradient descent (DESIGN §2): g′ = g − V_P V_Pᵀ g for the pruned eigen-directions P,
 // optionally replacing the pruned components by Gaussian noise and mixing with the plain gradient.
 import type { CgdConfig } from '../../../shared/config';
+import { parseJson } from '../input-files';
 import type { Rng } from '../rng';
 import { isChaotic } from '../../../shared/math/chaos';
 import type { HessianSpectrum } from '../curvature/spectrum';
@@ -64,12 +65,7 @@ export function cgdFixedBasis(basis: Float64Array[], g: Float64Array, cfg: CgdCo
 
 /** Parse and orthonormalise a global pruning basis file: {"vectors": number[][]} with rows of length n. */
 export function parseBasis(text: string, file: string, n: number, k: number | null): Float64Array[] {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
+  const v = parseJson(text, file);
   const rows = v && typeof v === 'object' ? (v as { vectors?: unknown }).vectors : undefined;
   if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${file}: expected {"vectors": [[…], …]} with at least one vector`);
   const out: Float64Array[] = [];

@@ -40,7 +40,7 @@ describe('BatchSampler (seeded shuffle)', () => {
   });
 
   it('rejects bad arguments and foreign states', () => {
-    expect(() => new BatchSampler(10, 11, 0)).toThrow(/batch size 11 exceeds the 10 training samples/);
+    expect(() => new BatchSampler(10, 11, 0)).toThrow(/train\.batchSize: 11 exceeds the 10 training samples/);
     expect(() => new BatchSampler(10, 0, 0)).toThrow(/batch size must be a positive integer, got 0/);
     const st = new BatchSampler(100, 8, 0).getState();
     expect(() => new BatchSampler(90, 8, 0).setState(st)).toThrow(/saved for 100 samples, the dataset has 90/);
@@ -83,11 +83,19 @@ describe('parseBatchOrder', () => {
   it('names the file and the batch', () => {
     expect(() => parseBatchOrder('[[0,1],', 'order.json', 3)).toThrow(/^order\.json: not valid JSON/);
     expect(() => parseBatchOrder('{"a":1}', 'order.json', 3)).toThrow(/order\.json: expected a non-empty JSON array of batches/);
-    expect(() => parseBatchOrder('[[0],[1],[2,100]]', 'order.json', 3)).toThrow(
-      /order\.json: batch 2 \(0-based\) has index 100, expected an integer in 0\.\.2/,
-    );
-    expect(() => parseBatchOrder('[[0],[1.5]]', 'order.json', 3)).toThrow(/order\.json: batch 1 \(0-based\) has index 1\.5/);
+    expect(() => parseBatchOrder('[[0],[1],[2,100]]', 'order.json', 3)).toThrow(/order\.json: batch 2 \(0-based\), entry 1: not an integer in 0\.\.2/);
+    expect(() => parseBatchOrder('[[0],[1.5]]', 'order.json', 3)).toThrow(/order\.json: batch 1 \(0-based\), entry 0: not an integer/);
     expect(() => parseBatchOrder('[[0],"x"]', 'order.json', 3)).toThrow(/order\.json: batch 1 \(0-based\) must be a non-empty array/);
+  });
+  it('never echoes what the file holds', () => {
+    for (const text of ['root:x:0:0:root:/root:/bin/bash', '[[0],["root:x:0:0"]]', '[[0],[1e300]]'])
+      try {
+        parseBatchOrder(text, 'order.json', 3);
+        throw new Error('accepted');
+      } catch (e) {
+        expect((e as Error).message).toMatch(/^order\.json: /);
+        expect((e as Error).message).not.toMatch(/root|1e300|1e\+300/);
+      }
   });
 });
 

@@ -94,22 +94,32 @@ describe('USPS error messages', () => {
         edit(2, (t) => ['12', ...t.slice(1)]),
         testLines.slice(0, 5),
       ),
-      /zip\.train\.gz line 3: label "12" is not a digit 0\.\.9/,
+      /zip\.train\.gz line 3: the label is not a digit 0\.\.9$/,
     );
     expectError(
       eslDir(
         edit(4, (t) => [...t.slice(0, 7), 'abc', ...t.slice(8)]),
         testLines.slice(0, 5),
       ),
-      /zip\.train\.gz line 5: value 7 "abc" is not a number/,
+      /zip\.train\.gz line 5: value 7 is not a number$/,
     );
     expectError(
       eslDir(
         trainLines.slice(0, 5),
         testLines.slice(0, 3).map((l, k) => (k === 1 ? l.replace(/ -1 /, ' 1.5 ') : l)),
       ),
-      /zip\.test\.gz line 2: value \d+ 1\.5 is outside \[−1, 1\]/,
+      /zip\.test\.gz line 2: value \d+ is outside \[−1, 1\]$/,
     );
+  });
+  it('refuses a named pipe or a decompression bomb in place of a USPS file, without reading it whole', () => {
+    const dir = eslDir(trainLines.slice(0, 5), testLines.slice(0, 5));
+    rmSync(join(dir, 'zip.test.gz'));
+    execFileSync('mkfifo', [join(dir, 'zip.test.gz')]);
+    expectError(dir, /^data\.dir: \S+zip\.test\.gz is a named pipe, not a regular file$/);
+    rmSync(join(dir, 'zip.test.gz'));
+    // 100 MB of zeros gzip to ~100 kB: refused at the 64 MiB text bound.
+    writeFileSync(join(dir, 'zip.test.gz'), gzipSync(Buffer.alloc(100 * 2 ** 20)));
+    expectError(dir, /zip\.test\.gz: not a valid gzip file of at most 67108864 bytes, truncated or corrupt/);
   });
   it('rejects an empty line inside the file but accepts trailing newlines', () => {
     expectError(eslDir([trainLines[0], '', trainLines[1]], testLines.slice(0, 2)), /zip\.train\.gz line 2: empty line/);
@@ -121,7 +131,7 @@ describe('USPS error messages', () => {
     const dir = eslDir(trainLines.slice(0, 5), testLines.slice(0, 5));
     const gz = readFileSync(join(USPS, 'zip.train.gz'));
     writeFileSync(join(dir, 'zip.train.gz'), gz.subarray(0, gz.length >> 1));
-    expectError(dir, /zip\.train\.gz: not a valid gzip file, truncated or corrupt \(unexpected end of file\)/);
+    expectError(dir, /zip\.train\.gz: not a valid gzip file of at most \d+ bytes, truncated or corrupt \(unexpected end of file\)/);
     writeFileSync(join(dir, 'zip.train.gz'), '');
     expectError(dir, /zip\.train\.gz: file is empty$/);
     writeFileSync(join(dir, 'zip.train.gz'), gzipSync('\n'));
@@ -159,6 +169,14 @@ describe('USPS LIBSVM files (bzip2)', () => {
     return dir;
   };
 
+  it.runIf(hasBzip2)('stops decoding a bzip2 bomb at the 64 MiB bound', () => {
+    const dir = libsvmDir(trainLines.slice(0, 3).map(toLibsvm), testLines.slice(0, 3).map(toLibsvm));
+    writeFileSync(join(dir, 'usps.t.bz2'), execFileSync('bzip2', ['-c'], { input: Buffer.alloc(80 * 2 ** 20, 0x20) }));
+    expect(() => loadUsps(dir)).toThrow(
+      /usps\.t\.bz2: not a valid bzip2 file of at most 67108864 bytes, truncated or corrupt \(decompresses to more than 67108864 bytes\)/,
+    );
+  });
+
   it.runIf(hasBzip2)('reads the same samples as the ESL files, including omitted zero features', () => {
     const tr = trainLines.slice(0, 300);
     const te = testLines.slice(0, 100);
@@ -192,15 +210,15 @@ describe('USPS LIBSVM files (bzip2)', () => {
         ),
       );
     expect(bad(1, '3 1:0.5 300:0.1')).toThrow(/usps\.bz2 line 2: feature index 300 is outside 1\.\.256/);
-    expect(bad(2, '0 1:0.5')).toThrow(/usps\.bz2 line 3: label "0" is not an integer 1\.\.10/);
+    expect(bad(2, '0 1:0.5')).toThrow(/usps\.bz2 line 3: the label is not an integer 1\.\.10$/);
     expect(bad(0, '5 2:0.1 1:0.2')).toThrow(/usps\.bz2 line 1: feature indices must increase \(1 after 2\)/);
-    expect(bad(3, '5 abc')).toThrow(/usps\.bz2 line 4: feature "abc" is not of the form index:value/);
-    expect(bad(3, '5 4:x')).toThrow(/usps\.bz2 line 4: feature 4 value "x" is not a number/);
-    expect(bad(3, '5 4:-1.2')).toThrow(/usps\.bz2 line 4: feature 4 value -1\.2 is outside \[−1, 1\]/);
+    expect(bad(3, '5 abc')).toThrow(/usps\.bz2 line 4: feature 1 is not of the form index:value$/);
+    expect(bad(3, '5 4:x')).toThrow(/usps\.bz2 line 4: feature 4 value is not a number$/);
+    expect(bad(3, '5 4:-1.2')).toThrow(/usps\.bz2 line 4: feature 4 value is outside \[−1, 1\]$/);
     const dir = libsvmDir(good, te);
     const whole = readFileSync(join(dir, 'usps.t.bz2'));
     writeFileSync(join(dir, 'usps.t.bz2'), whole.subarray(0, whole.length - 20));
-    expect(() => loadUsps(dir)).toThrow(/usps\.t\.bz2: not a valid bzip2 file, truncated or corrupt/);
+    expect(() => loadUsps(dir)).toThrow(/usps\.t\.bz2: not a valid bzip2 file of at most \d+ bytes, truncated or corrupt/);
   });
 
   it('has the system bzip2 command to build its fixtures', () => {
