@@ -1,7 +1,7 @@
 // The application menu: File (New run, Open database…, Import run…, Export…, Quit), View (DevTools in development
 // only), Help → About.
-import { Menu } from 'electron';
-import type { MenuItemConstructorOptions } from 'electron';
+import type { Menu, MenuItemConstructorOptions } from 'electron';
+import type { ElectronApi } from './electron-api';
 import type { MenuCommand } from '../shared/ipc';
 
 export interface MenuActions {
@@ -13,7 +13,7 @@ export interface MenuActions {
   quit(): void;
 }
 
-export function buildMenu(a: MenuActions): Menu {
+export function buildMenu(menu: ElectronApi['Menu'], a: MenuActions): Menu {
   const template: MenuItemConstructorOptions[] = [
     {
       label: 'File',
@@ -45,5 +45,5 @@ export function buildMenu(a: MenuActions): Menu {
     },
     { label: 'Help', submenu: [{ label: 'About Chaoslab', click: () => a.command('about') }] },
   ];
-  return Menu.buildFromTemplate(template);
+  return menu.buildFromTemplate(template);
 }

@@ -2,14 +2,25 @@
 // the app, no new windows, no permission granted or even reported, DevTools only in development, and only the
 // project's own links opened in the user's browser.
 import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import type { BrowserWindow } from 'electron';
+import type { ElectronApi } from './electron-api';
 import { isExternalLink } from './external-links';
 
-export const RENDERER_FILE = join(__dirname, '../renderer/index.html');
-/** The window's icon (resources/, beside out/ in the checkout). */
-export const ICON_FILE = join(__dirname, '../../resources/icons/512x512.png');
+/** The files the window loads, relative to the bundled main (out/main): the renderer, the preload, the icon. */
+export function appFiles(outDir: string): { renderer: string; preload: string; icon: string } {
+  return {
+    renderer: join(outDir, '../renderer/index.html'),
+    preload: join(outDir, '../preload/index.js'),
+    icon: join(outDir, '../../resources/icons/512x512.png'),
+  };
+}
 
-export function createMainWindow(devServer: string | undefined, devTools: boolean): BrowserWindow {
+export function createMainWindow(
+  { BrowserWindow, shell }: Pick<ElectronApi, 'BrowserWindow' | 'shell'>,
+  files: ReturnType<typeof appFiles>,
+  devServer: string | undefined,
+  devTools: boolean,
+): BrowserWindow {
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -17,9 +28,9 @@ export function createMainWindow(devServer: string | undefined, devTools: boolea
     minHeight: 600,
     show: false,
     title: 'Chaoslab',
-    icon: ICON_FILE,
+    icon: files.icon,
     webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
+      preload: files.preload,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -44,6 +55,6 @@ export function createMainWindow(devServer: string | undefined, devTools: boolea
   wc.session.setPermissionCheckHandler(() => false);
   win.once('ready-to-show', () => win.show());
   if (devServer) void win.loadURL(devServer);
-  else void win.loadFile(RENDERER_FILE);
+  else void win.loadFile(files.renderer);
   return win;
 }

@@ -59,7 +59,9 @@ export interface RunStatusEvent {
   status: RunStatus;
   error: string | null;
 }
-export type MenuCommand = 'new-run' | 'library' | 'live' | 'about' | 'export' | 'refresh';
+/** What the application menu (and main after an import or a database switch) asks the renderer to do. */
+export const MENU_COMMANDS = ['new-run', 'library', 'live', 'about', 'export', 'refresh'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export interface GroupResult {
   runIds: string[];
