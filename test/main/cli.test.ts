@@ -206,7 +206,7 @@ describe('CLI runs: refusals and exit codes (README)', () => {
     writeFileSync(cfg, JSON.stringify({ name: 'x'.repeat(NAME_MAX + 1) }));
     const long = cli('run', '--config', cfg, '--db', path.join(dir, 'never.db'));
     expect(long.status).toBe(2);
-    expect(long.stderr).toContain(`name: must be a non-empty string of at most ${NAME_MAX} characters`);
+    expect(long.stderr).toContain(`name: must be at most ${NAME_MAX} characters`);
     expect(existsSync(path.join(dir, 'never.db'))).toBe(false);
   });
 });
