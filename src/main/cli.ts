@@ -15,6 +15,8 @@ import type { Progress } from '../shared/records';
 import { RunControl, runExperiment } from './engine/runner';
 import { RunStore } from './store/run-store';
 import { StoreLibrary } from './store/run-library';
+import { UsageError, readJson } from './cli-input';
+import { SWEEP_USAGE, cmdSweep } from './sweep/command';
 
 const USAGE = `Usage: npm run lab -- <command> [options]
 
@@ -32,24 +34,9 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   params RUN_ID [--out FILE] [--db FILE]      the run's latest parameters as {"step", "params": [flat, PyTorch order]}
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
+${SWEEP_USAGE}
 
 The default database is ${RunStore.defaultPath()}.`;
-
-class UsageError extends Error {}
-
-function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${what}: ${file} is not valid JSON (${(e as Error).message})`);
-  }
-}
 
 function loadConfig(file: string): RunConfig {
   const v = validateConfig(readJson(file, '--config'));
@@ -275,6 +262,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'hessian':
       return cmdHessian(rest);
+    case 'sweep':
+      return cmdSweep(rest);
     case 'runs':
       return cmdRuns(rest);
     case 'series':

@@ -15,6 +15,7 @@ import { StoreError, toStoreError } from './errors';
 import { currentProcess, maybeAlive } from './process-identity';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
 import { openSqlite } from './sqlite';
+import { SweepStore } from './sweep-store';
 import { exportRun, importRun } from './transfer';
 
 export { StoreError } from './errors';
@@ -100,12 +101,16 @@ export class RunStore {
   private readonly stmts = new Map<string, Database.Statement>();
   /** Read-only stores cannot rewrite a dead writer's status: they report those runs as interrupted. */
   private readonly deadWriters = new Set<string>();
+  /** The sweeps recorded in this database (sweep-store.ts). */
+  readonly sweeps: SweepStore;
 
   private constructor(
     readonly file: string,
     private readonly db: Database.Database,
     readonly readonly: boolean,
-  ) {}
+  ) {
+    this.sweeps = new SweepStore(db, file);
+  }
 
   static defaultPath(): string {
     const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
