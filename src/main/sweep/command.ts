@@ -104,7 +104,7 @@ function cmdSlurm(args: string[]): number {
   const s = loadSweep(positionals[0]);
   const cost = planCost(s.plan.entries);
   const out = resolve(values.out);
-  checkDisk(cost, existsSync(out) ? out : dirname(out), '--out');
+  checkDisk(cost, out, '--out');
   const { dir, manifest } = writeSlurmSweep(s, cost, out, {
     partition: values.partition ?? null,
     time: values.time ?? null,

@@ -1,7 +1,8 @@
 // A sweep before anything runs: its id, the spec read from a file, what each run will cost (steps, time per
 // step measured on this machine, disk), and the check that the disk can hold it.
 import { createHash } from 'node:crypto';
-import { readFileSync, statfsSync } from 'node:fs';
+import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { formatErrors } from '../../shared/config';
 import type { RunConfig } from '../../shared/config';
 import { bytes, duration } from '../../shared/format';
@@ -86,18 +87,20 @@ export function planCost(entries: SweepEntry[]): PlanCost {
   };
 }
 
+/** Free bytes on the file system that will hold `target` (a file or directory that may not exist yet). */
+export function freeBytes(target: string): number {
+  let dir = resolve(target);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
 /** Refuse a sweep whose estimated disk use exceeds the free space where it will be written (`arg` names where). */
-export function checkDisk(cost: PlanCost, dir: string, arg: string): void {
-  let free: number;
-  try {
-    const s = statfsSync(dir);
-    free = s.bavail * s.bsize;
-  } catch {
-    return; // The directory does not exist yet: the store creates it, and a full disk is reported by the store.
-  }
+export function checkDisk(cost: PlanCost, target: string, arg: string): void {
+  const free = freeBytes(target);
   if (cost.diskBytes > free)
     throw new UsageError(
-      `${arg} ${dir}: the sweep's ${cost.entries.length} runs need an estimated ${bytes(cost.diskBytes)}, but only ${bytes(free)} are free there. ` +
+      `${arg} ${target}: the sweep's ${cost.entries.length} runs need an estimated ${bytes(cost.diskBytes)}, but only ${bytes(free)} are free there. ` +
         'Nothing was run. Reduce train.steps (or train.epochs), raise spectrum.every, or free space.',
     );
 }
