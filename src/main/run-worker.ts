@@ -7,6 +7,8 @@ import { setLinalgThreads } from './engine/linalg/lapack';
 import { RunControl, estimateCost, runExperiment } from './engine/runner';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './service/worker-protocol';
 import { StoreLibrary } from './store/run-library';
+import { RunStore } from './store/run-store';
+import { SweepLibrary } from './sweep/library';
 
 const port = parentPort;
 if (!port) throw new Error('run-worker must be started as a worker thread');
@@ -34,11 +36,17 @@ if (input.task === 'estimate') {
     else control.cancel();
     post({ type: 'state', state: control.state });
   });
+  const open = (): StoreLibrary => {
+    const sweep = input.task === 'run' ? input.sweep : undefined;
+    if (!sweep) return StoreLibrary.open(input.dbFile);
+    const store = RunStore.open(input.dbFile);
+    return new SweepLibrary(store, { link: (runId) => store.sweeps.link(sweep.id, sweep.index, runId) });
+  };
   // Opening the database may throw: inside then(), so that it reaches the service as an error message too.
   Promise.resolve()
     .then(() =>
       runExperiment(input.task === 'run' ? input.config : null, {
-        library: StoreLibrary.open(input.dbFile),
+        library: open(),
         resumeId: input.task === 'continue' ? input.resumeId : undefined,
         control,
         hooks: {

@@ -56,9 +56,9 @@ export function readDb<T>(db: string, f: (s: RunStore) => T): T {
 
 export const onlySweep = (db: string): SweepRecord => readDb(db, (s) => s.sweeps.list()[0]);
 
-export async function until(what: string, cond: () => boolean, timeoutMs = 180_000): Promise<void> {
+export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   const t0 = Date.now();
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -76,6 +76,10 @@ export function createHandlers({ service, policy, dialogs, versions }: HandlerDe
     'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics, r.band),
     'data.fetchUsps': async () => ({ dir: await service.fetchUsps() }),
     'dialog.choosePath': async (r) => ({ path: await dialogs.choosePath(PATH_FIELDS[r.field], r.field) }),
+    'sweeps.list': () => service.listSweeps(),
+    'sweeps.start': (r) => service.startSweep(r.spec, r.jobs, false),
+    'sweeps.continue': (r) => service.continueSweep(r.sweepId, r.jobs, r.retryFailed),
+    'sweeps.stop': (r) => (service.stopSweep(r.sweepId), null),
     'export.save': async (r) => ({ file: await saveExport((name, filter) => dialogs.saveFile(name, filter), r.format, r.name, r.data) }),
   };
 

@@ -7,6 +7,7 @@ import { formatErrors } from '../../shared/config';
 import type { RunConfig } from '../../shared/config';
 import { bytes, duration } from '../../shared/format';
 import type { CostEstimate } from '../../shared/records';
+import { costConfig } from '../../shared/records';
 import type { SweepEntry, SweepPlan } from '../../shared/sweep/spec';
 import { expandSweep } from '../../shared/sweep/spec';
 import { UsageError, readJson } from '../cli-input';
@@ -73,7 +74,7 @@ export function planCost(entries: SweepEntry[]): PlanCost {
   const out = entries.map((e): EntryCost => {
     const c = e.config;
     const perEpoch = c.train.steps === null ? stepsPerEpoch(c) : null;
-    const key = JSON.stringify({ ...c, name: '', seed: 0, tags: [], notes: '', perEpoch });
+    const key = JSON.stringify([costConfig(c), perEpoch]);
     let est = estimates.get(key);
     if (!est) estimates.set(key, (est = estimateCost(c, perEpoch ?? undefined)));
     return { steps: est.steps, msPerStep: est.msPerStep, diskBytes: est.diskBytes };
