@@ -186,9 +186,11 @@ export async function cmdSweep(args: string[]): Promise<number> {
           JSON.stringify({
             id: s.id,
             title: s.plan.title,
-            runs: s.plan.entries.map((e, i) => ({ ...e, config: undefined, ...cost.entries[i] })),
-            ...cost,
-            entries: undefined,
+            runs: s.plan.entries.map(({ index, name, stage, point, after }, i) => ({ index, name, stage, point, after, ...cost.entries[i] })),
+            steps: cost.steps,
+            seconds: cost.seconds,
+            diskBytes: cost.diskBytes,
+            notes: cost.notes,
           }),
         );
       else console.log(formatPlan(s, cost));

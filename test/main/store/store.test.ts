@@ -69,9 +69,9 @@ describe('RunStore', () => {
     const old = store.createRun(config({ name: 'from v1' }), ENV);
     store.appendMetrics(old, [frame(0), frame(1)]);
     store.close();
-    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps.
+    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps (and no sweep tables).
     const raw = new Database(file);
-    raw.exec('ALTER TABLE runs DROP COLUMN total_steps');
+    raw.exec('ALTER TABLE runs DROP COLUMN total_steps; DROP TABLE sweep_runs; DROP TABLE sweeps');
     raw.pragma('user_version = 1');
     raw.close();
 
