@@ -72,11 +72,16 @@ export class SweepStore {
     );
   }
 
-  /** The run that sweep run `index` became (inside the transaction that creates it, so a run is never left unlinked). */
+  /**
+   * The run that sweep run `index` became, recorded inside the transaction that creates it, so a run is never left
+   * unlinked; refused when another process linked a run to it first (two sweeps of the same spec on one database).
+   */
   link(id: string, index: number, runId: string): void {
     this.guard('linking a run to its sweep', () => {
-      if (this.db.prepare('UPDATE sweep_runs SET run_id = ? WHERE sweep_id = ? AND idx = ?').run(runId, id, index).changes !== 1)
-        throw new StoreError('not-found', `No run ${index} in sweep ${id} in ${this.file}.`);
+      if (this.db.prepare('UPDATE sweep_runs SET run_id = ? WHERE sweep_id = ? AND idx = ? AND run_id IS NULL').run(runId, id, index).changes === 1) return;
+      const linked = this.db.prepare('SELECT run_id FROM sweep_runs WHERE sweep_id = ? AND idx = ?').pluck().get(id, index) as string | null | undefined;
+      if (linked === undefined) throw new StoreError('not-found', `No run ${index} in sweep ${id} in ${this.file}.`);
+      throw new Error(`Run ${index} of sweep ${id} was started by another process (as run ${linked}); not starting it again.`);
     });
   }
 

@@ -42,6 +42,8 @@ describe('SweepStore', () => {
     expect(got.configs).toEqual(p.entries.map((e) => e.config));
     expect(() => store.sweeps.get('fff')).toThrow(/No sweep 'fff'/);
     expect(() => store.sweeps.link('0123456789abcdef', 7, id)).toThrow(/No run 7 in sweep/);
+    // A second process starting the same run: its link (and so the transaction creating its run) is refused.
+    expect(() => store.sweeps.link('0123456789abcdef', 1, 'other')).toThrow(`Run 1 of sweep 0123456789abcdef was started by another process (as run ${id})`);
     store.delete(id);
     expect(store.sweeps.get('0123456789abcdef').runs[1].runId).toBeNull();
     store.close();
