@@ -179,9 +179,13 @@ export class RunStore {
     }
   }
 
-  /** Run fn in one transaction (nested calls become savepoints). */
+  /**
+   * Run fn in one transaction (nested calls become savepoints). It takes the write lock when it begins: a deferred
+   * transaction that reads first fails at once with SQLITE_BUSY when another process writes (SQLite skips the busy
+   * handler for a reader becoming a writer), whereas waiting for the lock here honours the busy timeout.
+   */
   transaction<T>(fn: () => T): T {
-    return this.guard('writing', () => this.db.transaction(fn)());
+    return this.guard('writing', () => this.db.transaction(fn).immediate());
   }
 
   /** Runs left 'running'/'paused' by a process that no longer exists become 'interrupted'. */

@@ -50,25 +50,29 @@ export class SweepStore {
 
   /**
    * Record a sweep and its runs. Recording the same sweep again changes nothing; a sweep id whose stored runs
-   * differ from `entries` (another spec hashed alike, or an edited database) is refused.
+   * differ from `entries` (another spec hashed alike, or an edited database) is refused. It reads before it writes,
+   * so it takes the write lock first (see RunStore.transaction).
    */
   record(id: string, title: string, spec: unknown, entries: SweepEntry[]): void {
     this.guard('recording a sweep', () =>
-      this.db.transaction(() => {
-        const stored = this.db.prepare('SELECT idx, name, config FROM sweep_runs WHERE sweep_id = ? ORDER BY idx').all(id) as {
-          idx: number;
-          name: string;
-          config: string;
-        }[];
-        if (stored.length) {
-          const same = stored.length === entries.length && stored.every((r, i) => r.name === entries[i].name && r.config === JSON.stringify(entries[i].config));
-          if (!same) throw new StoreError('corrupt', `Sweep ${id} in ${this.file} holds other runs than this spec expands to. Nothing was changed.`);
-          return;
-        }
-        this.db.prepare('INSERT INTO sweeps (id, title, spec, created_at) VALUES (?, ?, ?, ?)').run(id, title, JSON.stringify(spec), now());
-        const put = this.db.prepare('INSERT INTO sweep_runs (sweep_id, idx, name, stage, after_idx, config) VALUES (?, ?, ?, ?, ?, ?)');
-        for (const e of entries) put.run(id, e.index, e.name, e.stage, e.after, JSON.stringify(e.config));
-      })(),
+      this.db
+        .transaction(() => {
+          const stored = this.db.prepare('SELECT idx, name, config FROM sweep_runs WHERE sweep_id = ? ORDER BY idx').all(id) as {
+            idx: number;
+            name: string;
+            config: string;
+          }[];
+          if (stored.length) {
+            const same =
+              stored.length === entries.length && stored.every((r, i) => r.name === entries[i].name && r.config === JSON.stringify(entries[i].config));
+            if (!same) throw new StoreError('corrupt', `Sweep ${id} in ${this.file} holds other runs than this spec expands to. Nothing was changed.`);
+            return;
+          }
+          this.db.prepare('INSERT INTO sweeps (id, title, spec, created_at) VALUES (?, ?, ?, ?)').run(id, title, JSON.stringify(spec), now());
+          const put = this.db.prepare('INSERT INTO sweep_runs (sweep_id, idx, name, stage, after_idx, config) VALUES (?, ?, ?, ?, ?, ?)');
+          for (const e of entries) put.run(id, e.index, e.name, e.stage, e.after, JSON.stringify(e.config));
+        })
+        .immediate(),
     );
   }
 

@@ -50,6 +50,7 @@ export async function execChild(dbFile: string, sweepId: string, index: number):
       },
     },
   });
-  send({ type: 'done', ...result });
+  // Delivered before the process exits (process.send is asynchronous).
+  if (process.connected) await new Promise<void>((resolveSent) => process.send!({ type: 'done', ...result } satisfies ChildMessage, () => resolveSent()));
   return result.status;
 }

@@ -116,7 +116,7 @@ export async function runSweepLocally(s: LoadedSweep, opts: LocalSweepOptions): 
           else if (m.type === 'progress') Object.assign(c, { step: m.step, total: m.total, rate: m.stepsPerSec });
           else Object.assign(c, { runId: m.runId, status: m.status, error: m.error });
         });
-        proc.on('exit', (code, signal) => {
+        proc.on('close', (code, signal) => {
           children.delete(index);
           // A child that died without reporting leaves its run to be resumed by the next `sweep run`.
           const status = c.status ?? 'failed';
