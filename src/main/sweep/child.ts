@@ -21,7 +21,8 @@ export function stopOnSignals(control: RunControl): void {
 }
 
 export async function execChild(dbFile: string, sweepId: string, index: number): Promise<RunStatus> {
-  const send = (m: ChildMessage): void => void (process.connected && process.send?.(m));
+  // With a callback, a message to a parent that has just died fails quietly (without one it is an uncaught EPIPE).
+  const send = (m: ChildMessage, sent: () => void = () => {}): void => void (process.connected ? process.send!(m, () => sent()) : sent());
   const control = new RunControl();
   stopOnSignals(control);
   process.on('message', (m: ParentMessage) => m.type === 'cancel' && control.cancel());
@@ -51,6 +52,6 @@ export async function execChild(dbFile: string, sweepId: string, index: number):
     },
   });
   // Delivered before the process exits (process.send is asynchronous).
-  if (process.connected) await new Promise<void>((resolveSent) => process.send!({ type: 'done', ...result } satisfies ChildMessage, () => resolveSent()));
+  await new Promise<void>((resolveSent) => send({ type: 'done', ...result }, resolveSent));
   return result.status;
 }

@@ -71,7 +71,8 @@ export async function runSweepLocally(s: LoadedSweep, opts: LocalSweepOptions): 
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    for (const c of children.values()) if (c.proc.connected) c.proc.send({ type: 'cancel' } satisfies ParentMessage);
+    // With a callback, a child that has just exited makes send fail quietly instead of raising an 'error' event.
+    for (const c of children.values()) if (c.proc.connected) c.proc.send({ type: 'cancel' } satisfies ParentMessage, () => {});
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
