@@ -1,8 +1,9 @@
 // `npm run bench -- --only sweep [--usps DIR]`: local sweep throughput. The same 4 MLP runs without spectra are run
 // one after another (`sweep run --jobs 1`) and two at once (`--jobs 2`), as real CLI processes into fresh databases,
-// in this session; the ratio of the wall times is the speed-up (target ≥ 1.8× on 2 cores). Other work on the machine
-// shares the cores, so the load average is printed, and so is the CPU time the sweep's processes used: when running
-// two at once costs no more CPU than one after another, two idle cores would finish it in half the time.
+// in this session, in the order 1, 2, 2, 1 so that a load that drifts during the benchmark weighs on both alike; the
+// ratio of the summed wall times is the speed-up (target ≥ 1.8× on 2 cores). Other work on the machine shares the
+// cores, so the load average is printed, and so is the CPU time the sweep's processes used: when running two at once
+// costs no more CPU than one after another, two idle cores finish it in half the time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,25 +35,29 @@ export function benchSweep(uspsDir: string | null): Record<string, number> {
       JSON.stringify({ name: 'bench-s{seed}', base: { data, train: { steps: STEPS }, spectrum: { every: 0 } }, grid: { seed: [0, 1, 2, 3] } }),
     );
     console.log(`${RUNS} MLP runs × ${STEPS} steps, no spectra, ${uspsDir ? 'USPS' : 'Fashion-MNIST'}; load average before: ${load()}`);
+    let round = 0;
     const wall = (jobs: number): { s: number; cpu: number } => {
       const t0 = performance.now();
       const cpu0 = childCpu();
-      const r = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), 'sweep', 'run', spec, '--db', join(dir, `jobs${jobs}.db`), '--jobs', String(jobs)],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-        },
-      );
+      const db = join(dir, `round${round++}.db`);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), 'sweep', 'run', spec, '--db', db, '--jobs', String(jobs)], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`sweep run --jobs ${jobs} failed:\n${r.stderr}`);
       return { s: (performance.now() - t0) / 1000, cpu: childCpu() - cpu0 };
     };
-    const serial = wall(1);
-    const parallel = wall(2);
+    const order = [1, 2, 2, 1].map((jobs) => ({ jobs, ...wall(jobs) }));
+    const sum = (jobs: number) => ({
+      s: order.filter((o) => o.jobs === jobs).reduce((a, o) => a + o.s, 0) / 2,
+      cpu: order.filter((o) => o.jobs === jobs).reduce((a, o) => a + o.cpu, 0) / 2,
+    });
+    console.log(`rounds (jobs: wall s): ${order.map((o) => `${o.jobs}: ${o.s.toFixed(1)}`).join(', ')}`);
+    const serial = sum(1);
+    const parallel = sum(2);
     const speedup = serial.s / parallel.s;
     const line = (what: string, w: { s: number; cpu: number }): string =>
-      `${what} ${w.s.toFixed(1)} s wall, ${((RUNS * STEPS) / w.s).toFixed(0)} steps/s, ${w.cpu.toFixed(1)} CPU s`;
+      `${what} ${w.s.toFixed(1)} s wall, ${((RUNS * STEPS) / w.s).toFixed(0)} steps/s, ${w.cpu.toFixed(1)} CPU s (mean of 2)`;
     console.log(line('one after another (--jobs 1):', serial));
     console.log(line('two at once (--jobs 2):      ', parallel));
     console.log(`speed-up ${speedup.toFixed(2)}× measured (target ≥ 1.8× on 2 cores); load average after: ${load()}`);
