@@ -72,7 +72,7 @@ export default ts.config(
     },
   },
   {
-    files: ['src/main/service/**', 'src/main/cli.ts', 'src/main/run-worker.ts'],
+    files: ['src/main/service/**', 'src/main/sweep/**', 'src/main/cli.ts', 'src/main/cli-input.ts', 'src/main/run-worker.ts'],
     rules: { 'no-restricted-imports': forbid(ELECTRON) },
   },
 );

@@ -1,8 +1,8 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos.
-// `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
-// the default run). `--only lanczos`: Hessian-vector products, Lanczos and SLQ against the exact path (minutes; never
-// in the default run).
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos|sweep.
+// `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets; `--only lanczos`:
+// Hessian-vector products, Lanczos and SLQ against the exact path; `--only sweep [--usps DIR]` times a local sweep with
+// 2 jobs against its runs one after another (each minutes; never in the default run).
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/engine/linalg/lapack';
 import { initBackend } from '../src/main/engine/tensor/backend';
@@ -15,6 +15,7 @@ import { benchPaper } from './paper';
 import { benchCharts } from './charts';
 import { benchLanczos } from './lanczos';
 import { benchEstimate } from './estimate';
+import { benchSweep } from './sweep';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
   if (want('compare')) {
     console.log('\n## Compare');
     results.compare = await benchCompare();
+  }
+  if (only === 'sweep') {
+    console.log('\n## Sweep throughput');
+    results.sweep = benchSweep(arg('--usps'));
   }
   if (only === 'paper') {
     console.log('\n## The paper, rerun (Figures 1 and 3 presets)');

@@ -30,9 +30,10 @@ fi
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# System packages: OpenBLAS + LAPACKE for the exact eigensolver; Chromium for the renderer's end-to-end tests.
+# System packages: OpenBLAS + LAPACKE for the exact eigensolver; Chromium for the renderer's end-to-end tests; Slurm
+# and munge for the sweep tests' one-node cluster (test/helpers/slurm-cluster.ts starts its own daemons).
 apt_pkgs=(libopenblas-dev liblapacke-dev)
-[ "$mode" = test ] && apt_pkgs+=(chromium desktop-file-utils)
+[ "$mode" = test ] && apt_pkgs+=(chromium desktop-file-utils slurm-wlm munge)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

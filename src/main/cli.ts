@@ -11,7 +11,7 @@ import { fetchUsps } from './engine/data/fetch';
 import { loadUsps } from './engine/data/usps';
 import { gatherBatch } from './engine/data/sampler';
 import { estimateCost } from './engine/estimate';
-import { jsonBound, parseJson, readInputText } from './engine/input-files';
+import { jsonBound, readInputText } from './engine/input-files';
 import { norm } from './engine/metrics/spectral';
 import { modelSpec, parseParams } from './engine/models/spec';
 import type { Progress } from '../shared/records';
@@ -19,6 +19,8 @@ import { RunControl, runExperiment } from './engine/runner';
 import { RunStore, StoreError } from './store/run-store';
 import { StoreLibrary } from './store/run-library';
 import { replaceFile, targetProblem } from './store/file-target';
+import { UsageError, readJson } from './cli-input';
+import { SWEEP_USAGE, cmdSweep } from './sweep/command';
 
 const USAGE = `Usage: npm run lab -- <command> [options]
 
@@ -40,18 +42,14 @@ const USAGE = `Usage: npm run lab -- <command> [options]
                                               the run's latest parameters as {"step", "params": [flat, PyTorch order]}
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
+${SWEEP_USAGE}
 
 The default database is ${RunStore.defaultPath()}. Exit codes: 0 done (a run finished or was cancelled),
 1 failed (a run failed or diverged; a write failed on I/O or a full disk and was rolled back), 2 bad input or
 refused before anything changed (the message names the field, file or run).`;
 
-class UsageError extends Error {}
-
-/** Largest config file read (configs are small; a long list of Lyapunov save points fits many times over). */
-const CONFIG_MAX_BYTES = 1024 * 1024;
-
 function loadConfig(file: string): RunConfig {
-  const v = validateConfig(parseJson(readInputText(file, '--config', CONFIG_MAX_BYTES), `--config ${file}`));
+  const v = validateConfig(readJson(file, '--config'));
   // The name/notes/tag limits are the app's too (shared/limits.ts).
   const errors = v.ok ? textLimitErrors(v.config) : v.errors;
   if (errors.length) throw new UsageError(`invalid config ${file}:\n${formatErrors(errors)}`);
@@ -323,6 +321,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdFields(rest);
     case 'hessian':
       return cmdHessian(rest);
+    case 'sweep':
+      return cmdSweep(rest);
     case 'runs':
       return cmdRuns(rest);
     case 'series':

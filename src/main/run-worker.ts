@@ -7,6 +7,8 @@ import { setLinalgThreads } from './engine/linalg/lapack';
 import { RunControl, estimateCost, runExperiment } from './engine/runner';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './service/worker-protocol';
 import { StoreLibrary } from './store/run-library';
+import { RunStore } from './store/run-store';
+import { SweepLibrary } from './sweep/library';
 
 const port = parentPort;
 if (!port) throw new Error('run-worker must be started as a worker thread');
@@ -34,12 +36,18 @@ if (input.task === 'estimate') {
     else control.cancel();
     post({ type: 'state', state: control.state });
   });
+  const open = (): StoreLibrary => {
+    const sweep = input.task === 'run' ? input.sweep : undefined;
+    // The service checked the database (quick_check) when it opened it.
+    if (!sweep) return StoreLibrary.open(input.dbFile, { verify: false });
+    const store = RunStore.open(input.dbFile, { verify: false });
+    return new SweepLibrary(store, { link: (runId) => store.sweeps.link(sweep.id, sweep.index, runId) });
+  };
   // Opening the database may throw: inside then(), so that it reaches the service as an error message too.
   Promise.resolve()
     .then(() =>
       runExperiment(input.task === 'run' ? input.config : null, {
-        // The service checked the database (quick_check) when it opened it.
-        library: StoreLibrary.open(input.dbFile, { verify: false }),
+        library: open(),
         resumeId: input.task === 'continue' ? input.resumeId : undefined,
         control,
         hooks: {

@@ -8,6 +8,7 @@ import { NAME_MAX, TAG_MAX, textLimitErrors } from './limits';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
 import type { CurveAnalysis } from './math/divergence';
 import type { BandKind, GroupBand } from './math/group';
+import type { SweepRecord } from './sweep/records';
 
 export type { BandKind, GroupBand } from './math/group';
 
@@ -87,6 +88,15 @@ export const isSeriesName = (m: unknown): m is SeriesName => typeof m === 'strin
 
 export type SeriesFilter = { search?: string; tag?: string; status?: RunStatus };
 
+/** A sweep in the Library: its runs, and whether this session is running it (scheduling its runs in workers). */
+export interface SweepView extends SweepRecord {
+  live: boolean;
+  /** Why a run of it could not start in this session, if one could not. */
+  note: string | null;
+}
+/** Most runs of one sweep that may run at once in the app. */
+export const MAX_SWEEP_JOBS = 16;
+
 /** Request/response channels (renderer → main, `invoke`). */
 export interface Channels {
   'app.info': { req: null; res: AppInfo };
@@ -115,6 +125,10 @@ export interface Channels {
   'export.saveSet': { req: { name: string; files: { name: string; format: ExportFormat; data: string }[] }; res: { dir: string | null } };
   'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
   'data.fetchUsps': { req: null; res: { dir: string } };
+  'sweeps.list': { req: null; res: SweepView[] };
+  'sweeps.start': { req: { spec: unknown; jobs: number }; res: { sweepId: string; runs: number } };
+  'sweeps.continue': { req: { sweepId: string; jobs: number; retryFailed: boolean }; res: { sweepId: string; runs: number } };
+  'sweeps.stop': { req: { sweepId: string }; res: null };
 }
 export type Channel = keyof Channels;
 export type Req<C extends Channel> = Channels[C]['req'];
@@ -175,6 +189,15 @@ function optString(channel: string, o: Obj, key: string, max: number): string | 
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v.length > max) fail(channel, key, `must be a string of at most ${max} characters`);
   return v;
+}
+function jobs(channel: string, o: Obj): number {
+  const v = o.jobs;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_SWEEP_JOBS) fail(channel, 'jobs', `must be an integer in 1…${MAX_SWEEP_JOBS}`);
+  return v;
+}
+function sweepId(channel: string, o: Obj): string {
+  if (typeof o.sweepId !== 'string' || !/^[0-9a-f]{16}$/.test(o.sweepId)) fail(channel, 'sweepId', 'must be a sweep id (16 hex digits)');
+  return o.sweepId;
 }
 function withRunId(channel: string, v: unknown): { runId: string } {
   return { runId: runId(channel, object(channel, v, ['runId'])) };
@@ -287,6 +310,24 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     return { name: o.name, files };
   },
   'data.fetchUsps': (v) => nothing('data.fetchUsps', v),
+  'sweeps.list': (v) => nothing('sweeps.list', v),
+  'sweeps.start': (v) => {
+    const c = 'sweeps.start';
+    const o = object(c, v, ['spec', 'jobs']);
+    // The spec itself is validated by main (expandSweep), which names its fields.
+    if (!isObj(o.spec)) fail(c, 'spec', 'must be a sweep spec object');
+    return { spec: o.spec, jobs: jobs(c, o) };
+  },
+  'sweeps.continue': (v) => {
+    const c = 'sweeps.continue';
+    const o = object(c, v, ['sweepId', 'jobs', 'retryFailed']);
+    if (typeof o.retryFailed !== 'boolean') fail(c, 'retryFailed', 'must be true or false');
+    return { sweepId: sweepId(c, o), jobs: jobs(c, o), retryFailed: o.retryFailed };
+  },
+  'sweeps.stop': (v) => {
+    const o = object('sweeps.stop', v, ['sweepId']);
+    return { sweepId: sweepId('sweeps.stop', o) };
+  },
   'dialog.choosePath': (v) => {
     const c = 'dialog.choosePath';
     const o = object(c, v, ['field']);

@@ -1,5 +1,6 @@
 // Records the engine, the store, the CLI and the UI all speak: run summaries, stored series, progress and
 // cost estimates. No Node or DOM imports here.
+import type { RunConfig } from './config';
 import type { RunStatus } from './frames';
 
 /** A run as the library lists it. */
@@ -47,3 +48,6 @@ export interface CostEstimate {
   steps: number | null;
   diskBytes: number;
 }
+
+/** A config as its cost estimate sees it: runs that differ only by name, seed, tags or notes cost the same. */
+export const costConfig = (c: RunConfig): RunConfig => ({ ...c, name: 'estimate', seed: 0, tags: [], notes: '' });

@@ -93,6 +93,10 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'export.saveSet': async (r) => ({
       dir: await saveExportSet((name, filter) => dialogs.saveFile(name, filter), r.name, r.files, service.store.file, printPdf),
     }),
+    'sweeps.list': () => service.listSweeps(),
+    'sweeps.start': (r) => service.startSweep(r.spec, r.jobs, false),
+    'sweeps.continue': (r) => service.continueSweep(r.sweepId, r.jobs, r.retryFailed),
+    'sweeps.stop': (r) => (service.stopSweep(r.sweepId), null),
   };
 
   const table = {} as HandlerTable;

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
 import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
-import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
+import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName, SweepView } from '../../shared/ipc';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { notContinuable } from '../../shared/frames';
 import { PRESETS } from '../../shared/presets';
@@ -19,6 +19,7 @@ import { APP_VERSION } from '../../shared/version';
 import { RunStore, type Claim } from '../store/run-store';
 import { FrameBatcher } from './frame-batcher';
 import { PathGrants } from './path-grants';
+import { SweepScheduler } from './sweep-scheduler';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './worker-protocol';
 
 export interface WorkerEntry {
@@ -63,6 +64,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   private readonly estimates = new Map<string, Promise<CostEstimate>>();
   /** Paths a renderer may name in a config (path-grants.ts). */
   private readonly paths = new PathGrants();
+  private readonly sweeps: SweepScheduler;
 
   constructor(
     readonly dbFile: string,
@@ -70,6 +72,16 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   ) {
     super();
     this.store = RunStore.open(dbFile);
+    this.sweeps = new SweepScheduler({
+      store: this.store,
+      dbFile,
+      launch: async (input) => {
+        const runId = await this.spawn(input);
+        return { runId, done: this.live.get(runId)!.done };
+      },
+      estimate: (config) => this.estimate(config),
+      checkPaths: (config) => this.checkPaths(config),
+    });
   }
 
   /** About box: versions, the database (and whether it is read-only), the linear-algebra path and the TF.js backend of the latest run. */
@@ -269,15 +281,37 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
     this.live.get(runId)?.batchers.get(subscriberId)?.ack(seq);
   }
 
+  /** Sweeps with their runs (live runs with their live state) — newest first. */
+  listSweeps(): SweepView[] {
+    return this.store.sweeps.list().map((s) => ({
+      ...s,
+      runs: s.runs.map((r) => (r.runId && r.status ? { ...r, status: this.withLiveStatus({ id: r.runId, status: r.status }).status } : r)),
+      live: this.sweeps.isLive(s.id),
+      note: this.sweeps.note(s.id),
+    }));
+  }
+  /** Validate, record and start a sweep (or continue it, when the same spec was started before). */
+  startSweep(spec: unknown, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
+    return this.sweeps.start(spec, jobs, retryFailed);
+  }
+  continueSweep(sweepId: string, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
+    return this.sweeps.continue(sweepId, jobs, retryFailed);
+  }
+  /** Start no more runs of the sweep and cancel its live runs (the next continue resumes them). */
+  stopSweep(sweepId: string): void {
+    for (const runId of this.sweeps.stop(sweepId)) this.cancel(runId);
+  }
+
   /** Cancel every live run, wait for the workers (each records what it has), close the store. */
   async close(): Promise<void> {
+    this.sweeps.stopAll();
     const runs = [...this.live.values()];
     for (const r of runs) r.worker.postMessage({ type: 'cancel' } satisfies ControlMessage);
     await Promise.all(runs.map((r) => r.done));
     this.store.close();
   }
 
-  private withLiveStatus<T extends RunSummary>(r: T): T {
+  private withLiveStatus<T extends { id: string; status: RunStatus }>(r: T): T {
     const state = this.live.get(r.id)?.state;
     return state === 'running' || state === 'paused' ? { ...r, status: state } : r;
   }

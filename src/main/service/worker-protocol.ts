@@ -5,10 +5,18 @@ import type { CostEstimate, Progress } from '../../shared/ipc';
 
 /**
  * workerData: run an experiment (a new one from `config`, or continue stored run `resumeId` from its last
- * checkpoint), or measure a config's cost estimate (a real spectrum step, kept off the main thread).
+ * checkpoint; a sweep's run is linked to its sweep), or measure a config's cost estimate (a real spectrum step, kept
+ * off the main thread).
  */
 export type WorkerInput =
-  { task: 'run'; config: RunConfig; dbFile: string } | { task: 'continue'; resumeId: string; dbFile: string } | { task: 'estimate'; config: RunConfig };
+  | { task: 'run'; config: RunConfig; dbFile: string; sweep?: SweepSlot }
+  | { task: 'continue'; resumeId: string; dbFile: string }
+  | { task: 'estimate'; config: RunConfig };
+/** The place of a run in a sweep: the worker links the run it creates to it (in the same transaction). */
+export interface SweepSlot {
+  id: string;
+  index: number;
+}
 
 export type ControlMessage = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
 

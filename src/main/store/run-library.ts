@@ -27,13 +27,10 @@ export class StoreLibrary implements RunLibrary {
 
   /** The claim and the truncation in one IMMEDIATE transaction: of two racing claimers one wins, the other changes nothing. */
   claim(id: string, fromStep: number): RunSink {
-    this.store.transaction(
-      () => {
-        this.store.claimRun(id);
-        this.store.truncateAfter(id, fromStep - 1);
-      },
-      { immediate: true },
-    );
+    this.store.transaction(() => {
+      this.store.claimRun(id);
+      this.store.truncateAfter(id, fromStep - 1);
+    });
     return new RunWriter(this.store, this.store.get(id).id);
   }
 

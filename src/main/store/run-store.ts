@@ -18,6 +18,7 @@ import { currentProcess, maybeAlive } from './process-identity';
 import { blobProblem, chunkProblem, jsonProblem, spectrumProblem, vectorsProblem, type ChunkRow } from './row-checks';
 import { APPLICATION_ID, SCHEMA_VERSION, SERIES_CHUNK, migrate, schemaVersion } from './schema';
 import { openSqlite } from './sqlite';
+import { SweepStore } from './sweep-store';
 import { exportRun, importRun } from './transfer';
 
 export { StoreError } from './errors';
@@ -145,13 +146,17 @@ export class RunStore {
   private readonly stmts = new Map<string, Database.Statement>();
   /** Read-only stores cannot rewrite a dead writer's status: they report those runs as interrupted. */
   private readonly deadWriters = new Set<string>();
+  /** The sweeps recorded in this database (sweep-store.ts). */
+  readonly sweeps: SweepStore;
 
   private constructor(
     readonly file: string,
     private readonly db: Database.Database,
     /** Why the store is read-only ("its folder is not writable (EACCES)", "opened read-only"), null when writable. */
     readonly readonlyReason: string | null,
-  ) {}
+  ) {
+    this.sweeps = new SweepStore(db, file);
+  }
 
   get readonly(): boolean {
     return this.readonlyReason !== null;
@@ -260,16 +265,13 @@ export class RunStore {
     return this.guard(action, fn, { retry });
   }
 
-  /** Run fn in one transaction (nested calls become savepoints); `immediate` takes the write lock at once. */
-  transaction<T>(fn: () => T, opts: { immediate?: boolean } = {}): T {
-    return this.write(
-      'writing run data',
-      () => {
-        const tx = this.db.transaction(fn);
-        return opts.immediate ? tx.immediate() : tx();
-      },
-      RESUME,
-    );
+  /**
+   * Run fn in one transaction (nested calls become savepoints). It takes the write lock when it begins: a deferred
+   * transaction that reads first fails at once with SQLITE_BUSY when another process writes (SQLite skips the busy
+   * handler for a reader becoming a writer), whereas waiting for the lock here honours the busy timeout.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.write('writing run data', () => this.db.transaction(fn).immediate(), RESUME);
   }
 
   /** A damaged row of run `id`: the run is named, nothing is allocated from the damaged header. */

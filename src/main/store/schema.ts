@@ -103,6 +103,25 @@ const MIGRATIONS: string[] = [
   `,
   // v2: the number of steps a run is set to take (epochs × steps per epoch is only known once the data is loaded)
   `ALTER TABLE runs ADD COLUMN total_steps INTEGER;`,
+  // v3: sweeps (src/main/sweep): a sweep's expanded runs, and the run each became once started (so rerunning continues)
+  `
+  CREATE TABLE sweeps (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE sweep_runs (
+    sweep_id TEXT NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    after_idx INTEGER,
+    config TEXT NOT NULL,
+    run_id TEXT UNIQUE REFERENCES runs(id) ON DELETE SET NULL,
+    PRIMARY KEY (sweep_id, idx)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

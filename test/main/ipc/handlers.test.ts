@@ -97,6 +97,14 @@ describe('payload validation', () => {
     ['series.read', { runId: 'abc', metrics: ['loss'], from: 'start' }, 'from'],
     ['spectra.read', { runId: 'abc', stride: 0 }, 'stride'],
     ['runs.import', { file: '/etc/passwd' }, '(payload)'],
+    ['sweeps.list', { all: true }, '(payload)'],
+    ['sweeps.start', { spec: [], jobs: 2 }, 'spec'],
+    ['sweeps.start', { spec: {}, jobs: 0 }, 'jobs'],
+    ['sweeps.start', { spec: {}, jobs: 99 }, 'jobs'],
+    ['sweeps.start', { spec: {}, jobs: 2, db: '/tmp/x.db' }, 'db'],
+    ['sweeps.continue', { sweepId: '../x', jobs: 2, retryFailed: false }, 'sweepId'],
+    ['sweeps.continue', { sweepId: '0123456789abcdef', jobs: 2, retryFailed: 'yes' }, 'retryFailed'],
+    ['sweeps.stop', { sweepId: 'abc' }, 'sweepId'],
   ];
   it.each(cases)('%s rejects %j naming %s', async (channel, payload, field) => {
     const r = refused(await call(channel, payload));
@@ -136,6 +144,18 @@ describe('payload validation', () => {
     const r = refused(await call('runs.start', { config: PRESETS[0].config, followUp: { train: { momentum: 2 } } }));
     expect(r.error).toContain('Invalid follow-up config');
     expect(r.fields).toEqual(['train.momentum']);
+    expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
+  });
+
+  it('sweeps.start validates the spec in main, naming the spec field of every bad value, and starts nothing', async () => {
+    const r = refused(await call('sweeps.start', { spec: { base: { train: { lr: 0 } }, grid: { 'train.lrate': [1], seed: [] } }, jobs: 2 }));
+    expect(r.error).toMatch(/^Invalid sweep:/);
+    expect(r.fields).toEqual(['grid.seed']);
+    const b = refused(await call('sweeps.start', { spec: { base: { train: { lr: 0 } }, grid: { 'train.lrate': [1] } }, jobs: 2 }));
+    expect(b.fields).toEqual(['grid.train.lrate', 'base.train.lr']);
+    expect(refused(await call('sweeps.stop', { sweepId: '0123456789abcdef' })).fields).toEqual(['sweepId']);
+    expect(refused(await call('sweeps.continue', { sweepId: '0123456789abcdef', jobs: 1, retryFailed: false })).error).toMatch(/No sweep '0123456789abcdef'/);
+    expect(await call('sweeps.list', null)).toEqual({ ok: true, value: [] });
     expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
   });
 
@@ -208,6 +228,17 @@ describe('paths, limits and files a renderer cannot choose', () => {
     expect(refused(await call('runs.start', { config: PRESETS[0].config, followUp })).fields).toEqual(['replicas.directionFile']);
     const typed = { ...PRESETS[0].config, data: { ...PRESETS[0].config.data, dataset: 'usps', dir: 'usps' } };
     expect(refused(await call('runs.start', { config: typed })).fields).toEqual(['data.dir']);
+    // A sweep names paths too: in its base or on an axis, refused before anything is recorded or read.
+    const sweep = refused(
+      await call('sweeps.start', {
+        spec: { base: { ...PRESETS[0].config, train: { ...PRESETS[0].config.train, initParamsFile: file } }, grid: { seed: [0, 1] } },
+        jobs: 1,
+      }),
+    );
+    expect(sweep.fields).toEqual(['train.initParamsFile']);
+    const axis = refused(await call('sweeps.start', { spec: { base: PRESETS[0].config, grid: { 'train.initParamsFile': ['/etc/passwd'] } }, jobs: 1 }));
+    expect(axis.fields).toEqual(['train.initParamsFile']);
+    expect(await call('sweeps.list', null)).toEqual({ ok: true, value: [] });
     expect(statSync(file).atimeMs).toBe(before);
     expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
   });

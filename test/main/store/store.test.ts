@@ -58,7 +58,7 @@ describe('RunStore', () => {
     RunStore.open(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.pragma('application_id', { simple: true })).toBe(0x434c4142);
     db.close();
   });
@@ -69,9 +69,9 @@ describe('RunStore', () => {
     const old = store.createRun(config({ name: 'from v1' }), ENV);
     store.appendMetrics(old, [frame(0), frame(1)]);
     store.close();
-    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps.
+    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps (and no sweep tables).
     const raw = new Database(file);
-    raw.exec('ALTER TABLE runs DROP COLUMN total_steps');
+    raw.exec('ALTER TABLE runs DROP COLUMN total_steps; DROP TABLE sweep_runs; DROP TABLE sweeps');
     raw.pragma('user_version = 1');
     raw.close();
 
@@ -92,7 +92,7 @@ describe('RunStore', () => {
     const fresh = migrated.createRun(config({ name: 'v2' }), { ...ENV, totalSteps: 3000 });
     expect(migrated.get(fresh).env.totalSteps).toBe(3000);
     migrated.close();
-    expect(version()).toBe(2);
+    expect(version()).toBe(3);
   });
 
   it('defaultPath follows XDG_DATA_HOME', () => {

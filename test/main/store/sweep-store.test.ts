@@ -1,0 +1,87 @@
+// The sweep tables (schema v3) in real SQLite files: recording a sweep is idempotent and refuses different runs under
+// the same id, runs are linked once created, a deleted run is unlinked (so rerunning the sweep runs it again), and
+// databases from before v3 migrate in place (read-only: no sweeps).
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEnvironment } from '../../../src/shared/frames';
+import type { SweepPlan } from '../../../src/shared/sweep/spec';
+import { expandSweep } from '../../../src/shared/sweep/spec';
+import { RunStore, StoreError } from '../../../src/main/store/run-store';
+
+const ENV: RunEnvironment = { appVersion: 't', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 5350, totalSteps: 10 };
+function plan(seeds: number[]): SweepPlan {
+  const r = expandSweep({ title: 'T', name: 's{seed}', base: { train: { steps: 10 } }, grid: { seed: seeds } });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.plan;
+}
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'chaoslab-sweep-store-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SweepStore', () => {
+  it('records a sweep once, links its runs, lists and finds it by id prefix; a deleted run is unlinked', () => {
+    const store = RunStore.open(join(dir, 'lab.db'));
+    const p = plan([0, 1]);
+    store.sweeps.record('0123456789abcdef', p.title, { spec: 1 }, p.entries);
+    store.sweeps.record('0123456789abcdef', p.title, { spec: 1 }, p.entries);
+    const id = store.createRun(p.entries[1].config, ENV);
+    store.sweeps.link('0123456789abcdef', 1, id);
+    store.appendMetrics(id, [{ step: 0, epoch: 0, wall: 0, values: { loss: 1 } }]);
+    const [s] = store.sweeps.list();
+    expect(s).toMatchObject({ id: '0123456789abcdef', title: 'T' });
+    expect(s.runs.map((r) => [r.index, r.name, r.runId, r.status, r.lastStep, r.totalSteps])).toEqual([
+      [0, 's0', null, null, -1, null],
+      [1, 's1', id, 'running', 0, 10],
+    ]);
+    const got = store.sweeps.get('0123');
+    expect(got.spec).toEqual({ spec: 1 });
+    expect(got.configs).toEqual(p.entries.map((e) => e.config));
+    expect(() => store.sweeps.get('fff')).toThrow(/No sweep 'fff'/);
+    expect(() => store.sweeps.link('0123456789abcdef', 7, id)).toThrow(/No run 7 in sweep/);
+    // A second process starting the same run: its link (and so the transaction creating its run) is refused.
+    expect(() => store.sweeps.link('0123456789abcdef', 1, 'other')).toThrow(`Run 1 of sweep 0123456789abcdef was started by another process (as run ${id})`);
+    store.delete(id);
+    expect(store.sweeps.get('0123456789abcdef').runs[1].runId).toBeNull();
+    store.close();
+  });
+
+  it('refuses to record other runs under an existing sweep id, changing nothing', () => {
+    const store = RunStore.open(join(dir, 'lab.db'));
+    store.sweeps.record('0123456789abcdef', 'T', {}, plan([0, 1]).entries);
+    let err: unknown;
+    try {
+      store.sweeps.record('0123456789abcdef', 'T', {}, plan([0, 2]).entries);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toMatch(/holds other runs than this spec expands to\. Nothing was changed/);
+    expect(store.sweeps.get('0123456789abcdef').runs.map((r) => r.name)).toEqual(['s0', 's1']);
+    store.close();
+  });
+
+  it('migrates a schema-v2 database in place; opened read-only it holds no sweeps', () => {
+    const file = join(dir, 'v2.db');
+    const store = RunStore.open(file);
+    const run = store.createRun(plan([0]).entries[0].config, ENV);
+    store.close();
+    const raw = new Database(file);
+    raw.exec('DROP TABLE sweep_runs; DROP TABLE sweeps');
+    raw.pragma('user_version = 2');
+    raw.close();
+    const ro = RunStore.open(file, { readonly: true });
+    expect(ro.sweeps.list()).toEqual([]);
+    expect(() => ro.sweeps.get('0')).toThrow(/No sweep/);
+    ro.close();
+    const migrated = RunStore.open(file);
+    expect(migrated.get(run).name).toBe('s0');
+    migrated.sweeps.record('0123456789abcdef', 'T', {}, plan([0]).entries);
+    migrated.sweeps.link('0123456789abcdef', 0, run);
+    expect(migrated.sweeps.list()[0].runs[0].runId).toBe(run);
+    migrated.close();
+  });
+});
