@@ -1,7 +1,7 @@
-// Dotted config paths ('cgd.prune'): reading and setting them on plain JSON objects, and the paths a sweep axis
-// may name. Paths come from untrusted specs: only plain identifiers, never __proto__ and friends.
-// No Node or DOM imports here.
-import { DEFAULT_CONFIG, validateConfig } from '../config';
+// Dotted config paths ('cgd.prune'): reading and setting them on the plain JSON of a spec (a partial config that
+// validateConfig completes afterwards), and the paths a sweep axis may name (from the config field table). Paths
+// come from untrusted specs: only plain identifiers, never __proto__ and friends. No Node or DOM imports here.
+import { CONFIG_PATHS, OPTIONAL_SECTIONS } from '../config';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,26 +35,10 @@ export function setPath(o: Obj, path: string, value: unknown): void {
   cur[keys[keys.length - 1]] = value;
 }
 
-function leaves(o: unknown, prefix: string, out: Set<string>): void {
-  if (!isObj(o)) {
-    out.add(prefix);
-    return;
-  }
-  for (const [k, v] of Object.entries(o)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
-}
-
 /**
- * Every field a sweep axis can name: the leaf paths of a complete config with every optional section on, for both
- * model kinds, plus the optional sections and the model as wholes. (To be replaced by the config field table.)
+ * Every field a sweep axis can name: every leaf of the config field table but the run's name, plus the optional
+ * sections (null switches one off) and the model as a whole.
  */
 export function configFieldPaths(): string[] {
-  const out = new Set<string>();
-  for (const model of [{ kind: 'mlp' }, { kind: 'cnn' }]) {
-    const v = validateConfig({ model, cgd: {}, lyapunov: {}, replicas: {} });
-    if (v.ok) leaves(v.config, '', out);
-  }
-  for (const [k, v] of Object.entries(DEFAULT_CONFIG)) if (v === null) out.add(k);
-  out.add('model');
-  out.delete('name');
-  return [...out].sort();
+  return [...CONFIG_PATHS.filter((p) => p !== 'name'), ...OPTIONAL_SECTIONS, 'model'].sort();
 }
