@@ -16,7 +16,7 @@ let wb: Workbench;
 let page: Page;
 const base = (steps: number) => ({
   name: 'e2e',
-  data: { dataset: 'usps', dir: USPS_DIR, testEvery: 0 },
+  data: { dataset: 'usps', testEvery: 0 },
   train: { steps },
   spectrum: { every: 0 },
   checkpointEvery: 20,
@@ -26,7 +26,7 @@ const text = async (testid: string): Promise<string> => (await page.getByTestId(
 
 beforeAll(async () => {
   buildApp();
-  wb = await openWorkbench();
+  wb = await openWorkbench({ dialogs: { choosePath: async (kind) => (kind === 'directory' ? USPS_DIR : null) } });
   page = wb.page;
 }, 240_000);
 afterAll(async () => {
@@ -36,7 +36,15 @@ afterAll(async () => {
 describe('sweeps in the workbench', () => {
   it('plans a sweep from axes over config fields, naming bad values inline and in main, runs it, and groups its runs in the Library', async () => {
     await page.getByTestId('nav-sweep').click();
+    // A path typed into the base JSON is refused by main (it reads only what its dialogs chose): named, nothing started.
+    await page.locator('[name="base"]').fill(JSON.stringify({ ...base(60), data: { ...base(60).data, dir: '/etc' } }));
+    await page.locator('[name="title"]').fill('typed path');
+    await page.getByTestId('sweep-start').click();
+    await expect.poll(() => text('sweep-submit-error')).toContain('data.dir: was not chosen in this app');
+    expect(readDb(wb.dbFile, (s) => s.sweeps.list().length)).toBe(0);
     await page.locator('[name="base"]').fill(JSON.stringify(base(60)));
+    await page.locator('[data-browse="data.dir"]').click();
+    await expect.poll(async () => JSON.parse(await page.locator('[name="base"]').inputValue()).data.dir).toBe(USPS_DIR);
     await page.locator('[name="title"]').fill('e2e sweep');
     await page.locator('[name="name"]').fill('e2e-lr{train.lr}-s{seed}');
     await axis(0).getByTestId('axis-values').fill('0, 1');
@@ -92,6 +100,8 @@ describe('sweeps in the workbench', () => {
   it('stops a running sweep and continues it from the Library to the end', async () => {
     await page.getByTestId('nav-sweep').click();
     await page.locator('[name="base"]').fill(JSON.stringify(base(3000)));
+    await page.locator('[data-browse="data.dir"]').click();
+    await expect.poll(async () => JSON.parse(await page.locator('[name="base"]').inputValue()).data.dir).toBe(USPS_DIR);
     await page.locator('[name="title"]').fill('e2e long');
     await page.locator('[name="name"]').fill('long-s{seed}');
     await axis(0).getByTestId('axis-values').fill('7');

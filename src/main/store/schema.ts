@@ -163,7 +163,8 @@ export interface SchemaEntry {
 }
 export interface ReferenceSchema {
   entries: SchemaEntry[];
-  columns: Record<(typeof RUN_TABLES)[number], Column[]>;
+  /** Columns of every table of the schema at that version, by table name. */
+  columns: Record<string, Column[]>;
 }
 
 const references = new Map<number, ReferenceSchema>();
@@ -181,8 +182,8 @@ export function referenceSchema(version: number): ReferenceSchema {
     try {
       migrate(db, version);
       const entries = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all() as SchemaEntry[];
-      const columns = {} as ReferenceSchema['columns'];
-      for (const t of RUN_TABLES)
+      const columns: ReferenceSchema['columns'] = {};
+      for (const t of entries.filter((e) => e.type === 'table').map((e) => e.name))
         columns[t] = (db.pragma(`table_info(${t})`) as { name: string; type: string; notnull: number; pk: number }[]).map((c) => ({
           name: c.name,
           type: c.type,

@@ -93,7 +93,7 @@ function checkSchema(src: Database.Database, file: string): ReferenceSchema {
   for (const e of found) {
     const want = expected.get(`${e.type} ${e.name}`);
     if (!want) refuse(file, `it holds a ${shown(e.type)} named ${shown(e.name)}, which is not part of Chaoslab's schema`);
-    if (e.type === 'table') checkColumns(src, file, e.name as Table, ref.columns[e.name as Table]);
+    if (e.type === 'table') checkColumns(src, file, want.name, ref.columns[want.name]);
     if (want.tbl_name !== e.tbl_name || want.sql !== e.sql) refuse(file, `the definition of ${e.type} ${shown(e.name)} differs from Chaoslab's`);
     expected.delete(`${e.type} ${e.name}`);
   }
@@ -101,7 +101,7 @@ function checkSchema(src: Database.Database, file: string): ReferenceSchema {
   return ref;
 }
 
-function checkColumns(src: Database.Database, file: string, t: Table, want: Column[]): void {
+function checkColumns(src: Database.Database, file: string, t: string, want: Column[]): void {
   // `t` is one of the app's table names here (checked against the reference), never a name taken from the file.
   const have = src.pragma(`table_info(${t})`) as { name: string; type: string; notnull: number; pk: number }[];
   const known = new Set(want.map((c) => c.name));
@@ -144,6 +144,9 @@ interface RunFacts {
 function checkContent(src: Database.Database, file: string, ref: ReferenceSchema): { id: string; config: string } {
   const runs = src.prepare('SELECT count(*) FROM runs').pluck().get() as number;
   if (runs !== 1) refuse(file, `it holds ${runs} runs; a .chaoslab export holds exactly one`);
+  // Tables that hold no run's data (the sweeps of a library) are empty in an export.
+  for (const t of Object.keys(ref.columns).filter((t) => !(RUN_TABLES as readonly string[]).includes(t)))
+    if (src.prepare(`SELECT count(*) FROM ${t}`).pluck().get() !== 0) refuse(file, `its table ${t} is not empty; a .chaoslab export holds one run only`);
   let run: RunFacts | null = null;
   let maxStep = -1;
   const checkpointSteps = new Set<number>();

@@ -465,6 +465,13 @@ describe('export and import', () => {
     two.close();
     e = errorOf(() => dst.importRun(join(dir, 'two.db')));
     expect(e.message).toContain('holds 2 runs');
+    // A library with one run and a recorded sweep is not an export either: sweeps are not shared by file.
+    const swept = RunStore.open(join(dir, 'swept.db'));
+    swept.createRun(config(), ENV);
+    swept.sweeps.record('0123456789abcdef', 'a sweep', { runs: [] } as never, []);
+    swept.close();
+    e = errorOf(() => dst.importRun(join(dir, 'swept.db')));
+    expect(e.message).toContain('its table sweeps is not empty');
     expect(errorOf(() => dst.importRun(join(dir, 'missing.chaoslab'))).code).toBe('not-found');
     expect(dst.list()).toEqual([]);
     dst.close();
