@@ -69,7 +69,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
   const mlpStep = (): void => {
     const b = batches[bi++ % batches.length];
     const st = exactStep(mlp, th, b.x, b.y, b.size);
-    const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
+    const sp = new HessianSpectrum(st, { nullTol: null });
     cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
     lastM = st.basis.m;
   };
@@ -89,7 +89,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const t1 = performance.now();
     const dense = eigh(h, mlp.n, { vectors: true });
     const t2 = performance.now();
-    const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
+    const sp = new HessianSpectrum(st, { nullTol: null });
     const all = sp.allEigenvalues();
     let diff = 0;
     let maxAbs = 0;
@@ -135,7 +135,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const cnnStep = (): void => {
       const b = batches[k++ % batches.length];
       const st = exactStep(cnn, tc, b.x, b.y, b.size);
-      const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
+      const sp = new HessianSpectrum(st, { nullTol: null });
       cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
     };
     cnnStep();
@@ -146,7 +146,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
         const t0 = performance.now();
         const st = exactStep(cnn, tc, b.x, b.y, b.size);
         hessMs.push(performance.now() - t0);
-        const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
+        const sp = new HessianSpectrum(st, { nullTol: null });
         cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
       }, 10),
     );

@@ -20,7 +20,7 @@ export function estimateCost(config: RunConfig, stepsPerEpoch?: number): CostEst
     const y = Uint8Array.from({ length: B }, () => rng.int(C));
     const theta = initParams(spec, 1);
     const t0 = performance.now();
-    new HessianSpectrum(exactStep(spec, theta, x, y, B), { nullTol: config.spectrum.nullTol, vectors: true });
+    new HessianSpectrum(exactStep(spec, theta, x, y, B), { nullTol: config.spectrum.nullTol });
     msPerStep = performance.now() - t0;
   }
   const replicas = config.replicas ? config.replicas.eps.length * config.replicas.seeds.length : 0;

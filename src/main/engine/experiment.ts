@@ -165,7 +165,7 @@ export class Experiment {
 
     const wantSpectrum = this.needsSpectrum(step);
     const exact = wantSpectrum ? exactStep(spec, this.state.theta, x, y, size) : null;
-    const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
+    const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol }) : null;
     const lg = this.gradient(this.state.theta, x, y, size, exact);
     const g = lg.grad;
     const { update, pruned } = this.applied(g, spectrum, step);
@@ -213,7 +213,7 @@ export class Experiment {
         replicas!.alongGrad[r] = Math.abs(diff.reduce((s, v, i) => s + v * gHat[i], 0));
         if (top) replicas!.alongTop[r] = Math.abs(diff.reduce((s, v, i) => s + v * top[i], 0));
         const repExact = config.cgd && !config.cgd.basisFile && step >= config.cgd.start ? exactStep(spec, rep.state.theta, x, y, size) : null;
-        const repSpec = repExact ? new HessianSpectrum(repExact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
+        const repSpec = repExact ? new HessianSpectrum(repExact, { nullTol: config.spectrum.nullTol }) : null;
         const rg = this.gradient(rep.state.theta, x, y, size, repExact);
         sgdStep(rep.state, this.applied(rg.grad, repSpec, step).update, lr, momentum, this.float32);
       });
@@ -248,7 +248,9 @@ export class Experiment {
     if (pruned.length > 0) {
       // CGD: H ↦ (I − mix·V_P V_Pᵀ) H with the pruned eigenvectors held fixed over the step.
       const basis = new Float64Array(pruned.length * n);
-      pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(spectrum.vector(i)), j * n));
+      const m = exact.basis.m;
+      const reduced = spectrum.vectors(pruned);
+      pruned.forEach((_, j) => basis.set(exact.basis.fromReduced(reduced.subarray(j * m, (j + 1) * m)), j * n));
       hv = projectedHv(hvk, basis, n, this.inp.config.cgd?.mix ?? 1);
     }
     return momentum > 0 ? momentumJacobian(hv, lr, momentum, n) : sgdJacobian(hv, lr);

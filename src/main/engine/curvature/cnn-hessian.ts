@@ -19,23 +19,18 @@ import { argmax, backwardSample, checkCnnInputs, cnnNet, forwardSample, softmaxC
 import type { CnnNet, SampleBackward, SampleForward } from '../models/cnn';
 import { convBiasGrad, convForward, convInputAdjoint, convParamTangent, convWeightGrad } from '../models/conv3x3';
 import { gramAtA } from '../linalg/eigh';
+import { coordinateBasis, type ExactStep } from './reduced';
 
-export function cnnHessian(
-  spec: ModelSpec,
-  theta: Float64Array,
-  x: Float64Array,
-  y: Uint8Array,
-  size: number,
-): { h: Float64Array; loss: number; correct: number; grad: Float64Array } {
+/**
+ * Loss, gradient and the exact Hessian of the CNN on a batch, as Hr = H restricted to the parameters whose
+ * rows are not structurally zero (liveParameters; U = those coordinates), or with opts.dense all of H (U = I).
+ */
+export function cnnHessian(spec: ModelSpec, theta: Float64Array, x: Float64Array, y: Uint8Array, size: number, opts: { dense?: boolean } = {}): ExactStep {
   const net = cnnNet(spec);
   checkCnnInputs(spec, theta, x, y, size);
   const n = spec.n;
   const C = net.classes;
-  const jhat = new Float64Array(size * C * n);
   const grad = new Float64Array(n);
-  // Seeds of the rows of P_b D_b J_b/√B, stored [logit j][row k]; jt = their backprops, [parameter][row k].
-  const seeds = new Float64Array(C * C);
-  const jt = new Float64Array(n * C);
   const samples: Sample[] = [];
   let loss = 0;
   let correct = 0;
@@ -46,24 +41,62 @@ export function cnnHessian(
     if (argmax(fw.logits) === y[b]) correct++;
     const r = new Float64Array(C);
     for (let k = 0; k < C; k++) r[k] = (p[k] - (k === y[b] ? 1 : 0)) / size;
-    samples.push({ fw, bw: backwardSample(net, theta, fw, r, grad), r });
+    samples.push({ fw, bw: backwardSample(net, theta, fw, r, grad), p, r });
+  }
+  const keep = opts.dense ? Int32Array.from({ length: n }, (_, i) => i) : liveParameters(net, samples);
+  const m = keep.length;
+  // Seeds of the rows of P_b D_b J_b/√B, stored [logit j][row k]; jt = their backprops, [parameter][row k].
+  const jhat = new Float64Array(size * C * m);
+  const seeds = new Float64Array(C * C);
+  const jt = new Float64Array(n * C);
+  samples.forEach(({ fw, p }, b) => {
     for (let k = 0; k < C; k++) {
       const s = Math.sqrt(p[k] / size);
       for (let j = 0; j < C; j++) seeds[j * C + k] = s * ((j === k ? 1 : 0) - p[j]);
     }
     jacobianRows(net, theta, fw, seeds, jt);
-    for (let q = 0; q < n; q++) for (let k = 0; k < C; k++) jhat[(b * C + k) * n + q] = jt[q * C + k];
-  }
-  const h = gramAtA(jhat, size * C, n);
-  addSecondOrder(net, theta, samples, h);
-  return { h, loss, correct, grad };
+    for (let a = 0; a < m; a++) for (let k = 0; k < C; k++) jhat[(b * C + k) * m + a] = jt[keep[a] * C + k];
+  });
+  const hr = gramAtA(jhat, size * C, m);
+  const red = new Int32Array(n).fill(-1);
+  keep.forEach((p, a) => (red[p] = a));
+  addSecondOrder(net, theta, samples, hr, red, m);
+  return { loss, correct, grad, hr, basis: coordinateBasis(n, keep) };
 }
 
-/** One sample's forward caches (with its live features), its backprop of r (δ_m, u_m, with the 1/B inside r), and r. */
+/** One sample's forward caches (with its live features), its backprop of r (δ_m, u_m, with the 1/B inside r), p and r. */
 interface Sample {
   fw: SampleForward;
   bw: SampleBackward;
+  p: Float64Array;
   r: Float64Array;
+}
+
+/**
+ * The parameters whose Hessian rows are not structurally zero, ascending. Every term of the assembly that
+ * touches a parameter, as row or as column, carries a factor that is exactly 0.0 unless, in some sample: for a
+ * conv weight, one of its taps at a live feature reads a nonzero input (the GGN row, the forward tangent and the
+ * sigmoid reverse term carry the input, the mixed terms its tangent, which vanishes off the live outputs of the
+ * layer below — and a live ReLU or sigmoid output is never 0); for a conv bias, its channel has a live feature;
+ * for a linear weight, its feature is nonzero. So in the dense assembly the rows and columns of all other
+ * parameters are exactly 0.0 — exact zero eigenvalues, counted as null (DESIGN §2) — and Hr = H on the rest.
+ */
+function liveParameters(net: CnnNet, samples: Sample[]): Int32Array {
+  const used = new Uint8Array(net.n);
+  for (const { fw } of samples) {
+    net.convs.forEach((g, m) => {
+      const { taps, start } = fw.live[m];
+      const inp = fw.input[m];
+      for (let t = 0; t < taps.w.length; t++) if (inp[taps.src[t]] !== 0) used[g.wOff + taps.w[t]] = 1;
+      for (let o = 0; o < g.outC; o++) if (start[o + 1] > start[o]) used[g.bOff + o] = 1;
+    });
+    const feat = fw.out[net.convs.length - 1];
+    for (let j = 0; j < net.linearIn; j++) if (feat[j] !== 0) for (let c = 0; c < net.classes; c++) used[net.fcW + c * net.linearIn + j] = 1;
+  }
+  used.fill(1, net.fcB, net.fcB + net.classes);
+  const keep: number[] = [];
+  used.forEach((u, i) => u && keep.push(i));
+  return Int32Array.from(keep);
 }
 
 /**
@@ -116,8 +149,11 @@ interface Tangents {
   dv: Float64Array[];
 }
 
-/** Adds ∇²Φ to h: rows of layer l with columns of layers > l (sigmoid: ≥ l), and their mirror images. */
-function addSecondOrder(net: CnnNet, theta: Float64Array, samples: Sample[], h: Float64Array): void {
+/**
+ * Adds ∇²Φ to hr (m×m): rows of layer l with columns of layers > l (sigmoid: ≥ l), and their mirror images;
+ * parameter p is reduced coordinate red[p], or dropped (−1; its row is structurally zero, see liveParameters).
+ */
+function addSecondOrder(net: CnnNet, theta: Float64Array, samples: Sample[], hr: Float64Array, red: Int32Array, m: number): void {
   const n = net.n;
   const L = net.convs.length;
   for (let l = 0; l < L; l++) {
@@ -131,31 +167,39 @@ function addSecondOrder(net: CnnNet, theta: Float64Array, samples: Sample[], h: 
     const cols = n - colStart;
     const acc = new Float64Array(cols * Q);
     // Buffers for layers ≥ l only; the reverse-tangent ones for sigmoid only.
-    const full = (keep: boolean): Float64Array[] => net.convs.map((g, m) => new Float64Array(keep && m >= l ? g.outC * g.side * g.side * Q : 0));
-    const pooled = (keep: boolean): Float64Array[] => net.convs.map((g, m) => new Float64Array(keep && m >= l ? g.outC * g.outSide * g.outSide * Q : 0));
+    const full = (keep: boolean): Float64Array[] => net.convs.map((g, j) => new Float64Array(keep && j >= l ? g.outC * g.side * g.side * Q : 0));
+    const pooled = (keep: boolean): Float64Array[] => net.convs.map((g, j) => new Float64Array(keep && j >= l ? g.outC * g.outSide * g.outSide * Q : 0));
     const t: Tangents = { dz: full(true), dout: pooled(true), dd: full(curved), dv: pooled(curved) };
+    const rc = red.subarray(colStart);
     for (let o = 0; o < gl.outC; o++) {
+      const rows = Array.from({ length: Q }, (_, q) => (q < Q - 1 ? gl.wOff + o * (Q - 1) + q : gl.bOff + o));
+      const rr = rows.map((p) => red[p]);
+      if (rr.every((r) => r < 0)) continue;
       acc.fill(0);
       for (const s of samples) channelTangents(net, theta, s, l, o, Q, t, acc, colStart);
-      const rows = Array.from({ length: Q }, (_, q) => (q < Q - 1 ? gl.wOff + o * (Q - 1) + q : gl.bOff + o));
       for (let q = 0; q < Q; q++) {
-        const rb = rows[q] * n + colStart;
         for (let c = 0; c < own; c++) ownBlock[(rows[q] - gl.wOff) * own + c] = acc[c * Q + q];
-        for (let c = own; c < cols; c++) h[rb + c] += acc[c * Q + q];
+        if (rr[q] < 0) continue;
+        const rb = rr[q] * m;
+        for (let c = own; c < cols; c++) if (rc[c] >= 0) hr[rb + rc[c]] += acc[c * Q + q];
       }
       // The mirror image column by column: the weight rows of channel o are consecutive parameters.
       for (let c = own; c < cols; c++) {
-        const cb = (colStart + c) * n;
-        for (let q = 0; q < Q; q++) h[cb + rows[q]] += acc[c * Q + q];
+        if (rc[c] < 0) continue;
+        const cb = rc[c] * m;
+        for (let q = 0; q < Q; q++) if (rr[q] >= 0) hr[cb + rr[q]] += acc[c * Q + q];
       }
     }
     for (let i = 0; i < own; i++) {
-      const ri = (gl.wOff + i) * n + gl.wOff;
-      h[ri + i] += ownBlock[i * own + i];
+      const ri = red[gl.wOff + i];
+      if (ri < 0) continue;
+      hr[ri * m + ri] += ownBlock[i * own + i];
       for (let j = i + 1; j < own; j++) {
+        const rj = red[gl.wOff + j];
+        if (rj < 0) continue;
         const v = 0.5 * (ownBlock[i * own + j] + ownBlock[j * own + i]);
-        h[ri + j] += v;
-        h[(gl.wOff + j) * n + gl.wOff + i] += v;
+        hr[ri * m + rj] += v;
+        hr[rj * m + ri] += v;
       }
     }
   }
