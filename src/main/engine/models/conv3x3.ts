@@ -107,21 +107,32 @@ export function convForward(
   iLo = 0,
   iHi = taps.chan.length - 1,
 ): void {
-  for (let t = taps.chan[iLo]; t < taps.chan[iHi]; t++) {
-    const wv = w[wOff + taps.w[t]];
-    const ob = taps.out[t] * K;
-    const ib = taps.src[t] * K;
-    for (let q = 0; q < K; q++) out[ob + q] += wv * inp[ib + q];
-  }
+  applyTaps(taps, w, wOff, inp, taps.src, out, taps.out, K, taps.chan[iLo], taps.chan[iHi]);
 }
 
 /** Input adjoint of convForward: gin[src·K + q] += W[o,i,ky,kx] · delta[e·K + q] (⟨W⋆x, δ⟩ = ⟨x, W⋆ᵀδ⟩). */
 export function convInputAdjoint(taps: ConvTaps, w: Float64Array, wOff: number, delta: Float64Array, gin: Float64Array, K: number): void {
-  for (let t = 0; t < taps.out.length; t++) {
+  applyTaps(taps, w, wOff, delta, taps.out, gin, taps.src, K, 0, taps.out.length);
+}
+
+/** to[toAt[t]·K + q] += w[wOff + w_t] · from[fromAt[t]·K + q] for taps t0 … t1 − 1: the conv, or its adjoint with the ends swapped. */
+function applyTaps(
+  taps: ConvTaps,
+  w: Float64Array,
+  wOff: number,
+  from: Float64Array,
+  fromAt: Int32Array,
+  to: Float64Array,
+  toAt: Int32Array,
+  K: number,
+  t0: number,
+  t1: number,
+): void {
+  for (let t = t0; t < t1; t++) {
     const wv = w[wOff + taps.w[t]];
-    const db = taps.out[t] * K;
-    const gb = taps.src[t] * K;
-    for (let q = 0; q < K; q++) gin[gb + q] += wv * delta[db + q];
+    const fb = fromAt[t] * K;
+    const tb = toAt[t] * K;
+    for (let q = 0; q < K; q++) to[tb + q] += wv * from[fb + q];
   }
 }
 
