@@ -57,6 +57,8 @@ export function eigh(a: Float64Array, n: number, opts: { vectors?: boolean } = {
  * (Q: the Householder reflectors of the tridiagonal reduction, Z: the eigenvectors of the tridiagonal matrix,
  * by divide and conquer): products cost O(n²) and explicit vectors one back-transform per batch, where dsyevd
  * would back-transform all n (O(n³)). The eigenvalues are dsyevd's. Without the addon: eighJs, V explicit.
+ * Measured on a reduced CNN Hessian (n = 695, one thread, CPU ms, min of 10): dsytrd 16 + dstedc 14, against
+ * dsyevd 50, and dsyevr (MRRR) for the 330 vectors of one end 110 — index ranges make MRRR slower, not faster.
  */
 export interface EigenSystem {
   readonly n: number;
