@@ -117,6 +117,7 @@ function poolScatter(arg: Int32Array | null, v: Float64Array, u: Float64Array): 
   for (let k = 0; k < arg.length; k++) u[arg[k]] += v[k];
 }
 
+/** The live features (see Live) of layer g from its pre-activations z and pool argmaxes. */
 function liveFeatures(net: CnnNet, g: ConvGeom, z: Float64Array, arg: Int32Array | null): Live {
   const outs = g.outC * g.outSide * g.outSide;
   const e = new Int32Array(outs);
@@ -126,11 +127,11 @@ function liveFeatures(net: CnnNet, g: ConvGeom, z: Float64Array, arg: Int32Array
   let n = 0;
   for (let o = 0; o < outs; o++) {
     const pre = arg ? arg[o] : o;
-    const dz = net.act.d1(z[pre]);
-    if (dz === 0) continue;
+    const slope = net.act.d1(z[pre]);
+    if (slope === 0) continue;
     e[n] = pre;
     k[n] = o;
-    d[n++] = dz;
+    d[n++] = slope;
     start[Math.floor(o / (g.outSide * g.outSide)) + 1]++;
   }
   for (let c = 0; c < g.outC; c++) start[c + 1] += start[c];
