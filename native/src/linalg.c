@@ -163,6 +163,54 @@ static napi_value js_dsyevr(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * eighTridiag(a, n, w, z, tau): A = Q T Qᵀ (dsytrd; Q's reflectors stay in a's lower triangle and tau), then
+ * T = Z diag(w) Zᵀ by divide and conquer (dstedc): all eigenvalues ascending in w, the eigenvectors of T in z
+ * (vector j at z[j*n..]). The eigenvectors of A are Q·Z (applyQ); dsyevd = these two steps + applyQ on all of Z.
+ */
+static napi_value js_eigh_tridiag(napi_env env, napi_callback_info info) {
+  const char *fn = "eighTridiag";
+  napi_value argv[5];
+  int n;
+  double *a, *w, *z, *tau;
+  if (!get_args(env, info, 5, argv, fn)) return NULL;
+  if (!get_dim(env, argv[1], fn, "n", 1, MAX_ORDER, &n)) return NULL;
+  if (!get_f64(env, argv[0], fn, "a", (size_t)n * n, &a)) return NULL;
+  if (!get_f64(env, argv[2], fn, "w", (size_t)n, &w)) return NULL;
+  if (!get_f64(env, argv[3], fn, "z", (size_t)n * n, &z)) return NULL;
+  if (!get_f64(env, argv[4], fn, "tau", (size_t)n, &tau)) return NULL;
+  double *e = malloc(sizeof(double) * (size_t)n);
+  if (!e) {
+    napi_throw_error(env, NULL, "eighTridiag: out of memory");
+    return NULL;
+  }
+  lapack_int r = LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'L', n, a, n, w, e, tau);
+  if (r == 0) r = LAPACKE_dstedc(LAPACK_COL_MAJOR, 'I', n, w, e, z, n);
+  free(e);
+  if (r != 0) return throw_lapack(env, fn, "LAPACKE_dsytrd/dstedc", r);
+  return NULL;
+}
+
+/* applyQ(a, n, tau, c, k, transpose): c ← Q c (or Qᵀ c) for the k vectors c[j*n..] with eighTridiag's Q (dormtr). */
+static napi_value js_apply_q(napi_env env, napi_callback_info info) {
+  const char *fn = "applyQ";
+  napi_value argv[6];
+  int n, k;
+  double *a, *tau, *c;
+  bool transpose;
+  if (!get_args(env, info, 6, argv, fn)) return NULL;
+  if (!get_dim(env, argv[1], fn, "n", 1, MAX_ORDER, &n)) return NULL;
+  if (!get_dim(env, argv[4], fn, "k", 1, INT_MAX / n, &k)) return NULL;
+  if (!get_f64(env, argv[0], fn, "a", (size_t)n * n, &a)) return NULL;
+  if (!get_f64(env, argv[2], fn, "tau", (size_t)n, &tau)) return NULL;
+  if (!get_f64(env, argv[3], fn, "c", (size_t)n * k, &c)) return NULL;
+  if (napi_get_value_bool(env, argv[5], &transpose) != napi_ok) return throw_type(env, fn, "transpose must be a boolean");
+  if (n == 1) return NULL; /* Q = I */
+  lapack_int r = LAPACKE_dormtr(LAPACK_COL_MAJOR, 'L', 'L', transpose ? 'T' : 'N', n, k, a, n, tau, c, n);
+  if (r != 0) return throw_lapack(env, fn, "LAPACKE_dormtr", r);
+  return NULL;
+}
+
+/*
  * gramAtA(a, rows, cols, c): c = Aᵀ A (cols×cols, both triangles filled) for row-major A (rows×cols).
  * Row-major A is column-major B = Aᵀ (cols×rows, ld = cols), so Aᵀ A = B Bᵀ = dsyrk(NoTrans).
  */
@@ -282,6 +330,8 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"dsyevd", NULL, js_dsyevd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dsyevr", NULL, js_dsyevr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"eighTridiag", NULL, js_eigh_tridiag, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"applyQ", NULL, js_apply_q, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gramAtA", NULL, js_gram, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dgemm", NULL, js_dgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"qrThin", NULL, js_qr, NULL, NULL, NULL, napi_enumerable, NULL},

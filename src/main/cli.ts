@@ -157,7 +157,7 @@ function cmdHessian(args: string[]): number {
   }
   const batch = gatherBatch(data.train, Int32Array.from(idx));
   const step = exactStep(spec, theta, batch.x, batch.y, batch.size);
-  const sp = new HessianSpectrum(step, { nullTol, vectors: false });
+  const sp = new HessianSpectrum(step, { nullTol });
   const c = sp.counts(0);
   const out = JSON.stringify({
     n: spec.n,

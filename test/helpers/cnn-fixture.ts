@@ -6,6 +6,7 @@ import { SHARED } from './fixtures';
 
 export interface CnnFixture {
   params_init: number[];
+  lr: number;
   batch_idx: number[];
   batch_labels: number[];
   meta: { data: { mean: number; std: number } };

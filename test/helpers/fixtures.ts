@@ -1,13 +1,14 @@
 // Access to the shared float64 PyTorch reference fixtures and the USPS files used by the tests.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadUsps } from '../../src/main/engine/data/usps';
 import type { DataSplit } from '../../src/main/engine/data/dataset';
 import { gatherBatch } from '../../src/main/engine/data/sampler';
 
-/** The repository root and the steering repository's shared folder beside it. */
+/** The repository root and the steering repository's shared folder: beside it, or beside the folder of worktrees. */
 export const ROOT = path.resolve(__dirname, '../..');
-export const SHARED = path.resolve(ROOT, '../shared');
+export const SHARED =
+  ['../shared', '../../shared'].map((p) => path.resolve(ROOT, p)).find((p) => existsSync(path.join(p, 'fixtures'))) ?? path.resolve(ROOT, '../shared');
 export const USPS_DIR = path.join(SHARED, 'data/usps');
 
 export interface CgdRef {

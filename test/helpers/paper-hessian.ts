@@ -26,7 +26,7 @@ export function paperHessian(name: PaperModel) {
   const b = fixtureBatch(f);
   const op = hessianOperator(spec, theta, b.x, b.y, b.size);
   const step = exactStep(spec, theta, b.x, b.y, b.size);
-  const exact = new HessianSpectrum(step, { nullTol: null, vectors: true });
+  const exact = new HessianSpectrum(step, { nullTol: null });
   /** All n exact eigenvalues, ascending. */
   const all = exact.allEigenvalues();
   return { f, spec, n: spec.n, op, step, exact, all, scale: Math.max(-all[0], all[spec.n - 1]) };

@@ -145,7 +145,7 @@ export class Experiment {
 
     const wantSpectrum = this.needsSpectrum(step);
     const exact = wantSpectrum ? exactStep(spec, this.state.theta, x, y, size) : null;
-    const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
+    const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol }) : null;
     const lg = this.gradient(this.state.theta, x, y, size, exact);
     const g = lg.grad;
     const { update, pruned } = this.applied(g, spectrum, step);
@@ -193,7 +193,7 @@ export class Experiment {
         replicas!.alongGrad[r] = Math.abs(diff.reduce((s, v, i) => s + v * gHat[i], 0));
         if (top) replicas!.alongTop[r] = Math.abs(diff.reduce((s, v, i) => s + v * top[i], 0));
         const repExact = config.cgd && !config.cgd.basisFile && step >= config.cgd.start ? exactStep(spec, rep.state.theta, x, y, size) : null;
-        const repSpec = repExact ? new HessianSpectrum(repExact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
+        const repSpec = repExact ? new HessianSpectrum(repExact, { nullTol: config.spectrum.nullTol }) : null;
         const rg = this.gradient(rep.state.theta, x, y, size, repExact);
         sgdStep(rep.state, this.applied(rg.grad, repSpec, step).update, lr, momentum, this.float32);
       });
@@ -223,8 +223,10 @@ export class Experiment {
   private jacobian(exact: ExactStep, spectrum: HessianSpectrum, pruned: number[]): LinearMap {
     const { n } = exact.basis;
     const { lr, momentum } = this.inp.config.train;
+    const m = exact.basis.m;
+    const reduced = spectrum.vectors(pruned);
     const basis = new Float64Array(pruned.length * n);
-    pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(spectrum.vector(i)), j * n));
+    pruned.forEach((_, j) => basis.set(exact.basis.fromReduced(reduced.subarray(j * m, (j + 1) * m)), j * n));
     return stepJacobian((vectors, k) => hessianVectors(exact, vectors, k), { lr, momentum, n, pruned: basis, mix: this.inp.config.cgd?.mix });
   }
 

@@ -134,6 +134,32 @@ describe('runner', () => {
     expect(snapshot(db, run.id)).toEqual(reference);
   });
 
+  it('CNN (reduced exact step, implicit eigenvectors): CGD + Lyapunov + replicas are bitwise deterministic and resumable', async () => {
+    const cnn = config({
+      model: { kind: 'cnn', baseChannels: 2, blocks: 1, activation: 'relu' },
+      train: { steps: 16, batchSize: 8, lr: 0.05, momentum: 0 },
+      cgd: { prune: 'chaotic', k: null, select: 'magnitude', start: 4, noise: 0 },
+      lyapunov: { k: 3 },
+      checkpointEvery: 5,
+    });
+    const first = path.join(dir, 'cnn-a.db');
+    const a = await runExperiment(cnn, { library: StoreLibrary.open(first) });
+    expect(a.status).toBe('finished');
+    const ref = snapshot(first, a.runId);
+    expect(ref.spectra.length).toBe(16);
+    expect(ref.series.pruned.slice(4).some((p) => p > 0)).toBe(true);
+    const second = path.join(dir, 'cnn-b.db');
+    const b = await runExperiment(cnn, { library: StoreLibrary.open(second) });
+    expect(snapshot(second, b.runId)).toEqual(ref);
+    const control = new RunControl();
+    const third = path.join(dir, 'cnn-c.db');
+    const c = await runExperiment(cnn, { library: StoreLibrary.open(third), control, hooks: { progress: (p) => p.step === 9 && control.cancel() } });
+    expect(c.status).toBe('cancelled');
+    const resumed = await runExperiment(null, { library: StoreLibrary.open(third), resumeId: c.runId });
+    expect(resumed.status).toBe('finished');
+    expect(snapshot(third, c.runId)).toEqual(ref);
+  });
+
   it('keeps a diverging run as diverged with the steps before the NaN', async () => {
     const db = path.join(dir, 'e.db');
     const r = await runExperiment(config({ train: { steps: 200, batchSize: 8, lr: 500 }, cgd: null, lyapunov: null, replicas: null, spectrum: { every: 0 } }), {

@@ -4,7 +4,7 @@ import { mlpPass } from '../models/mlp';
 import { cnnLossGrad } from '../models/cnn';
 import { cnnHessian } from './cnn-hessian';
 import { mlpHessian } from './mlp-hessian';
-import { identityBasis, type ExactStep } from './reduced';
+import type { ExactStep } from './reduced';
 
 export interface LossGrad {
   loss: number;
@@ -16,9 +16,7 @@ export function exactLossGrad(spec: ModelSpec, theta: Float64Array, x: Float64Ar
   return spec.config.kind === 'mlp' ? mlpPass(spec, theta, x, y, size) : cnnLossGrad(spec, theta, x, y, size);
 }
 
-/** Loss, gradient and the exact Hessian in reduced form (MLP: low-rank basis; CNN: dense, U = I). */
+/** Loss, gradient and the exact Hessian in reduced form (MLP: low-rank basis; CNN: its structurally nonzero coordinates). */
 export function exactStep(spec: ModelSpec, theta: Float64Array, x: Float64Array, y: Uint8Array, size: number): ExactStep {
-  if (spec.config.kind === 'mlp') return mlpHessian(spec, theta, x, y, size);
-  const r = cnnHessian(spec, theta, x, y, size);
-  return { loss: r.loss, correct: r.correct, grad: r.grad, hr: r.h, basis: identityBasis(spec.n) };
+  return spec.config.kind === 'mlp' ? mlpHessian(spec, theta, x, y, size) : cnnHessian(spec, theta, x, y, size);
 }

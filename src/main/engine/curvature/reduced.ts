@@ -1,6 +1,7 @@
 // The exact minibatch Hessian as an m×m matrix on a subspace that contains its whole range.
 // H = U·Hr·Uᵀ with U (n×m) orthonormal columns; every direction orthogonal to range(U) is an exact
-// null direction of H (DESIGN §2). For the MLP, m ≈ B(C−1)+… ≪ n; for the CNN, U = I.
+// null direction of H (DESIGN §2). For the MLP, m ≈ B(C−1)+… ≪ n; for the CNN, U is a set of coordinate
+// directions (the parameters whose rows of H are not structurally zero).
 import { matmul } from '../linalg/eigh';
 
 export interface Basis {
@@ -22,8 +23,23 @@ export interface ExactStep {
   basis: Basis;
 }
 
-export function identityBasis(n: number): Basis {
-  return { n, m: n, toReduced: (v) => v.slice(), fromReduced: (w) => w.slice() };
+/** U = the columns e_p of the identity for p in keep (ascending, distinct): Uᵀv gathers, Uw scatters. */
+export function coordinateBasis(n: number, keep: Int32Array): Basis {
+  const m = keep.length;
+  return {
+    n,
+    m,
+    toReduced: (v) => {
+      const r = new Float64Array(m);
+      for (let a = 0; a < m; a++) r[a] = v[keep[a]];
+      return r;
+    },
+    fromReduced: (w) => {
+      const out = new Float64Array(n);
+      for (let a = 0; a < m; a++) out[keep[a]] = w[a];
+      return out;
+    },
+  };
 }
 
 /** y = Hr·x for an m×m row-major matrix. */

@@ -1,6 +1,8 @@
 // The full spectrum of the exact minibatch Hessian from its reduced form (see reduced.ts):
 // the m eigenpairs of Hr plus the n − m exact zeros, and the classification of DESIGN §2.
-import { eigh } from '../linalg/eigh';
+// Every eigenvalue is computed; the eigenvectors stay implicit (linalg EigenSystem): the metrics and CGD need
+// only coordinates Vᵀg and combinations Vc, explicit vectors are formed for the few who ask.
+import { eigenSystem, type EigenSystem } from '../linalg/eigh';
 import type { SpectrumFrame } from '../../../shared/frames';
 import type { ExactStep } from './reduced';
 import { isChaotic, isNull } from '../../../shared/math/chaos';
@@ -19,20 +21,19 @@ export class HessianSpectrum {
   readonly m: number;
   /** Eigenvalues of Hr, ascending (m of them; the other n − m eigenvalues of H are exactly 0). */
   readonly values: Float64Array;
-  /** Eigenvectors of Hr in reduced coordinates: vector i at i*m (null when not requested). */
-  readonly vectors: Float64Array | null;
   /** Null tolerance τ: |λ| ≤ τ is null. */
   readonly tau: number;
+  private readonly eigen: EigenSystem;
 
   constructor(
     readonly step: ExactStep,
-    opts: { nullTol: number | null; vectors: boolean },
+    opts: { nullTol: number | null },
   ) {
     this.n = step.basis.n;
     this.m = step.basis.m;
-    const { values, vectors } = eigh(step.hr.slice(), this.m, { vectors: opts.vectors });
+    this.eigen = eigenSystem(step.hr.slice(), this.m);
+    const values = this.eigen.values;
     this.values = values;
-    this.vectors = vectors;
     let maxAbs = 0;
     for (const v of values) maxAbs = Math.max(maxAbs, Math.abs(v));
     // Default τ = n·ε₆₄·max|λ| (DESIGN §2): round-off of a backward-stable eigensolver on an n×n problem.
@@ -70,9 +71,23 @@ export class HessianSpectrum {
     return { step, n: this.n, eigenvalues: nonNull, nullCount: this.n - nonNull.length, nullTol: this.tau };
   }
 
+  /** Coordinates of a reduced vector in the eigenbasis of Hr: c_i = v_iᵀ x. */
+  coefficients(x: Float64Array): Float64Array {
+    return this.eigen.coefficients(x);
+  }
+
+  /** The reduced vector Σ_i c_i v_i. */
+  combine(c: Float64Array): Float64Array {
+    return this.eigen.combine(c);
+  }
+
+  /** Eigenvectors indices[j] of Hr in reduced coordinates, explicit, the j-th at j·m (all of them: one O(m³) batch). */
+  vectors(indices: ArrayLike<number>): Float64Array {
+    return this.eigen.vectors(indices);
+  }
+
   /** Eigenvector i in reduced coordinates. */
   vector(i: number): Float64Array {
-    if (!this.vectors) throw new Error('eigenvectors were not computed for this spectrum');
-    return this.vectors.subarray(i * this.m, (i + 1) * this.m);
+    return this.eigen.vectors([i]);
   }
 }

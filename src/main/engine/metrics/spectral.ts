@@ -18,13 +18,7 @@ export function spectralMetrics(spec: HessianSpectrum, g: Float64Array, lr: numb
   let g2 = 0;
   for (const x of g) g2 += x * x;
   // Components of g along each eigenvector: coef_i = v_iᵀ g (in reduced coordinates; g ∈ range(U) up to round-off).
-  const coef = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    const v = spec.vector(i);
-    let d = 0;
-    for (let a = 0; a < m; a++) d += v[a] * gr[a];
-    coef[i] = d;
-  }
+  const coef = spec.coefficients(gr);
   const k = Math.min(extremes, m);
   let top = 0;
   let bottom = 0;

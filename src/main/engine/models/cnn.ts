@@ -1,19 +1,19 @@
 // The paper's CNN in plain float64 TypeScript: forward, loss and gradient, plus the per-sample primitives
-// (forward caches, backprop of an arbitrary logit seed) that the exact Hessian reuses.
-// Each conv: 3×3, padding 1, PyTorch cross-correlation → activation → optional 2×2 max-pool (stride 2);
-// then flatten (channel-major, as PyTorch's reshape) → Linear → logits; loss = mean cross-entropy.
+// (forward caches with the live features, backprop of an arbitrary logit seed) that the exact Hessian reuses.
+// Each conv: 3×3, padding 1, PyTorch cross-correlation (conv3x3.ts) → activation → optional 2×2 max-pool
+// (stride 2); then flatten (channel-major, as PyTorch's reshape) → Linear → logits; loss = mean cross-entropy.
+import { activation, type ActivationFns } from './activation';
+import { allPositions, convBiasGrad, convForward, convInputAdjoint, convTaps, convWeightGrad, type ConvShape, type ConvTaps } from './conv3x3';
 import type { ModelSpec } from './spec';
 
-export interface ConvGeom {
-  inC: number;
-  outC: number;
-  /** Input and pre-activation spatial side. */
-  side: number;
+export interface ConvGeom extends ConvShape {
   /** Output side (after the pool, or `side`). */
   outSide: number;
   pool: boolean;
   wOff: number;
   bOff: number;
+  /** The conv's taps at every position. */
+  taps: ConvTaps;
 }
 
 export interface CnnNet {
@@ -23,10 +23,24 @@ export interface CnnNet {
   linearIn: number;
   classes: number;
   n: number;
-  sigmoid: boolean;
+  act: ActivationFns;
 }
 
-/** Per-sample forward caches. For conv m: input[m], z[m] (pre-activation), a[m] = act(z[m]), out[m]. */
+/**
+ * The live features of one conv layer of one sample: the pre-activations through which a derivative passes —
+ * pool argmaxes (every feature without a pool) with act'(z) ≠ 0; δ and every tangent vanish elsewhere.
+ * Feature j is pre-activation e[j], feeding output k[j], with act'(z) = d[j]; output channel c's are
+ * start[c] … start[c+1] − 1; taps are the conv's taps at e.
+ */
+export interface Live {
+  e: Int32Array;
+  k: Int32Array;
+  d: Float64Array;
+  start: Int32Array;
+  taps: ConvTaps;
+}
+
+/** Per-sample forward caches. For conv m: input[m], z[m] (pre-activation), a[m] = act(z[m]), out[m], live[m]. */
 export interface SampleForward {
   input: Float64Array[];
   z: Float64Array[];
@@ -34,6 +48,7 @@ export interface SampleForward {
   out: Float64Array[];
   /** For pooled convs: index into a[m] of each pooled output's max (PyTorch: first maximum in scan order). */
   arg: (Int32Array | null)[];
+  live: Live[];
   logits: Float64Array;
 }
 
@@ -43,8 +58,12 @@ export interface SampleBackward {
   delta: Float64Array[];
 }
 
-/** Geometry and offsets of a CNN spec, checked against its parameter layout. */
+const nets = new WeakMap<ModelSpec, CnnNet>();
+
+/** Geometry and offsets of a CNN spec, checked against its parameter layout (built once per spec). */
 export function cnnNet(spec: ModelSpec): CnnNet {
+  const known = nets.get(spec);
+  if (known) return known;
   if (spec.config.kind !== 'cnn') throw new Error(`model.kind: expected 'cnn', got '${spec.config.kind}'`);
   const L = spec.convs.length;
   if (spec.tensors.length !== 2 * L + 2) throw new Error(`model spec: ${spec.tensors.length} tensors for ${L} convs`);
@@ -52,22 +71,26 @@ export function cnnNet(spec: ModelSpec): CnnNet {
     const w = spec.tensors[2 * m];
     const b = spec.tensors[2 * m + 1];
     if (w.size !== c.outC * c.inC * 9 || b.size !== c.outC) throw new Error(`model spec: ${w.name} does not match conv ${m}`);
-    return { inC: c.inC, outC: c.outC, side: c.size, outSide: c.pool ? c.size >> 1 : c.size, pool: c.pool, wOff: w.offset, bOff: b.offset };
+    const shape = { inC: c.inC, outC: c.outC, side: c.size };
+    const taps = convTaps(shape, allPositions(shape));
+    return { ...shape, outSide: c.pool ? c.size >> 1 : c.size, pool: c.pool, wOff: w.offset, bOff: b.offset, taps };
   });
   const last = convs[L - 1];
   if (!last || last.outC * last.outSide * last.outSide !== spec.linearIn)
     throw new Error(`model spec: conv output does not flatten to linearIn = ${spec.linearIn}`);
   const fcW = spec.tensors[2 * L];
   const fcB = spec.tensors[2 * L + 1];
-  return {
+  const net: CnnNet = {
     convs,
     fcW: fcW.offset,
     fcB: fcB.offset,
     linearIn: spec.linearIn,
     classes: spec.classes,
     n: spec.n,
-    sigmoid: spec.config.activation === 'sigmoid',
+    act: activation(spec.config.activation),
   };
+  nets.set(spec, net);
+  return net;
 }
 
 /** Checks the arguments shared by the CNN entry points; errors name the argument. */
@@ -84,89 +107,6 @@ export function checkCnnInputs(spec: ModelSpec, theta: Float64Array, x: Float64A
   }
 }
 
-/** z[o] += Σ_i W[o,i] ⋆ inp[i] (3×3 cross-correlation, zero padding 1). */
-export function convAdd(w: Float64Array, wOff: number, inp: Float64Array, inC: number, outC: number, side: number, z: Float64Array): void {
-  const ss = side * side;
-  for (let o = 0; o < outC; o++) {
-    for (let i = 0; i < inC; i++) {
-      for (let ky = 0; ky < 3; ky++) {
-        const dy = ky - 1;
-        const y0 = dy < 0 ? 1 : 0;
-        const y1 = dy > 0 ? side - 1 : side;
-        for (let kx = 0; kx < 3; kx++) {
-          const wv = w[wOff + ((o * inC + i) * 3 + ky) * 3 + kx];
-          if (wv === 0) continue;
-          const dx = kx - 1;
-          const x0 = dx < 0 ? 1 : 0;
-          const x1 = dx > 0 ? side - 1 : side;
-          for (let yy = y0; yy < y1; yy++) {
-            const zb = o * ss + yy * side;
-            const ib = i * ss + (yy + dy) * side + dx;
-            for (let xx = x0; xx < x1; xx++) z[zb + xx] += wv * inp[ib + xx];
-          }
-        }
-      }
-    }
-  }
-}
-
-/** gin[i] += Σ_o W[o,i] ⋆ᵀ delta[o] (the adjoint of convAdd). */
-export function convTransposeAdd(w: Float64Array, wOff: number, delta: Float64Array, inC: number, outC: number, side: number, gin: Float64Array): void {
-  const ss = side * side;
-  for (let o = 0; o < outC; o++) {
-    for (let i = 0; i < inC; i++) {
-      for (let ky = 0; ky < 3; ky++) {
-        const dy = ky - 1;
-        const y0 = dy < 0 ? 1 : 0;
-        const y1 = dy > 0 ? side - 1 : side;
-        for (let kx = 0; kx < 3; kx++) {
-          const wv = w[wOff + ((o * inC + i) * 3 + ky) * 3 + kx];
-          if (wv === 0) continue;
-          const dx = kx - 1;
-          const x0 = dx < 0 ? 1 : 0;
-          const x1 = dx > 0 ? side - 1 : side;
-          for (let yy = y0; yy < y1; yy++) {
-            const db = o * ss + yy * side;
-            const gb = i * ss + (yy + dy) * side + dx;
-            for (let xx = x0; xx < x1; xx++) gin[gb + xx] += wv * delta[db + xx];
-          }
-        }
-      }
-    }
-  }
-}
-
-/** g[gOff + (o,i,ky,kx)] += Σ_{y,x} delta[o,y,x]·inp[i,y+ky−1,x+kx−1] (weight gradient). */
-export function convWeightGradAdd(delta: Float64Array, inp: Float64Array, inC: number, outC: number, side: number, g: Float64Array, gOff: number): void {
-  const ss = side * side;
-  for (let o = 0; o < outC; o++) {
-    for (let i = 0; i < inC; i++) {
-      for (let ky = 0; ky < 3; ky++) {
-        const dy = ky - 1;
-        const y0 = dy < 0 ? 1 : 0;
-        const y1 = dy > 0 ? side - 1 : side;
-        for (let kx = 0; kx < 3; kx++) {
-          const dx = kx - 1;
-          const x0 = dx < 0 ? 1 : 0;
-          const x1 = dx > 0 ? side - 1 : side;
-          let s = 0;
-          for (let yy = y0; yy < y1; yy++) {
-            const db = o * ss + yy * side;
-            const ib = i * ss + (yy + dy) * side + dx;
-            for (let xx = x0; xx < x1; xx++) s += delta[db + xx] * inp[ib + xx];
-          }
-          g[gOff + ((o * inC + i) * 3 + ky) * 3 + kx] += s;
-        }
-      }
-    }
-  }
-}
-
-/** act'(z) from the cached activation a (ReLU: 1 if z > 0; sigmoid: a(1−a)). */
-function actDeriv(sigmoid: boolean, z: number, a: number): number {
-  return sigmoid ? a * (1 - a) : z > 0 ? 1 : 0;
-}
-
 /** The adjoint of the pool (out[k] = a[arg[k]]): u = 0, u[arg[k]] += v[k]; a copy without a pool. */
 export function poolScatter(arg: Int32Array | null, v: Float64Array, u: Float64Array): void {
   if (!arg) {
@@ -177,17 +117,39 @@ export function poolScatter(arg: Int32Array | null, v: Float64Array, u: Float64A
   for (let k = 0; k < arg.length; k++) u[arg[k]] += v[k];
 }
 
+/** The live features (see Live) of layer g from its pre-activations z and pool argmaxes. */
+function liveFeatures(net: CnnNet, g: ConvGeom, z: Float64Array, arg: Int32Array | null): Live {
+  const outs = g.outC * g.outSide * g.outSide;
+  const e = new Int32Array(outs);
+  const k = new Int32Array(outs);
+  const d = new Float64Array(outs);
+  const start = new Int32Array(g.outC + 1);
+  let n = 0;
+  for (let o = 0; o < outs; o++) {
+    const pre = arg ? arg[o] : o;
+    const slope = net.act.d1(z[pre]);
+    if (slope === 0) continue;
+    e[n] = pre;
+    k[n] = o;
+    d[n++] = slope;
+    start[Math.floor(o / (g.outSide * g.outSide)) + 1]++;
+  }
+  for (let c = 0; c < g.outC; c++) start[c + 1] += start[c];
+  const live = e.subarray(0, n);
+  return { e: live, k: k.subarray(0, n), d: d.subarray(0, n), start, taps: convTaps(g, live) };
+}
+
 /** Forward pass of one sample (x[xOff .. xOff+256)), keeping every intermediate. */
 export function forwardSample(net: CnnNet, theta: Float64Array, x: Float64Array, xOff: number): SampleForward {
-  const st: SampleForward = { input: [], z: [], a: [], out: [], arg: [], logits: new Float64Array(net.classes) };
+  const st: SampleForward = { input: [], z: [], a: [], out: [], arg: [], live: [], logits: new Float64Array(net.classes) };
   let inp = x.slice(xOff, xOff + net.convs[0].inC * net.convs[0].side * net.convs[0].side);
   for (const g of net.convs) {
     const ss = g.side * g.side;
     const z = new Float64Array(g.outC * ss);
     for (let o = 0; o < g.outC; o++) z.fill(theta[g.bOff + o], o * ss, (o + 1) * ss);
-    convAdd(theta, g.wOff, inp, g.inC, g.outC, g.side, z);
+    convForward(g.taps, theta, g.wOff, inp, z, 1);
     const a = new Float64Array(z.length);
-    for (let k = 0; k < z.length; k++) a[k] = net.sigmoid ? 1 / (1 + Math.exp(-z[k])) : z[k] > 0 ? z[k] : 0;
+    for (let k = 0; k < z.length; k++) a[k] = net.act.f(z[k]);
     let out = a;
     let arg: Int32Array | null = null;
     if (g.pool) {
@@ -214,6 +176,7 @@ export function forwardSample(net: CnnNet, theta: Float64Array, x: Float64Array,
     st.a.push(a);
     st.out.push(out);
     st.arg.push(arg);
+    st.live.push(liveFeatures(net, g, z, arg));
     inp = out;
   }
   const feat = st.out[st.out.length - 1];
@@ -252,23 +215,18 @@ export function backwardSample(net: CnnNet, theta: Float64Array, st: SampleForwa
     const ss = g.side * g.side;
     const um = new Float64Array(g.outC * ss);
     poolScatter(st.arg[m], vOut, um);
+    const lm = st.live[m];
     const dm = new Float64Array(um.length);
-    const z = st.z[m];
-    const a = st.a[m];
-    for (let k = 0; k < dm.length; k++) dm[k] = um[k] * actDeriv(net.sigmoid, z[k], a[k]);
+    for (let j = 0; j < lm.e.length; j++) dm[lm.e[j]] = um[lm.e[j]] * lm.d[j];
     u[m] = um;
     delta[m] = dm;
     if (grad) {
-      convWeightGradAdd(dm, st.input[m], g.inC, g.outC, g.side, grad, g.wOff);
-      for (let o = 0; o < g.outC; o++) {
-        let s = 0;
-        for (let k = o * ss; k < (o + 1) * ss; k++) s += dm[k];
-        grad[g.bOff + o] += s;
-      }
+      convWeightGrad(lm.taps, dm, 1, st.input[m], 1, grad, g.wOff);
+      convBiasGrad(g, lm.e, dm, grad, g.bOff, 1);
     }
     if (m > 0) {
       vOut = new Float64Array(g.inC * ss);
-      convTransposeAdd(theta, g.wOff, dm, g.inC, g.outC, g.side, vOut);
+      convInputAdjoint(lm.taps, theta, g.wOff, dm, vOut, 1);
     }
   }
   return { u, delta };

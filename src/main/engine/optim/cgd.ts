@@ -32,20 +32,14 @@ export interface CgdResult {
 
 /**
  * g′ = g − V_P(V_Pᵀg) [+ V_P ξ, ξ ~ N(0, noise²)], then (1 − mix)·g + mix·g′.
- * The correction is formed in reduced coordinates and mapped back, so components of g outside
- * range(U) (float32 round-off of a TF.js gradient) are kept, not lost.
+ * The correction is formed in reduced coordinates (V c with c zero off P) and mapped back, so components of g
+ * outside range(U) (float32 round-off of a TF.js gradient) are kept, not lost.
  */
 export function cgdUpdate(spec: HessianSpectrum, pruned: number[], g: Float64Array, cfg: CgdConfig, rng: Rng): CgdResult {
-  const gr = spec.step.basis.toReduced(g);
-  const corr = new Float64Array(spec.m);
-  for (const i of pruned) {
-    const v = spec.vector(i);
-    let d = 0;
-    for (let a = 0; a < spec.m; a++) d += v[a] * gr[a];
-    const c = (cfg.noise > 0 ? cfg.noise * rng.normal() : 0) - d;
-    for (let a = 0; a < spec.m; a++) corr[a] += c * v[a];
-  }
-  const delta = spec.step.basis.fromReduced(corr);
+  const coef = spec.coefficients(spec.step.basis.toReduced(g));
+  const c = new Float64Array(spec.m);
+  for (const i of pruned) c[i] = (cfg.noise > 0 ? cfg.noise * rng.normal() : 0) - coef[i];
+  const delta = spec.step.basis.fromReduced(spec.combine(c));
   const update = new Float64Array(g.length);
   for (let i = 0; i < g.length; i++) update[i] = g[i] + cfg.mix * delta[i];
   return { update, pruned: pruned.length };

@@ -1,10 +1,14 @@
 // The float64 CNN engine against the independent float64 PyTorch reference (cnn_init.json, DESIGN §5).
 import { describe, expect, it } from 'vitest';
 import { cnnHessian } from '../../../../src/main/engine/curvature/cnn-hessian';
+import { exactStep } from '../../../../src/main/engine/curvature/exact';
+import { HessianSpectrum } from '../../../../src/main/engine/curvature/spectrum';
 import { eigh } from '../../../../src/main/engine/linalg/eigh';
 import { cnnLossGrad } from '../../../../src/main/engine/models/cnn';
 import { modelSpec } from '../../../../src/main/engine/models/spec';
+import { fixtureCgdTests } from '../../../helpers/cgd-fixture';
 import { loadFixture, uspsRows } from '../../../helpers/cnn-fixture';
+import type { CgdRef } from '../../../helpers/fixtures';
 
 const fx = loadFixture();
 const spec = modelSpec({ kind: 'cnn', baseChannels: 4, blocks: 1, activation: 'relu' });
@@ -28,7 +32,7 @@ describe('CNN (base 4, blocks 1, ReLU) vs the PyTorch float64 fixture', () => {
     expect(r.correct).toBeLessThanOrEqual(B);
   });
 
-  const H = cnnHessian(spec, theta, x, y, B);
+  const H = cnnHessian(spec, theta, x, y, B, { dense: true });
   const n = spec.n;
 
   it('Hessian returns the same loss and gradient as cnnLossGrad', () => {
@@ -43,10 +47,10 @@ describe('CNN (base 4, blocks 1, ReLU) vs the PyTorch float64 fixture', () => {
     let fro2 = 0;
     let asym = 0;
     for (let i = 0; i < n; i++) {
-      tr += H.h[i * n + i];
+      tr += H.hr[i * n + i];
       for (let j = 0; j < n; j++) {
-        fro2 += H.h[i * n + j] ** 2;
-        asym = Math.max(asym, Math.abs(H.h[i * n + j] - H.h[j * n + i]));
+        fro2 += H.hr[i * n + j] ** 2;
+        asym = Math.max(asym, Math.abs(H.hr[i * n + j] - H.hr[j * n + i]));
       }
     }
     expect(asym).toBe(0);
@@ -55,7 +59,7 @@ describe('CNN (base 4, blocks 1, ReLU) vs the PyTorch float64 fixture', () => {
   });
 
   it('all 1158 eigenvalues agree to 1e-10·max|λ|, and the counts at |λ| ≤ 1e-6 match', () => {
-    const { values } = eigh(H.h.slice(), n, { vectors: false });
+    const { values } = eigh(H.hr.slice(), n, { vectors: false });
     const ref = fx.init.eigvals;
     const scale = Math.max(Math.abs(ref[0]), Math.abs(ref[n - 1]));
     let err = 0;
@@ -67,4 +71,28 @@ describe('CNN (base 4, blocks 1, ReLU) vs the PyTorch float64 fixture', () => {
     expect(pos).toBe(fx.init['cnt_pos_gt_1e-6']);
     expect(n - neg - pos).toBe(fx.init['cnt_zero_abs_le_1e-6']);
   });
+});
+
+// The engine's own path: the reduced exact step (structural zero rows dropped) and its implicit eigenvectors.
+describe('CNN reduced exact step + spectrum vs the PyTorch float64 fixture', () => {
+  const step = exactStep(spec, theta, x, y, B);
+  const n = spec.n;
+  const ref = fx.init.eigvals;
+  const scale = Math.max(Math.abs(ref[0]), Math.abs(ref[n - 1]));
+
+  it(`drops the ${n - step.basis.m} zero rows; all ${n} eigenvalues agree to 1e-10·max|λ| and the counts at |λ| ≤ 1e-6 match`, () => {
+    expect(step.basis.m).toBeLessThan(n);
+    const sp = new HessianSpectrum(step, { nullTol: 1e-6 });
+    const all = sp.allEigenvalues();
+    let err = 0;
+    for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(all[i] - ref[i]));
+    console.log(`reduced CNN step: m = ${step.basis.m} of ${n}, max|λ − λ_ref| = ${(err / scale).toExponential(1)}·max|λ|`);
+    expect(err).toBeLessThan(1e-10 * scale);
+    const c = sp.counts(fx.lr);
+    expect(c.negative).toBe(fx.init['cnt_neg_lt_-1e-6']);
+    expect(c.positive).toBe(fx.init['cnt_pos_gt_1e-6']);
+    expect(c.null).toBe(fx.init['cnt_zero_abs_le_1e-6']);
+  });
+
+  fixtureCgdTests(new HessianSpectrum(step, { nullTol: null }), fx.lr, fx.init.cgd as Record<string, CgdRef>);
 });

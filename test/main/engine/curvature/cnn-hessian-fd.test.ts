@@ -23,7 +23,7 @@ function compare(activation: Activation, blocks: number, seed: number, scale: nu
   const idx = Array.from({ length: batch }, () => Math.floor(rng.uniform() * 7291));
   const { x, y } = uspsRows(idx, fx.meta.data.mean, fx.meta.data.std);
   const n = spec.n;
-  const { h, grad, loss } = cnnHessian(spec, theta, x, y, batch);
+  const { hr: h, grad, loss } = cnnHessian(spec, theta, x, y, batch, { dense: true });
   const layer = new Int32Array(n);
   spec.tensors.forEach((t, k) => layer.fill(k >> 1, t.offset, t.offset + t.size));
   const nl = spec.tensors.length / 2;

@@ -6,11 +6,11 @@ import { mlpPass } from '../../../../src/main/engine/models/mlp';
 import { mlpHessian } from '../../../../src/main/engine/curvature/mlp-hessian';
 import { HessianSpectrum } from '../../../../src/main/engine/curvature/spectrum';
 import { hessianVector } from '../../../../src/main/engine/curvature/reduced';
-import { cgdUpdate, selectPruned } from '../../../../src/main/engine/optim/cgd';
 import { norm } from '../../../../src/main/engine/metrics/spectral';
 import { Rng } from '../../../../src/main/engine/rng';
+import { fixtureCgdTests } from '../../../helpers/cgd-fixture';
 import { fixture, fixtureBatch } from '../../../helpers/fixtures';
-import { defaultSection, type Activation, type CgdConfig } from '../../../../src/shared/config';
+import type { Activation } from '../../../../src/shared/config';
 
 const f = fixture('mlp_init');
 const spec = modelSpec({ kind: 'mlp', hidden: 20, activation: 'relu' });
@@ -19,7 +19,7 @@ const batch = fixtureBatch(f);
 
 describe('MLP exact Hessian vs the float64 PyTorch fixture', () => {
   const step = mlpHessian(spec, theta, batch.x, batch.y, batch.size);
-  const sp = new HessianSpectrum(step, { nullTol: 1e-6, vectors: true });
+  const sp = new HessianSpectrum(step, { nullTol: 1e-6 });
   const maxAbs = Math.max(...f.init.eigvals.map(Math.abs));
 
   it('uses the fixture batch and layout', () => {
@@ -76,30 +76,7 @@ describe('MLP exact Hessian vs the float64 PyTorch fixture', () => {
     expect(norm(r) / norm(step.grad)).toBeLessThan(1e-12);
   });
 
-  // The fixture classifies by the sign of float64 eigenvalues, round-off included; with the default relative
-  // τ = n·ε·max|λ| (5.6e-12 here) the genuine small eigenvalues are pruned as in the fixture, and the projected
-  // norms differ only by the ~1e-12 null-space component of g (DESIGN §2): agreement to 1e-10 relative.
-  const spRel = new HessianSpectrum(step, { nullTol: null, vectors: true });
-  const cases: [string, CgdConfig['prune'], number | null][] = [
-    ['neg_kNone', 'neg', null],
-    ['neg_k100', 'neg', 100],
-    ['pos_kNone', 'pos', null],
-    ['pos_k100', 'pos', 100],
-    ['chaotic_kNone', 'chaotic', null],
-    ['chaotic_k100', 'chaotic', 100],
-  ];
-  for (const [key, prune, k] of cases)
-    it(`CGD ${key}: projected gradient norm matches and the update is orthogonal to every pruned direction`, () => {
-      const cfg: CgdConfig = { ...defaultSection('cgd'), prune, k, select: 'magnitude' };
-      const pruned = selectPruned(spRel, cfg, f.lr, new Rng(0));
-      const { update } = cgdUpdate(spRel, pruned, step.grad, cfg, new Rng(0));
-      const ref = f.init.cgd[key].proj_grad_norm;
-      expect(Math.abs(norm(update) - ref) / ref).toBeLessThan(1e-10);
-      for (const i of pruned) {
-        const v = step.basis.fromReduced(spRel.vector(i));
-        expect(Math.abs(v.reduce((s, x, j) => s + x * update[j], 0))).toBeLessThan(1e-12 * norm(step.grad));
-      }
-    });
+  fixtureCgdTests(new HessianSpectrum(step, { nullTol: null }), f.lr, f.init.cgd);
 });
 
 describe('MLP Hessian vs central finite differences of the gradient', () => {

@@ -88,7 +88,7 @@ describe('linalg backend', () => {
     }
   });
 
-  it('runs small eigenproblems on one thread and everything else on the budget', () => {
+  it('runs small eigenproblems and matrix–vector products on one thread and everything else on the budget', () => {
     const lib = lapack()!;
     const before = threadsFor();
     try {
@@ -96,8 +96,10 @@ describe('linalg backend', () => {
       const small = EIGH_SINGLE_THREAD_BELOW - 1;
       eigh(new Float64Array(small * small), small);
       expect(lib.getNumThreads()).toBe(1);
-      matmul(new Float64Array([1]), new Float64Array([2]), 1, 1, 1);
+      matmul(new Float64Array(4), new Float64Array(4), 2, 2, 2);
       expect(lib.getNumThreads()).toBe(2);
+      matmul(new Float64Array(4), new Float64Array(2), 2, 2, 1);
+      expect(lib.getNumThreads()).toBe(1);
       const big = EIGH_SINGLE_THREAD_BELOW;
       eigh(new Float64Array(big * big), big, { vectors: false });
       expect(lib.getNumThreads()).toBe(2);
@@ -115,6 +117,9 @@ describe('linalg backend', () => {
     expect(() => lib.dsyevd(new Float64Array(9), 0, w, true)).toThrow(/dsyevd: n must be an integer in \[1, 30000\]/);
     expect(() => lib.qrThin(new Float64Array(6), 2, 3, w, null)).toThrow(/qrThin: cols must be an integer in \[1, 2\]/);
     expect(() => lib.dgemm(new Float64Array(4), new Float64Array(4), 2, 2, 2, new Float64Array(3))).toThrow(/dgemm: c has length 3, needs at least 4/);
+    expect(() => lib.eighTridiag(new Float64Array(9), 3, w, new Float64Array(8), w)).toThrow(/eighTridiag: z has length 8, needs at least 9/);
+    expect(() => lib.applyQ(new Float64Array(9), 3, w, new Float64Array(6), 3, false)).toThrow(/applyQ: c has length 6, needs at least 9/);
+    expect(() => lib.applyQ(new Float64Array(9), 3, w, new Float64Array(9), 3, 0 as unknown as boolean)).toThrow(/applyQ: transpose must be a boolean/);
   });
 
   it('dsyevr (MRRR) agrees with dsyevd on all eigenpairs', () => {

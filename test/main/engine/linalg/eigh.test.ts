@@ -9,7 +9,7 @@
 // Measured here (n = 600, 240): residual/(scale·√n) ≈ 1e-16 (LAPACK), ≤ 3e-15 (JS); orthonormality/√n
 // ≈ 2e-16 (LAPACK), ≤ 4e-15 (JS): a margin of ~300 below the tolerances.
 import { describe, expect, it } from 'vitest';
-import { eigh } from '../../../../src/main/engine/linalg/eigh';
+import { eigenSystem, eigh } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
 import { maxAbs, maxAbsDiff, maxResidual, orthoError, rankDeficient, randomSymmetric, withBackend, withSpectrum } from '../../../helpers/matrices';
 
@@ -100,6 +100,57 @@ for (const backend of ['lapack', 'js'] as const) {
       const r = withBackend(backend, () => eigh(new Float64Array(0), 0));
       expect(r.values.length).toBe(0);
       expect(r.vectors!.length).toBe(0);
+    });
+  });
+}
+
+// EigenSystem: the eigenvalues of eigh, and products with V = Q·Z (LAPACK) or V explicit (JS) that equal the
+// explicit products with eigh's eigenvectors: Vᵀx and Vc to 1e-12·‖x‖·√n (round-off of an O(n²) product),
+// explicit vectors as eigenpairs (the eigh tolerances above).
+for (const backend of ['lapack', 'js'] as const) {
+  describe(`eigenSystem (${backend})`, () => {
+    it('has the eigenvalues of eigh, and Vᵀx, Vc and explicit vectors agree with its eigenvectors', () => {
+      const rng = new Rng(8, `eigen-system-${backend}`);
+      for (const n of [1, 2, 9, 300]) {
+        // A spectrum with a cluster of exact zeros, like a reduced Hessian.
+        const lambda = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : rng.normal()));
+        const a = withSpectrum(rng, lambda);
+        const ref = withBackend(backend, () => eigh(a.slice(), n));
+        const es = withBackend(backend, () => eigenSystem(a.slice(), n));
+        const scale = Math.max(maxAbs(ref.values), Number.MIN_VALUE);
+        expect(maxAbsDiff(es.values, ref.values)).toBeLessThanOrEqual(TOL * scale * Math.sqrt(n));
+        const all = Array.from({ length: n }, (_, j) => j);
+        const v = withBackend(backend, () => es.vectors(all));
+        expect(maxResidual(a, n, es.values, v)).toBeLessThanOrEqual(TOL * scale * Math.sqrt(n));
+        expect(orthoError(v, n, n)).toBeLessThanOrEqual(TOL * Math.sqrt(n));
+        // Products against the explicit vectors just formed: c_j = v_jᵀx and Σ_j c_j v_j.
+        const x = Float64Array.from({ length: n }, () => rng.normal());
+        const c = withBackend(backend, () => es.coefficients(x));
+        const back = withBackend(backend, () => es.combine(c));
+        const xNorm = Math.hypot(...x);
+        for (let j = 0; j < n; j++) {
+          let d = 0;
+          for (let k = 0; k < n; k++) d += v[j * n + k] * x[k];
+          expect(Math.abs(c[j] - d)).toBeLessThanOrEqual(TOL * xNorm * Math.sqrt(n));
+        }
+        expect(maxAbsDiff(back, x)).toBeLessThanOrEqual(TOL * xNorm * Math.sqrt(n));
+        // Selected vectors come in the order asked, equal to the same rows of the full set (up to the back-transform's round-off).
+        const pick = n > 2 ? [n - 1, 0, 1] : [0];
+        const sel = withBackend(backend, () => es.vectors(pick));
+        pick.forEach((i, j) => expect(maxAbsDiff(sel.subarray(j * n, (j + 1) * n), v.subarray(i * n, (i + 1) * n))).toBeLessThanOrEqual(TOL));
+        expect(() => es.vectors([n])).toThrow(new RegExp(`eigenvector index ${n} is not in \\[0, ${n}\\)`));
+        expect(withBackend(backend, () => es.vectors([])).length).toBe(0);
+      }
+    });
+
+    it('names the field of bad input and handles n = 0', () => {
+      withBackend(backend, () => {
+        expect(() => eigenSystem(new Float64Array(8), 3)).toThrow(/eigenSystem: a has length 8, expected 9 \(3×3\)/);
+        expect(() => eigenSystem(new Float64Array([1, 2, 2, Infinity]), 2)).toThrow(/eigenSystem: a\[3\] \(row 1, column 1\) is Infinity/);
+        const empty = eigenSystem(new Float64Array(0), 0);
+        expect(empty.values.length).toBe(0);
+        expect(empty.coefficients(new Float64Array(0)).length).toBe(0);
+      });
     });
   });
 }

@@ -8,10 +8,10 @@
 //             R∇W_m = corr(Rδ_m, in_m) + corr(δ_m, Rin_m),  R∇c_m = Σ Rδ_m,
 //             Rv ← W_mᵀ ⋆ Rδ_m + V_mᵀ ⋆ δ_m   (u_m, δ_m from the sample's ordinary backprop of r).
 import { activation } from '../../models/activation';
-import { argmax, backwardSample, checkCnnInputs, cnnNet, forwardSample, softmaxCe } from '../../models/cnn';
+import { argmax, backwardSample, checkCnnInputs, cnnNet, forwardSample, poolScatter, softmaxCe } from '../../models/cnn';
 import type { SampleBackward, SampleForward } from '../../models/cnn';
 import type { ModelSpec } from '../../models/spec';
-import { convForwardAdd, convInputAdjointAdd, convWeightGradAdd, poolScatter } from './conv3x3';
+import { convForward, convInputAdjoint, convWeightGrad } from '../../models/conv3x3';
 import type { HessianOperator } from './operator';
 
 interface Sample {
@@ -61,8 +61,8 @@ export function cnnHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
           const ss = g.side * g.side;
           const z = new Float64Array(g.outC * ss);
           for (let o = 0; o < g.outC; o++) z.fill(vec[g.bOff + o], o * ss, (o + 1) * ss);
-          convForwardAdd(vec, g.wOff, fw.input[m], g.inC, g.outC, g.side, z);
-          if (m > 0) convForwardAdd(theta, g.wOff, rin[m], g.inC, g.outC, g.side, z);
+          convForward(g.taps, vec, g.wOff, fw.input[m], z, 1);
+          if (m > 0) convForward(g.taps, theta, g.wOff, rin[m], z, 1);
           rz.push(z);
           const arg = fw.arg[m];
           const d1 = s.d1[m];
@@ -106,17 +106,17 @@ export function cnnHessianOperator(spec: ModelSpec, theta: Float64Array, x: Floa
           const z = rz[m];
           const rd = new Float64Array(ru.length);
           for (let e = 0; e < rd.length; e++) rd[e] = d2[e] * z[e] * u[e] + d1[e] * ru[e];
-          convWeightGradAdd(rd, fw.input[m], g.inC, g.outC, g.side, out, oOff + g.wOff);
+          convWeightGrad(g.taps, rd, 1, fw.input[m], 1, out, oOff + g.wOff);
           for (let o = 0; o < g.outC; o++) {
             let sum = 0;
             for (let e = o * ss; e < (o + 1) * ss; e++) sum += rd[e];
             out[oOff + g.bOff + o] += sum;
           }
           if (m === 0) break;
-          convWeightGradAdd(bw.delta[m], rin[m], g.inC, g.outC, g.side, out, oOff + g.wOff);
+          convWeightGrad(g.taps, bw.delta[m], 1, rin[m], 1, out, oOff + g.wOff);
           rv = new Float64Array(g.inC * ss);
-          convInputAdjointAdd(theta, g.wOff, rd, g.inC, g.outC, g.side, rv);
-          convInputAdjointAdd(vec, g.wOff, bw.delta[m], g.inC, g.outC, g.side, rv);
+          convInputAdjoint(g.taps, theta, g.wOff, rd, rv, 1);
+          convInputAdjoint(g.taps, vec, g.wOff, bw.delta[m], rv, 1);
         }
       }
     }
