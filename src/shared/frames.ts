@@ -36,6 +36,8 @@ export const METRICS = {
   lyap_paper_max: "λ_max in the paper's convention w^(1/t) = e^{2λ}",
   lyap_explicit_max: 'largest exponent from the explicit product Y_t·Q₀ (cross-check, first steps only)',
   lyap_explicit_sum: 'sum of the explicit-product exponents (equals lyap_sum up to round-off)',
+  logdet_j: "log|det J_t| of this step's training map (nats), exact from the spectrum: Σ log|1 − γa_i| (SGD, CGD), n·log μ (momentum)",
+  lyap_sum_all: 'running mean of log|det J_t| since step 0 (nats per step): the sum of all n (2n with momentum) Lyapunov exponents',
   step_ms: 'wall time of the step in milliseconds',
 } as const;
 export type MetricName = keyof typeof METRICS;

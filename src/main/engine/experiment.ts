@@ -1,7 +1,7 @@
 // One experiment as a deterministic state machine: `next()` performs one training step of the reference
 // model (and its replicas) and returns everything measured at that step. No I/O, no store, no Electron:
 // the runner (runner.ts) feeds it data and persists what it returns; checkpoints capture its whole state.
-import type { RunConfig } from '../../shared/config';
+import type { ReplicaConfig, RunConfig } from '../../shared/config';
 import type { LyapunovFrame, MetricFrame, ReplicaFrame, SpectrumFrame } from '../../shared/frames';
 import type { DataSplit } from './data/dataset';
 import { BatchSampler, gatherBatch } from './data/sampler';
@@ -9,13 +9,14 @@ import type { ModelSpec } from './models/spec';
 import { Rng } from './rng';
 import type { TfModel } from './tensor/tf-model';
 import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
-import { hessianVectors, type ExactStep } from './curvature/reduced';
+import type { ExactStep } from './curvature/reduced';
 import { HessianSpectrum } from './curvature/spectrum';
 import { eigh } from './linalg/eigh';
 import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
 import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
-import { LyapunovQR, momentumJacobian, projectedHv, sgdJacobian, type LinearMap } from './chaos/lyapunov';
+import { LyapunovQR } from './chaos/lyapunov';
+import { stepMap, type StepMap } from './chaos/step-map';
 import { perturbation, type LyapunovBasis } from './chaos/perturb';
 import type { Checkpoint } from './sink';
 
@@ -41,6 +42,8 @@ export interface StepOutput {
   spectrum: SpectrumFrame | null;
   lyapunov: LyapunovFrame | null;
   replicas: ReplicaFrame | null;
+  /** The step's linearised map J_t at θ_t, at steps with a spectrum. */
+  map: StepMap | null;
   /** Non-finite loss or parameters: the run has diverged. */
   diverged: boolean;
 }
@@ -49,6 +52,20 @@ interface Replica {
   eps: number;
   seed: number;
   state: OptimState;
+}
+
+/** One replica per (seed, eps), seeds outermost: the order of ReplicaFrame.distances and of the replica{i} checkpoint blobs. */
+export function replicaLabels(r: ReplicaConfig): { eps: number; seed: number }[] {
+  return r.seeds.flatMap((seed) => r.eps.map((eps) => ({ eps, seed })));
+}
+
+/**
+ * Replicas draw from the reference's CGD random streams (random pruning choice, pruning noise), so only then
+ * does the reference trajectory depend on them; otherwise a replay may leave them out.
+ */
+export function replicasShareReferenceRng(config: RunConfig): boolean {
+  const { cgd, replicas } = config;
+  return replicas !== null && cgd !== null && (cgd.noise > 0 || (cgd.k !== null && cgd.select === 'random'));
 }
 
 /**
@@ -80,6 +97,8 @@ export class Experiment {
   private lyap: LyapunovQR | null;
   private readonly replicas: Replica[];
   private prevGrad: Float64Array | null = null;
+  /** Σ log|det J_s| over the steps so far; null once a step had no spectrum (the sum is then incomplete). */
+  private logdetSum: number | null = 0;
   /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
   private explicitY: Float64Array | null = null;
   private readonly float32: boolean;
@@ -107,12 +126,15 @@ export class Experiment {
     this.replicas = [];
     if (config.replicas) {
       const r = config.replicas;
-      for (const seed of r.seeds) {
-        const u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
-        for (const eps of r.eps) {
-          const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
-          this.replicas.push({ eps, seed, state: { theta, buf: null } });
+      const directions = new Map<number, Float64Array>();
+      for (const { eps, seed } of replicaLabels(r)) {
+        let u = directions.get(seed);
+        if (!u) {
+          u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
+          directions.set(seed, u);
         }
+        const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
+        this.replicas.push({ eps, seed, state: { theta, buf: null } });
       }
     }
   }
@@ -144,14 +166,20 @@ export class Experiment {
     return this.inp.tf.lossGrad(theta, x, y, size);
   }
 
-  /** The gradient actually applied: CGD projection (per-step eigenbasis or fixed basis) or plain. */
-  private applied(g: Float64Array, spectrum: HessianSpectrum | null, step: number): { update: Float64Array; pruned: number[] } {
+  /**
+   * The gradient actually applied: CGD projection (per-step eigenbasis: the pruned eigenvalue indices; fixed
+   * basis: its vectors) or plain.
+   */
+  private applied(g: Float64Array, spectrum: HessianSpectrum | null, step: number): { update: Float64Array; pruned: number[]; fixed: Float64Array[] | null } {
     const { cgd, train } = this.inp.config;
-    if (!cgd || step < cgd.start) return { update: g, pruned: [] };
-    if (cgd.basisFile) return { update: cgdFixedBasis(this.inp.cgdBasis ?? [], g, cgd, this.noiseRng).update, pruned: [] };
+    if (!cgd || step < cgd.start) return { update: g, pruned: [], fixed: null };
+    if (cgd.basisFile) {
+      const basis = this.inp.cgdBasis ?? [];
+      return { update: cgdFixedBasis(basis, g, cgd, this.noiseRng).update, pruned: [], fixed: basis };
+    }
     if (!spectrum) throw new Error('CGD needs the spectrum at every step');
     const pruned = selectPruned(spectrum, cgd, train.lr, this.pruneRng);
-    return { update: cgdUpdate(spectrum, pruned, g, cgd, this.noiseRng).update, pruned };
+    return { update: cgdUpdate(spectrum, pruned, g, cgd, this.noiseRng).update, pruned, fixed: null };
   }
 
   next(): StepOutput {
@@ -168,22 +196,31 @@ export class Experiment {
     const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol, vectors: true }) : null;
     const lg = this.gradient(this.state.theta, x, y, size, exact);
     const g = lg.grad;
-    const { update, pruned } = this.applied(g, spectrum, step);
+    const { update, pruned, fixed } = this.applied(g, spectrum, step);
     const values: Metrics = {
       loss: lg.loss,
       acc: lg.correct / size,
       grad_norm: norm(g),
       update_norm: norm(update),
-      pruned: config.cgd ? (config.cgd.basisFile && step >= config.cgd.start ? (this.inp.cgdBasis?.length ?? 0) : pruned.length) : 0,
+      pruned: fixed ? fixed.length : pruned.length,
     };
     if (this.prevGrad) values.cos_prev_grad = cosine(g, this.prevGrad);
     this.prevGrad = g;
     if (spectrum) Object.assign(values, spectralMetrics(spectrum, g, lr, config.spectrum.extremes));
 
-    // Lyapunov: evolve the deviation vectors with the Jacobian of this step's map at θ_t (DESIGN §2).
+    // The step's map J_t at θ_t (DESIGN §2): its exact log|det| every step, whose running mean is the sum of all
+    // n (2n with momentum) Lyapunov exponents, and the QR method's deviation vectors.
+    const map = spectrum ? stepMap({ spectrum, lr, momentum, pruned, mix: config.cgd?.mix ?? 1, fixedBasis: fixed, step }) : null;
+    if (map) {
+      values.logdet_j = map.logAbsDet;
+      if (this.logdetSum !== null) {
+        this.logdetSum += map.logAbsDet;
+        values.lyap_sum_all = this.logdetSum / (step + 1);
+      }
+    } else this.logdetSum = null;
     let lyapunov: LyapunovFrame | null = null;
-    if (this.lyap && exact && spectrum) {
-      const J = this.jacobian(exact, spectrum, pruned);
+    if (this.lyap && map) {
+      const J = map.forward;
       this.lyap.step(J);
       const ex = this.lyap.exponents();
       lyapunov = { step, exponents: ex };
@@ -235,23 +272,9 @@ export class Experiment {
       spectrum: spectrum?.frame(step) ?? null,
       lyapunov,
       replicas,
+      map,
       diverged,
     };
-  }
-
-  /** Jacobian of this step's map: I − γH (SGD), I − γPHP (CGD), or the 2n×2n momentum map. */
-  private jacobian(exact: ExactStep, spectrum: HessianSpectrum, pruned: number[]): LinearMap {
-    const { n } = exact.basis;
-    const { lr, momentum } = this.inp.config.train;
-    const hvk: LinearMap = (vectors, k) => hessianVectors(exact, vectors, k);
-    let hv = hvk;
-    if (pruned.length > 0) {
-      // CGD: H ↦ (I − mix·V_P V_Pᵀ) H with the pruned eigenvectors held fixed over the step.
-      const basis = new Float64Array(pruned.length * n);
-      pruned.forEach((i, j) => basis.set(exact.basis.fromReduced(spectrum.vector(i)), j * n));
-      hv = projectedHv(hvk, basis, n, this.inp.config.cgd?.mix ?? 1);
-    }
-    return momentum > 0 ? momentumJacobian(hv, lr, momentum, n) : sgdJacobian(hv, lr);
   }
 
   checkpoint(wall: number): Checkpoint {
@@ -272,14 +295,30 @@ export class Experiment {
     if (this.explicitY) blobs['lyap.explicit'] = this.explicitY.slice();
     return {
       step: this.step,
-      state: { epoch: this.epoch, wall, sampler: this.sampler.getState(), prune: this.pruneRng.getState(), noise: this.noiseRng.getState(), lyap },
+      state: {
+        epoch: this.epoch,
+        wall,
+        sampler: this.sampler.getState(),
+        prune: this.pruneRng.getState(),
+        noise: this.noiseRng.getState(),
+        lyap,
+        logdet: this.logdetSum,
+      },
       blobs,
     };
   }
 
   /** Restore from a checkpoint taken by checkpoint(); the following steps are bitwise those of an uninterrupted run. */
   restore(cp: Checkpoint): { wall: number } {
-    const s = cp.state as { epoch: number; wall: number; sampler: unknown; prune: number[]; noise: number[]; lyap: { t: number } | null };
+    const s = cp.state as {
+      epoch: number;
+      wall: number;
+      sampler: unknown;
+      prune: number[];
+      noise: number[];
+      lyap: { t: number } | null;
+      logdet?: number | null;
+    };
     this.step = cp.step;
     this.epoch = s.epoch;
     this.sampler.setState(s.sampler);
@@ -288,6 +327,8 @@ export class Experiment {
     this.state.theta.set(cp.blobs.theta);
     this.state.buf = cp.blobs.buf ? cp.blobs.buf.slice() : null;
     this.prevGrad = cp.blobs.prevGrad ? cp.blobs.prevGrad.slice() : null;
+    // Checkpoints from before logdet_j was logged cannot continue its running sum.
+    this.logdetSum = typeof s.logdet === 'number' ? s.logdet : null;
     this.replicas.forEach((r, i) => {
       r.state.theta.set(cp.blobs[`replica${i}.theta`]);
       const b = cp.blobs[`replica${i}.buf`];

@@ -10,6 +10,8 @@ export interface Basis {
   toReduced(v: Float64Array): Float64Array;
   /** Uw: reduced coordinates → full parameter space. */
   fromReduced(w: Float64Array): Float64Array;
+  /** Bytes the basis holds (U itself when it is not the identity). */
+  bytes: number;
 }
 
 export interface ExactStep {
@@ -23,7 +25,7 @@ export interface ExactStep {
 }
 
 export function identityBasis(n: number): Basis {
-  return { n, m: n, toReduced: (v) => v.slice(), fromReduced: (w) => w.slice() };
+  return { n, m: n, toReduced: (v) => v.slice(), fromReduced: (w) => w.slice(), bytes: 0 };
 }
 
 /** y = Hr·x for an m×m row-major matrix. */
