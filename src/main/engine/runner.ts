@@ -108,8 +108,11 @@ function lyapunovSource(source: string, step: number | null, library: RunLibrary
   return { exponents: saved.values, vectors };
 }
 
-/** Build the experiment from a config: every file it names is read and validated here, errors name the field. */
-async function prepare(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
+/**
+ * Build the experiment from a config: every file it names is read and validated here, errors name the field.
+ * The TF.js model is created when the config trains in float32 or evaluates the test set; the caller disposes it.
+ */
+export async function prepareExperiment(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
   const spec = modelSpec(config.model);
   const t0 = performance.now();
   const data = loadData(config.data);
@@ -144,7 +147,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   const hooks = opts.hooks ?? {};
   const log = (s: string): void => hooks.log?.(s);
   const control = opts.control ?? new RunControl();
-  let prepared: Awaited<ReturnType<typeof prepare>>;
+  let prepared: Awaited<ReturnType<typeof prepareExperiment>>;
   let resumed: StoredRun | null;
   let config: RunConfig;
   try {
@@ -154,7 +157,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     const c = resumed ? resumed.config : configIn;
     if (!c) throw new Error('runExperiment needs a config or a resumeId');
     config = c;
-    prepared = await prepare(config, library, log);
+    prepared = await prepareExperiment(config, library, log);
   } catch (e) {
     library.close();
     throw e;
