@@ -54,10 +54,13 @@ interface Replica {
   state: OptimState;
 }
 
-/** One replica per (seed, eps), seeds outermost: the order of ReplicaFrame.distances and of the replica{i} checkpoint blobs. */
+/** One replica per (seed, eps), seeds outermost: the order of ReplicaFrame.distances and of the replica checkpoint blobs. */
 export function replicaLabels(r: ReplicaConfig): { eps: number; seed: number }[] {
   return r.seeds.flatMap((seed) => r.eps.map((eps) => ({ eps, seed })));
 }
+
+/** Checkpoint blob of replica i's parameters (theta) or momentum buffer (buf). */
+export const replicaBlob = (i: number, what: 'theta' | 'buf'): string => `replica${i}.${what}`;
 
 /**
  * Replicas draw from the reference's CGD random streams (random pruning choice, pruning noise), so only then
@@ -282,8 +285,8 @@ export class Experiment {
     if (this.state.buf) blobs.buf = this.state.buf.slice();
     if (this.prevGrad) blobs.prevGrad = this.prevGrad.slice();
     this.replicas.forEach((r, i) => {
-      blobs[`replica${i}.theta`] = r.state.theta.slice();
-      if (r.state.buf) blobs[`replica${i}.buf`] = r.state.buf.slice();
+      blobs[replicaBlob(i, 'theta')] = r.state.theta.slice();
+      if (r.state.buf) blobs[replicaBlob(i, 'buf')] = r.state.buf.slice();
     });
     let lyap: { t: number } | null = null;
     if (this.lyap) {
@@ -330,8 +333,8 @@ export class Experiment {
     // Checkpoints from before logdet_j was logged cannot continue its running sum.
     this.logdetSum = typeof s.logdet === 'number' ? s.logdet : null;
     this.replicas.forEach((r, i) => {
-      r.state.theta.set(cp.blobs[`replica${i}.theta`]);
-      const b = cp.blobs[`replica${i}.buf`];
+      r.state.theta.set(cp.blobs[replicaBlob(i, 'theta')]);
+      const b = cp.blobs[replicaBlob(i, 'buf')];
       r.state.buf = b ? b.slice() : null;
     });
     if (this.lyap && s.lyap)
