@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
 // Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|compare|paper.
 // `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets (minutes; never in
-// the default run).
+// the default run); `--only lyapunov-vectors [--usps DIR] [--steps S] [--half-sweeps H]` just the initial-frame vectors
+// of Figure 3's Lyapunov run against the run.
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/engine/linalg/lapack';
 import { initBackend } from '../src/main/engine/tensor/backend';
@@ -11,6 +12,7 @@ import { benchStore } from './store';
 import { benchUi } from './ui';
 import { benchCompare } from './compare';
 import { benchPaper } from './paper';
+import { benchLyapunovVectors } from './lyapunov-vectors';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -52,6 +54,10 @@ async function main(): Promise<void> {
   if (only === 'paper') {
     console.log('\n## The paper, rerun (Figures 1 and 3 presets)');
     results.paper = await benchPaper(arg('--usps'), args.includes('--fig2'));
+  }
+  if (only === 'lyapunov-vectors') {
+    console.log('\n## Initial-frame Lyapunov vectors by replay');
+    results.lyapunovVectors = await benchLyapunovVectors(arg('--usps'), Number(arg('--steps') ?? 2000), Number(arg('--half-sweeps') ?? 4));
   }
   console.log('\n' + JSON.stringify(results));
 }

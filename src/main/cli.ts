@@ -276,11 +276,11 @@ async function cmdLyapunovVectors(args: string[]): Promise<number> {
         exponents: Array.from(v.exponents),
         vectors: rows,
         stored: v.stored,
-        ...(r?.halfSweeps !== undefined ? { halfSweeps: r.halfSweeps, converged: r.converged, residuals: r.residuals } : {}),
+        ...(r?.halfSweeps !== undefined ? { halfSweeps: r.halfSweeps, converged: r.converged, changes: r.changes } : {}),
       }) + '\n';
     if (r?.converged === false)
       console.error(
-        `warning: not converged after ${r.halfSweeps} half-sweeps: largest residual ${Math.max(...(r.residuals ?? [NaN])).toExponential(2)} > tol ${r.tol}`,
+        `warning: not converged after ${r.halfSweeps} half-sweeps: the last one still moved a vector by ${Math.max(...(r.changes ?? [NaN])).toExponential(2)} > tol ${r.tol}`,
       );
     if (values.out) writeFileSync(values.out, text);
     else process.stdout.write(text);

@@ -1,8 +1,8 @@
-// A stored run's Lyapunov vectors (DESIGN §2), read from the store when saved, else computed by replay and saved:
+// A stored run's Lyapunov vectors (DESIGN §6), read from the store when saved, else computed by replay and saved:
 // - initial frame: the right singular vectors of Y = J_{S−1}⋯J_from (directions at step `from` that grow (top) or
 //   shrink (bottom) most until step S), saved as vectors `lyapunov-initial-top` / `lyapunov-initial-bottom` (with
 //   `@from` when the window does not start at 0) at step S, the exponents as their values, and a result of the same
-//   name plus `@S` recording the iteration (half-sweeps, residuals, memory, time);
+//   name plus `@S` recording the iteration (half-sweeps, convergence, memory, time);
 // - final frame: the QR (Benettin) vectors Q_S from the run's own random start, saved as `lyapunov` at step S —
 //   what a run with a lyapunov section saves itself.
 import { initialFrameVectors, type Extreme } from './chaos/initial-frame';
@@ -43,7 +43,10 @@ export interface VectorsRecord {
   halfSweeps?: number;
   converged?: boolean;
   tol?: number;
-  residuals?: number[];
+  /** How far the last half-sweep moved each triple. */
+  changes?: number[];
+  /** The largest change in each half-sweep from the second on. */
+  history?: number[];
 }
 
 export interface LyapunovVectors {
@@ -172,7 +175,8 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
         halfSweeps: r.halfSweeps,
         converged: r.converged,
         tol: r.tol,
-        residuals: Array.from(r.residuals),
+        changes: Array.from(r.changes),
+        history: r.history,
       };
       out = { exponents: r.exponents, vectors: r.initial, record };
     }

@@ -1,4 +1,4 @@
-// A stored run's trajectory, re-run without writing anything (DESIGN §2, initial-frame vectors). The Experiment is
+// A stored run's trajectory, re-run without writing anything (DESIGN §6). The Experiment is
 // bitwise deterministic, so replaying it from its config — or from a stored checkpoint, for a later window —
 // retraces the run; every replayed step's loss is compared bit for bit with the stored one, and a difference stops
 // the replay by name. The per-step maps J_t come to a visitor in forward order, or in reverse order. When the maps

@@ -1,12 +1,14 @@
-// Initial-frame Lyapunov vectors (DESIGN §2): the right singular vectors of Y = J_T⋯J_1 — the directions at the
+// Initial-frame Lyapunov vectors (DESIGN §6): the right singular vectors of Y = J_T⋯J_1 — the directions at the
 // window's start that grow (top) or shrink (bottom) most over it — by subspace iteration on YᵀY, never forming Y.
 // A half-sweep pushes b = k + guard orthonormal vectors B through the window, forward with J_t (t = 1…T) or
 // backward with J_tᵀ (t = T…1), re-orthonormalising at every step: Op·B = X·P, P the product of the steps' R
 // factors (kept graded: linalg/graded.ts). Rayleigh–Ritz on that product: P = L·Σ·Rᵀ gives Op·(B·R) = (X·L)·Σ, the
-// Ritz vectors on both ends; X·L starts the next half-sweep, in the other direction (with Opᵀ). That half-sweep also
-// checks the previous triple (v_i, w_i, σ_i), Op·v_i = σ_i·w_i: residual_i = ‖Opᵀw_i/σ_i − v_i‖, read off its own
-// X·P. The wanted k converge at the rate (σ_{b+1}/σ_i) per half-sweep. Bottom vectors are the top ones of
-// Y⁻ᵀ = J_T⁻ᵀ⋯J_1⁻ᵀ (same right singular vectors, σ ↦ 1/σ), swept with J_t⁻ᵀ forward and J_t⁻¹ backward.
+// Ritz vectors on both ends; X·L starts the next half-sweep, in the other direction (with Opᵀ). The wanted k
+// converge at the rate σ_{b+1}/σ_i per half-sweep; a triple has converged when one more half-sweep moves it by at
+// most tol: change_i = max(‖v_i′ ∓ v_i‖, ‖w_i′ ∓ w_i‖, |log σ_i′ − log σ_i|). (The residual ‖Opᵀw_i − σ_i·v_i‖/σ_i
+// cannot serve: through the block's product it carries round-off of size ε·σ_1/σ_i, beyond 1 when the block spans
+// more than 1/ε.) Bottom vectors are the top ones of Y⁻ᵀ = J_T⁻ᵀ⋯J_1⁻ᵀ (same right singular vectors, σ ↦ 1/σ),
+// swept with J_t⁻ᵀ forward and J_t⁻¹ backward.
 import { GradedProduct, gradedSvd } from '../linalg/graded';
 import { matmul, qrThin } from '../linalg/eigh';
 import { Rng } from '../rng';
@@ -28,7 +30,7 @@ export interface InitialFrameOptions {
   which: Extreme[];
   /** Vectors carried beyond the k wanted (default max(4, ⌈k/4⌉), within dim). */
   guard?: number;
-  /** Stop when every wanted residual is at most this (default 1e-8). */
+  /** Stop when a half-sweep moves every wanted triple by at most this (default 1e-8). */
   tol?: number;
   /** At most this many half-sweeps (default 12). */
   maxHalfSweeps?: number;
@@ -36,7 +38,7 @@ export interface InitialFrameOptions {
   seed?: number;
   /** Called after every step of a half-sweep. */
   progress?: (p: { halfSweep: number; forward: boolean; done: number; of: number }) => void;
-  /** One line after every half-sweep: the largest residual of each block. */
+  /** One line after every half-sweep: the largest change of each block. */
   log?: (line: string) => void;
 }
 
@@ -50,10 +52,12 @@ export interface FrameVectors {
   initial: Float64Array;
   /** The matching left singular vectors, at the window's end. */
   final: Float64Array;
-  /** ‖Opᵀw_i/σ_i − v_i‖ of the triples one half-sweep before the returned ones (NaN after a single half-sweep). */
-  residuals: Float64Array;
+  /** How far the last half-sweep moved each returned triple (NaN after a single half-sweep). */
+  changes: Float64Array;
   /** Vectors iterated (k + guard). */
   block: number;
+  /** The largest of the k changes in each half-sweep from the second on. */
+  history: number[];
   halfSweeps: number;
   converged: boolean;
   tol: number;
@@ -72,7 +76,8 @@ class Block {
   private basis: Float64Array;
   private prod: GradedProduct;
   prev: Triple | null = null;
-  residuals: Float64Array;
+  changes: Float64Array;
+  readonly history: number[] = [];
   halfSweeps = 0;
   lastForward = true;
   converged = false;
@@ -93,7 +98,7 @@ class Block {
     ).q;
     this.x = this.basis;
     this.prod = new GradedProduct(this.b);
-    this.residuals = new Float64Array(k).fill(NaN);
+    this.changes = new Float64Array(k).fill(NaN);
   }
 
   private op(map: StepMap, forward: boolean): LinearMap {
@@ -115,27 +120,31 @@ class Block {
     this.x = q;
   }
 
-  /** Rayleigh–Ritz on the half-sweep's product, and the residuals of the previous triple; true when converged. */
+  /** Rayleigh–Ritz on the half-sweep's product, and how far each wanted triple moved; true when converged. */
   end(forward: boolean, tol: number): boolean {
     const { b, dim, prev } = this;
-    if (prev) {
-      for (let i = 0; i < this.k; i++) {
-        const c = this.prod.column(i, prev.logSigma[i]);
-        let ss = 0;
-        for (let l = 0; l < dim; l++) {
-          let v = -prev.in[i * dim + l];
-          for (let j = 0; j <= i; j++) v += c[j] * this.x[j * dim + l];
-          ss += v * v;
-        }
-        this.residuals[i] = Math.sqrt(ss);
-      }
-    }
     const svd = gradedSvd(this.prod);
-    this.prev = { in: matmul(svd.right, this.basis, b, b, dim), out: matmul(svd.left, this.x, b, b, dim), logSigma: svd.logSigma };
-    this.basis = this.prev.out;
+    const next: Triple = { in: matmul(svd.right, this.basis, b, b, dim), out: matmul(svd.left, this.x, b, b, dim), logSigma: svd.logSigma };
+    if (prev) {
+      // This half-sweep's output end is the previous one's input end, and vice versa.
+      const dist = (a: Float64Array, c: Float64Array, i: number): number => {
+        let minus = 0;
+        let plus = 0;
+        for (let l = i * dim; l < (i + 1) * dim; l++) {
+          minus += (a[l] - c[l]) ** 2;
+          plus += (a[l] + c[l]) ** 2;
+        }
+        return Math.sqrt(Math.min(minus, plus));
+      };
+      for (let i = 0; i < this.k; i++)
+        this.changes[i] = Math.max(dist(next.out, prev.in, i), dist(next.in, prev.out, i), Math.abs(next.logSigma[i] - prev.logSigma[i]));
+    }
+    this.prev = next;
+    this.basis = next.out;
     this.halfSweeps++;
     this.lastForward = forward;
-    this.converged = prev !== null && this.residuals.every((r) => r <= tol);
+    if (prev) this.history.push(Math.max(...this.changes));
+    this.converged = prev !== null && this.changes.every((r) => r <= tol);
     return this.converged;
   }
 
@@ -151,8 +160,9 @@ class Block {
       exponents: Float64Array.from(t.logSigma.subarray(0, k), (v) => (sign * v) / steps),
       initial: initial.slice(0, k * dim),
       final: final.slice(0, k * dim),
-      residuals: this.residuals.slice(),
+      changes: this.changes.slice(),
       block: this.b,
+      history: this.history.slice(),
       halfSweeps: this.halfSweeps,
       converged: this.converged,
       tol,
@@ -184,7 +194,7 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
     opts.log?.(
       `half-sweep ${h} (${forward ? 'forward, J_t' : 'backward, J_tᵀ'}): ` +
         active
-          .map((bl) => `${bl.which} ${bl.k} of ${bl.b}: max residual ${Math.max(...bl.residuals).toExponential(2)}${bl.converged ? ' (converged)' : ''}`)
+          .map((bl) => `${bl.which} ${bl.k} of ${bl.b}: max change ${(bl.history.at(-1) ?? NaN).toExponential(2)}${bl.converged ? ' (converged)' : ''}`)
           .join('; '),
     );
   }

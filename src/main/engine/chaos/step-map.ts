@@ -1,4 +1,4 @@
-// The linearised training map of one step, J_t = ∂θ_{t+1}/∂θ_t at θ_t (DESIGN §2), with what the Lyapunov
+// The linearised training map of one step, J_t = ∂θ_{t+1}/∂θ_t at θ_t (DESIGN §2, §6), with what the Lyapunov
 // analysis needs from it: J, Jᵀ, J⁻¹ and J⁻ᵀ applied to blocks of vectors, and log|det J| in closed form.
 // Every case is J = I − γA, or the momentum map on (θ, b) built on A, with A = (I − mix·V Vᵀ)·H and
 // H = U Eᵀ Λ E Uᵀ (U the reduced basis of the exact Hessian, E the eigenvectors of Hr):

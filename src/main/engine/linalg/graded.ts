@@ -1,5 +1,5 @@
-// Products of many b×b upper-triangular factors, and their SVD, without overflow (DESIGN §2, initial-frame
-// vectors). A sweep that re-orthonormalises k vectors at every step of a product Y = J_T⋯J_1 gets
+// Products of many b×b upper-triangular factors, and their SVD, without overflow (DESIGN §6,
+// initial-frame vectors). A sweep that re-orthonormalises k vectors at every step of a product Y = J_T⋯J_1 gets
 // Y·Q = X·P with P = R_T⋯R_1; the rows of P grow like e^{T·λ_i}, so for long runs their scales differ by far
 // more than float64 can hold. Both classes keep every row (or column) as a log-scale times a normalised vector.
 
@@ -47,16 +47,6 @@ export class GradedProduct {
       for (let l = 0; l < b; l++) p[i * b + l] = row[l] / max;
       rho[i] = top + Math.log(max);
     }
-  }
-
-  /** Column i of P times e^{−logScale}, as plain numbers (entries beyond float64 become ±Infinity). */
-  column(i: number, logScale: number): Float64Array {
-    const out = new Float64Array(this.b);
-    for (let j = 0; j <= i; j++) {
-      const v = this.p[j * this.b + i];
-      if (v !== 0) out[j] = Math.sign(v) * Math.exp(Math.log(Math.abs(v)) + this.rho[j] - logScale);
-    }
-    return out;
   }
 }
 

@@ -41,8 +41,6 @@ describe('GradedProduct and gradedSvd', () => {
       const rowMax = Math.max(...Array.from(p.subarray(i * b, (i + 1) * b), Math.abs));
       for (let l = 0; l < b; l++) expect(Math.abs(Math.exp(g.rho[i]) * g.p[i * b + l] - p[i * b + l]) / rowMax).toBeLessThan(1e-13);
     }
-    const col = g.column(3, 2);
-    for (let j = 0; j < b; j++) expect(Math.abs(col[j] - p[j * b + 3] / Math.exp(2))).toBeLessThan(1e-12 * Math.max(1, Math.abs(col[j])));
 
     const svd = gradedSvd(g);
     const { values, vectors } = eigh(gramAtA(p, b, b), b);
