@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   }
   if (only === 'lyapunov-vectors') {
     console.log('\n## Initial-frame Lyapunov vectors by replay');
-    results.lyapunovVectors = await benchLyapunovVectors(arg('--usps'), Number(arg('--steps') ?? 2000), Number(arg('--half-sweeps') ?? 4));
+    results.lyapunovVectors = await benchLyapunovVectors(arg('--usps'), Number(arg('--steps') ?? 2000), Number(arg('--half-sweeps') ?? 6));
   }
   console.log('\n' + JSON.stringify(results));
 }

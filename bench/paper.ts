@@ -104,7 +104,7 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
     );
     Object.assign(out, { fig3_lyap_max: lmax, fig3_lyap_npos: npos });
     const steps = fig3.config.train.steps!;
-    Object.assign(out, await benchInitialFrame(dbFile, lyap.id, (lyap.msPerStep * steps) / 1000, steps, 4));
+    Object.assign(out, await benchInitialFrame(dbFile, lyap.id, (lyap.msPerStep * steps) / 1000, steps, 6));
 
     const follow = fig3.followUp!;
     const along = await run({

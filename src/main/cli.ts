@@ -125,16 +125,12 @@ function cmdHessian(args: string[]): number {
   for (const k of ['model', 'params', 'usps', 'indices'] as const) if (!values[k]) throw new UsageError(`hessian needs --${k}`);
   const activation = values.activation === 'sigmoid' ? 'sigmoid' : values.activation === 'relu' ? 'relu' : null;
   if (!activation) throw new UsageError('--activation must be relu or sigmoid');
-  const int = (s: string, name: string): number => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got '${s}'`);
-    return v;
-  };
+  const int = (s: string | undefined, name: string): number => intFlag(s, name, 1) as number;
   const spec =
     values.model === 'mlp'
-      ? modelSpec({ kind: 'mlp', hidden: int(values.hidden!, 'hidden'), activation })
+      ? modelSpec({ kind: 'mlp', hidden: int(values.hidden, 'hidden'), activation })
       : values.model === 'cnn'
-        ? modelSpec({ kind: 'cnn', baseChannels: int(values['base-channels']!, 'base-channels'), blocks: int(values.blocks!, 'blocks'), activation })
+        ? modelSpec({ kind: 'cnn', baseChannels: int(values['base-channels'], 'base-channels'), blocks: int(values.blocks, 'blocks'), activation })
         : null;
   if (!spec) throw new UsageError(`--model must be mlp or cnn, got '${values.model}'`);
   const theta = parseParams(readFileSync(values.params!, 'utf8'), values.params!, spec.n);

@@ -174,6 +174,11 @@ describe('CLI lyapunov-vectors and params --replica', () => {
     expect(replayed.stored).toBe(false);
     expect(replayed.vectors).toEqual(own.vectors);
     expect(replayed.exponents).toEqual(own.exponents);
+    // Other QR vectors (here k = 4) are computed but never replace the ones the run saved itself.
+    const more = vectors('--frame', 'final', '--k', '4');
+    expect(more.out).toMatchObject({ stored: false, k: 4 });
+    expect(more.r.stderr).toMatch(/the run's own 'lyapunov' vectors at step 40 are kept/);
+    expect(vectors('--frame', 'final').out).toMatchObject({ stored: true, k: 3, vectors: own.vectors });
   }, 240_000);
 
   it('names the bad argument (exit 2) and changes nothing; a replay that does not reproduce the run exits 1', () => {

@@ -38,9 +38,10 @@ export interface VectorsRecord {
   dim: number;
   seconds: number;
   memory: ReplayMemory;
-  /** Initial frame: vectors iterated (k + guard), half-sweeps, convergence. */
+  /** Initial frame: vectors iterated (k + guard), half-sweeps (of which in Chebyshev filters), convergence. */
   block?: number;
   halfSweeps?: number;
+  filtered?: number;
   converged?: boolean;
   tol?: number;
   /** How far the last half-sweep moved each triple. */
@@ -173,6 +174,7 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
         memory: replay.memory(),
         block: r.block,
         halfSweeps: r.halfSweeps,
+        filtered: r.filtered,
         converged: r.converged,
         tol: r.tol,
         changes: Array.from(r.changes),
@@ -184,9 +186,14 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
     replay.dispose();
   }
   const v: SavedVectors = { step, k, n: dim, values: out.exponents, data: out.vectors };
-  const sink = library.results(run.id);
-  sink.saveVectors(name, v);
-  sink.saveResult(recordName, out.record);
-  log(`saved as '${name}' at step ${step} (${out.record.seconds.toFixed(1)} s; ${describeMemory(out.record.memory)})`);
+  const done = `${out.record.seconds.toFixed(1)} s; ${describeMemory(out.record.memory)}`;
+  // The QR vectors a run saved itself are what its replica runs read: never replaced by others (other k, other start).
+  if (req.frame === 'final' && library.vectors(run.id, name, step).saved) log(`the run's own '${name}' vectors at step ${step} are kept (${done})`);
+  else {
+    const sink = library.results(run.id);
+    sink.saveVectors(name, v);
+    sink.saveResult(recordName, out.record);
+    log(`saved as '${name}' at step ${step} (${done})`);
+  }
   return { runId: run.id, step, frame: req.frame, which: req.which, k, dim, exponents: out.exponents, vectors: out.vectors, stored: false, record: out.record };
 }
