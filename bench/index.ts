@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
-// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline), --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos|sweep.
+// Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline),
+// --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos|sweep|lyapunov-vectors.
 // `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets; `--only lanczos`:
 // Hessian-vector products, Lanczos and SLQ against the exact path; `--only sweep [--usps DIR]` times a local sweep with
-// 2 jobs against its runs one after another (each minutes; never in the default run).
+// 2 jobs against its runs one after another (each minutes; never in the default run); `--only lyapunov-vectors
+// [--usps DIR] [--steps S] [--half-sweeps H]` the initial-frame vectors of Figure 3's Lyapunov run against the run.
 import * as os from 'node:os';
 import { linalgInfo } from '../src/main/engine/linalg/lapack';
 import { initBackend } from '../src/main/engine/tensor/backend';
@@ -16,6 +18,7 @@ import { benchCharts } from './charts';
 import { benchLanczos } from './lanczos';
 import { benchEstimate } from './estimate';
 import { benchSweep } from './sweep';
+import { benchLyapunovVectors } from './lyapunov-vectors';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -73,6 +76,10 @@ async function main(): Promise<void> {
   if (only === 'lanczos') {
     console.log('\n## Spectra by Hessian-vector products (Lanczos, SLQ, Hutch++)');
     results.lanczos = await benchLanczos();
+  }
+  if (only === 'lyapunov-vectors') {
+    console.log('\n## Initial-frame Lyapunov vectors by replay');
+    results.lyapunovVectors = await benchLyapunovVectors(arg('--usps'), Number(arg('--steps') ?? 2000), Number(arg('--half-sweeps') ?? 6));
   }
   console.log('\n' + JSON.stringify(results));
 }

@@ -13,6 +13,7 @@ import type { DivergenceAnalysis } from '../src/shared/math/divergence';
 import { runExperiment } from '../src/main/engine/runner';
 import { RunStore } from '../src/main/store/run-store';
 import { StoreLibrary } from '../src/main/store/run-library';
+import { benchInitialFrame } from './lyapunov-vectors';
 
 const preset = (id: string): RunConfig => {
   const p = PRESETS.find((x) => x.id === id);
@@ -102,6 +103,8 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
       `Fig. 3 Lyapunov (k = 32): after ${fig3.config.train.steps} steps λ_max = ${g(lmax)} per step (paper convention e^{2λ} = ${Math.exp(2 * lmax).toFixed(6)}), ${npos} of 32 positive; ${lyap.msPerStep.toFixed(1)} ms/step`,
     );
     Object.assign(out, { fig3_lyap_max: lmax, fig3_lyap_npos: npos });
+    const steps = fig3.config.train.steps!;
+    Object.assign(out, await benchInitialFrame(dbFile, lyap.id, (lyap.msPerStep * steps) / 1000, steps, 6));
 
     const follow = fig3.followUp!;
     const along = await run({

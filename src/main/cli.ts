@@ -12,6 +12,8 @@ import { loadUsps } from './engine/data/usps';
 import { gatherBatch } from './engine/data/sampler';
 import { estimateCost } from './engine/estimate';
 import { jsonBound, readInputText } from './engine/input-files';
+import { replicaBlob } from './engine/experiment';
+import { lyapunovVectors, VectorsRequestError, type Frame, type VectorsRequest } from './engine/lyapunov-vectors';
 import { norm } from './engine/metrics/spectral';
 import { modelSpec, parseParams } from './engine/models/spec';
 import type { Progress } from '../shared/records';
@@ -38,8 +40,14 @@ const USAGE = `Usage: npm run lab -- <command> [options]
                                               --force replaces an existing FILE (never the database)
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
                                               print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
-  params RUN_ID [--out FILE [--force]] [--db FILE]
-                                              the run's latest parameters as {"step", "params": [flat, PyTorch order]}
+  params RUN_ID [--replica I] [--out FILE [--force]] [--db FILE]
+                                              the run's latest parameters (or replica I's) as
+                                              {"step", "params": [flat, PyTorch order]}
+  lyapunov-vectors RUN_ID [--step S] [--frame initial|final] [--k K|all] [--bottom] [--from F] [--tol T]
+          [--max-half-sweeps H] [--recompute] [--out FILE] [--db FILE]
+                                              Lyapunov vectors after S steps as {"step", "frame", "exponents",
+                                              "vectors": [[n values], …]}: saved ones, else computed by replay
+                                              (progress on stderr) and saved with the run
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
 ${SWEEP_USAGE}
@@ -130,16 +138,12 @@ function cmdHessian(args: string[]): number {
   for (const k of ['model', 'params', 'usps', 'indices'] as const) if (!values[k]) throw new UsageError(`hessian needs --${k}`);
   const activation = values.activation === 'sigmoid' ? 'sigmoid' : values.activation === 'relu' ? 'relu' : null;
   if (!activation) throw new UsageError('--activation must be relu or sigmoid');
-  const int = (s: string, name: string): number => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got '${s}'`);
-    return v;
-  };
+  const int = (s: string | undefined, name: string): number => intFlag(s, name, 1) as number;
   const spec =
     values.model === 'mlp'
-      ? modelSpec({ kind: 'mlp', hidden: int(values.hidden!, 'hidden'), activation })
+      ? modelSpec({ kind: 'mlp', hidden: int(values.hidden, 'hidden'), activation })
       : values.model === 'cnn'
-        ? modelSpec({ kind: 'cnn', baseChannels: int(values['base-channels']!, 'base-channels'), blocks: int(values.blocks!, 'blocks'), activation })
+        ? modelSpec({ kind: 'cnn', baseChannels: int(values['base-channels'], 'base-channels'), blocks: int(values.blocks, 'blocks'), activation })
         : null;
   if (!spec) throw new UsageError(`--model must be mlp or cnn, got '${values.model}'`);
   const theta = parseParams(readInputText(values.params!, '--params', jsonBound(spec.n)), values.params!, spec.n);
@@ -174,6 +178,130 @@ function cmdHessian(args: string[]): number {
 
 /** Subcommands of `runs` that only read the database: they open it read-only (and never create it). */
 const READING = ['list', 'show', 'export'];
+function cmdParams(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { db: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, replica: { type: 'string' } },
+  });
+  if (!positionals[0]) throw new UsageError('params needs RUN_ID');
+  const store = RunStore.open(values.db ?? RunStore.defaultPath(), { readonly: true });
+  try {
+    const rec = store.get(positionals[0]);
+    const cp = store.latestCheckpoint(rec.id);
+    if (!cp?.blobs.theta) throw new UsageError(`run ${rec.id} has no checkpoint with parameters yet`);
+    let out: Record<string, unknown> = { step: cp.step, params: Array.from(cp.blobs.theta) };
+    if (values.replica !== undefined) {
+      const labels = rec.config.replicas ? replicaLabels(rec.config.replicas) : [];
+      const i = Number(values.replica);
+      if (!labels.length) throw new UsageError(`--replica: run ${rec.id} has no replicas`);
+      if (!Number.isInteger(i) || i < 0 || i >= labels.length)
+        throw new UsageError(`--replica: '${values.replica}' is not a replica of run ${rec.id} (0…${labels.length - 1})`);
+      const theta = cp.blobs[replicaBlob(i, 'theta')];
+      if (!theta) throw new UsageError(`--replica: the checkpoint of run ${rec.id} at step ${cp.step} holds no parameters for replica ${i}`);
+      out = { step: cp.step, replica: i, ...labels[i], params: Array.from(theta) };
+    }
+    const text = JSON.stringify(out) + '\n';
+    if (values.out) writeOutput(values.out, text, store.file, values.force ?? false);
+    else process.stdout.write(text);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+/** A flag's value as an integer ≥ min, or undefined when absent. */
+function intFlag(v: string | undefined, flag: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
+  return n;
+}
+
+async function cmdLyapunovVectors(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      step: { type: 'string' },
+      frame: { type: 'string', default: 'initial' },
+      k: { type: 'string' },
+      bottom: { type: 'boolean' },
+      from: { type: 'string' },
+      tol: { type: 'string' },
+      'max-half-sweeps': { type: 'string' },
+      recompute: { type: 'boolean' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+  });
+  if (!positionals[0]) throw new UsageError('lyapunov-vectors needs RUN_ID');
+  if (values.frame !== 'initial' && values.frame !== 'final') throw new UsageError(`--frame must be initial or final, got '${values.frame}'`);
+  const tol = values.tol === undefined ? undefined : Number(values.tol);
+  if (tol !== undefined && !(tol > 0)) throw new UsageError(`--tol must be a number > 0, got '${values.tol}'`);
+  const req: VectorsRequest = {
+    frame: values.frame as Frame,
+    which: values.bottom ? 'bottom' : 'top',
+    step: intFlag(values.step, 'step', 1),
+    k: values.k === 'all' ? 'all' : intFlag(values.k, 'k', 1),
+    from: intFlag(values.from, 'from', 0),
+    tol,
+    maxHalfSweeps: intFlag(values['max-half-sweeps'], 'max-half-sweeps', 1),
+    recompute: values.recompute ?? false,
+  };
+  const flag: Record<keyof VectorsRequest, string> = {
+    step: '--step',
+    frame: '--frame',
+    which: '--bottom',
+    k: '--k',
+    from: '--from',
+    recompute: '--recompute',
+    tol: '--tol',
+    maxHalfSweeps: '--max-half-sweeps',
+    budget: '--budget',
+  };
+  const library = StoreLibrary.open(values.db ?? RunStore.defaultPath());
+  try {
+    try {
+      library.find(positionals[0]);
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 'not-found') throw new UsageError(`RUN_ID: ${e.message}`);
+      throw e;
+    }
+    let v;
+    try {
+      v = await lyapunovVectors(library, positionals[0], req, (line) => console.error(line));
+    } catch (e) {
+      if (e instanceof VectorsRequestError) throw new UsageError(`${flag[e.field]}: ${e.message}`);
+      console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    const rows = Array.from({ length: v.k }, (_, i) => Array.from(v.vectors.subarray(i * v.dim, (i + 1) * v.dim)));
+    const r = v.record;
+    const text =
+      JSON.stringify({
+        step: v.step,
+        frame: v.frame,
+        which: v.which,
+        k: v.k,
+        n: v.dim,
+        exponents: Array.from(v.exponents),
+        vectors: rows,
+        stored: v.stored,
+        ...(r?.halfSweeps !== undefined ? { halfSweeps: r.halfSweeps, converged: r.converged, changes: r.changes } : {}),
+      }) + '\n';
+    if (r?.converged === false)
+      console.error(
+        `warning: not converged after ${r.halfSweeps} half-sweeps: the last one still moved a vector by ${Math.max(...(r.changes ?? [NaN])).toExponential(2)} > tol ${r.tol}`,
+      );
+    if (values.out) writeOutput(values.out, text, library.store.file, values.force ?? false);
+    else process.stdout.write(text);
+    return 0;
+  } finally {
+    library.close();
+  }
+}
 
 function cmdRuns(args: string[]): number {
   const { values, positionals } = parseArgs({
@@ -327,26 +455,10 @@ async function main(argv: string[]): Promise<number> {
       return cmdRuns(rest);
     case 'series':
       return cmdSeries(rest);
-    case 'params': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { db: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } },
-      });
-      if (!positionals[0]) throw new UsageError('params needs RUN_ID');
-      const store = RunStore.open(values.db ?? RunStore.defaultPath(), { readonly: true });
-      try {
-        const id = store.get(positionals[0]).id;
-        const cp = store.latestCheckpoint(id);
-        if (!cp?.blobs.theta) throw new UsageError(`run ${id} has no checkpoint with parameters yet`);
-        const text = JSON.stringify({ step: cp.step, params: Array.from(cp.blobs.theta) }) + '\n';
-        if (values.out) writeOutput(values.out, text, store.file, values.force ?? false);
-        else process.stdout.write(text);
-      } finally {
-        store.close();
-      }
-      return 0;
-    }
+    case 'params':
+      return cmdParams(rest);
+    case 'lyapunov-vectors':
+      return cmdLyapunovVectors(rest);
     case 'fetch-usps': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { from: { type: 'string' } } });
       if (!positionals[0]) throw new UsageError('fetch-usps needs DIR');

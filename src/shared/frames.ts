@@ -47,6 +47,11 @@ export const METRICS = {
   lyap_paper_max: m('w₁^(1/t) = e^{2λ₁}', "λ_max in the paper's convention w^(1/t) = e^{2λ}", 'positive'),
   lyap_explicit_max: m('λ₁ explicit product (per step)', 'largest exponent from the explicit product Y_t·Q₀ (cross-check, first steps only)'),
   lyap_explicit_sum: m('Σ λ_i explicit product (per step)', 'sum of the explicit-product exponents (equals lyap_sum up to round-off)'),
+  logdet_j: m(
+    'log|det J_t| (nats)',
+    "log|det J_t| of this step's training map (nats), exact from the spectrum: Σ log|1 − γa_i| (SGD, CGD), n·log μ (momentum)",
+  ),
+  lyap_sum_all: m('Σ all λᵢ (nats/step)', 'running mean of log|det J_t| since step 0 (nats per step): the sum of all n (2n with momentum) Lyapunov exponents'),
   step_ms: m('step time (ms)', 'wall time of the step in milliseconds', 'nonneg'),
 } as const satisfies Record<string, MetricInfo>;
 export type MetricName = keyof typeof METRICS;

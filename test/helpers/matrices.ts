@@ -1,6 +1,7 @@
 // Test matrices and naive reference checks for the linalg tests (plain loops, no library code).
 import { Rng } from '../../src/main/engine/rng';
 import { qrThinJs } from '../../src/main/engine/linalg/qr-js';
+import type { LinearMap } from '../../src/main/engine/linalg/linear-map';
 
 /** Runs fn with CHAOSLAB_LINALG set to `backend`, restoring the previous value afterwards. */
 export function withBackend<T>(backend: 'js' | 'lapack', fn: () => T): T {
@@ -107,4 +108,28 @@ export function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
   return m;
+}
+
+/** log|det M| by Gaussian elimination with partial pivoting (independent of QR). */
+export function logAbsDet(m: Float64Array, n: number): number {
+  const a = Float64Array.from(m);
+  let s = 0;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[p * n + c])) p = r;
+    for (let j = 0; j < n; j++) [a[c * n + j], a[p * n + j]] = [a[p * n + j], a[c * n + j]];
+    s += Math.log(Math.abs(a[c * n + c]));
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r * n + c] / a[c * n + c];
+      for (let j = c; j < n; j++) a[r * n + j] -= f * a[c * n + j];
+    }
+  }
+  return s;
+}
+
+/** The matrix of a LinearMap on dim-vectors: its images of e_0 … e_{dim−1}, i.e. column c at c·dim (column-major). */
+export function denseColumns(map: LinearMap, dim: number): Float64Array {
+  const e = new Float64Array(dim * dim);
+  for (let j = 0; j < dim; j++) e[j * dim + j] = 1;
+  return map(e, dim);
 }

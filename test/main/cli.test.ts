@@ -1,11 +1,12 @@
 // The CLI as a user runs it (a real child process): the `hessian` command against the PyTorch fixtures,
-// a small run, runs/series output, bad input answered with a message naming the field (exit code 2), and the
-// refusals that protect stored data.
+// a small run, runs/series output, Lyapunov vectors by replay, replica parameters, bad input answered with a
+// message naming the field (exit code 2), and the refusals that protect stored data.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, LEAVES } from '../../src/shared/config';
 import { NAME_MAX } from '../../src/shared/limits';
 import { RunStore } from '../../src/main/store/run-store';
@@ -208,5 +209,129 @@ describe('CLI runs: refusals and exit codes (README)', () => {
     expect(long.status).toBe(2);
     expect(long.stderr).toContain(`name: must be at most ${NAME_MAX} characters`);
     expect(existsSync(path.join(dir, 'never.db'))).toBe(false);
+  });
+});
+
+describe('CLI lyapunov-vectors and params --replica', () => {
+  const db = path.join(dir, 'vectors.db');
+  let id = '';
+  type VectorsJson = {
+    step: number;
+    frame: string;
+    which: string;
+    k: number;
+    n: number;
+    exponents: number[];
+    vectors: number[][];
+    stored: boolean;
+    converged?: boolean;
+  };
+  const vectors = (...args: string[]) => {
+    const r = cli('lyapunov-vectors', id, '--db', db, ...args);
+    return { r, out: r.status === 0 ? (JSON.parse(r.stdout) as VectorsJson) : null };
+  };
+
+  beforeAll(() => {
+    const cfg = path.join(dir, 'vectors-run.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        seed: 3,
+        data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 },
+        model: { kind: 'mlp', hidden: 4 },
+        train: { steps: 40, lr: 0.05 },
+        lyapunov: { k: 3 },
+        replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] },
+      }),
+    );
+    const r = cli('run', '--config', cfg, '--db', db, '--json');
+    expect(r.status).toBe(0);
+    id = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+  }, 120_000);
+
+  it('computes initial-frame vectors by replay, saves them, and reads them back', () => {
+    const file = path.join(dir, 'top.json');
+    const first = cli('lyapunov-vectors', id.slice(0, 8), '--db', db, '--k', '3', '--out', file);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/half-sweep 2 \(backward/);
+    expect(first.stderr).toMatch(/replay memory: every step's map held/);
+    const top = JSON.parse(readFileSync(file, 'utf8')) as VectorsJson;
+    expect(top).toMatchObject({ step: 40, frame: 'initial', which: 'top', k: 3, n: 1078, stored: false });
+    expect(top.vectors.length).toBe(3);
+    for (const v of top.vectors) expect(Math.abs(Math.hypot(...v) - 1)).toBeLessThan(1e-12);
+    expect(top.exponents[0]).toBeGreaterThan(top.exponents[2]);
+    const again = vectors('--k', '2');
+    expect(again.r.stderr).toMatch(/saved with the run/);
+    expect(again.out).toMatchObject({ stored: true, k: 2, exponents: top.exponents.slice(0, 2), vectors: top.vectors.slice(0, 2) });
+    const bottom = vectors('--bottom', '--k', '2').out!;
+    expect(bottom.which).toBe('bottom');
+    expect(bottom.exponents[0]).toBeLessThan(bottom.exponents[1]);
+    expect(bottom.exponents[1]).toBeLessThan(top.exponents[2]);
+  }, 240_000);
+
+  it("final frame: the replayed QR vectors are the run's own saved ones, bit for bit", () => {
+    const own = vectors('--frame', 'final').out!;
+    expect(own.stored).toBe(true);
+    expect(own.k).toBe(3);
+    const replayed = vectors('--frame', 'final', '--recompute').out!;
+    expect(replayed.stored).toBe(false);
+    expect(replayed.vectors).toEqual(own.vectors);
+    expect(replayed.exponents).toEqual(own.exponents);
+    // Other QR vectors (here k = 4) are computed but never replace the ones the run saved itself.
+    const more = vectors('--frame', 'final', '--k', '4');
+    expect(more.out).toMatchObject({ stored: false, k: 4 });
+    expect(more.r.stderr).toMatch(/the run's own 'lyapunov' vectors at step 40 are kept/);
+    expect(vectors('--frame', 'final').out).toMatchObject({ stored: true, k: 3, vectors: own.vectors });
+  }, 240_000);
+
+  it('names the bad argument (exit 2) and changes nothing; a replay that does not reproduce the run exits 1', () => {
+    for (const [args, msg] of [
+      [['--frame', 'middle'], /--frame must be initial or final, got 'middle'/],
+      [['--step', '999'], /--step: run .* logged steps 0…39: the vectors after S steps need 0 < S ≤ 40, got 999/],
+      [['--k', '0'], /--k must be an integer ≥ 1, got '0'/],
+      [['--k', '5000'], /--k: must be an integer in 1…1078 or 'all', got 5000/],
+      [['--frame', 'final', '--bottom'], /--bottom: the final frame holds the QR vectors/],
+      [['--from=-1'], /--from must be an integer ≥ 0, got '-1'/],
+    ] as const) {
+      const { r } = vectors(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+    const none = cli('lyapunov-vectors', 'nosuchrun', '--db', db);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/RUN_ID: No run 'nosuchrun'/);
+    expect(vectors('--k', '3').out!.stored).toBe(true);
+
+    const copy = path.join(dir, 'vectors-tampered.db');
+    copyFileSync(db, copy);
+    const raw = new Database(copy);
+    raw.prepare("UPDATE series SET vals = zeroblob(length(vals)) WHERE run_id = ? AND metric = 'loss'").run(id);
+    raw.close();
+    const r = cli('lyapunov-vectors', id, '--db', copy, '--step', '20');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: replay of run .* does not reproduce it: at step 0 the loss is/);
+  }, 240_000);
+
+  it("params --replica I prints a replica's parameters from the latest checkpoint", () => {
+    const rep = JSON.parse(cli('params', id, '--db', db, '--replica', '1').stdout) as {
+      step: number;
+      replica: number;
+      eps: number;
+      seed: number;
+      params: number[];
+    };
+    expect(rep).toMatchObject({ step: 40, replica: 1, eps: 0.1, seed: 1 });
+    const s = RunStore.open(db, { readonly: true });
+    const cp = s.latestCheckpoint(id)!;
+    s.close();
+    expect(rep.params).toEqual(Array.from(cp.blobs['replica1.theta']));
+    const main = JSON.parse(cli('params', id, '--db', db).stdout) as { params: number[] };
+    expect(main.params).toEqual(Array.from(cp.blobs.theta));
+    expect(main.params).not.toEqual(rep.params);
+    const bad = cli('params', id, '--db', db, '--replica', '2');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--replica: '2' is not a replica of run .* \(0…1\)/);
+    const other = cli('params', id, '--db', path.join(dir, 'cli.db'), '--replica', '0');
+    expect(other.status).toBe(2);
   });
 });

@@ -9,13 +9,13 @@ import type { ModelSpec } from './models/spec';
 import { Rng } from './rng';
 import type { TfModel } from './tensor/tf-model';
 import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
-import { hessianVectors, type ExactStep } from './curvature/reduced';
+import type { ExactStep } from './curvature/reduced';
 import { HessianSpectrum } from './curvature/spectrum';
 import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
 import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
-import { LyapunovQR, gramExponents, stepJacobian } from './chaos/lyapunov';
-import type { LinearMap } from './linalg/linear-map';
+import { LyapunovQR, gramExponents } from './chaos/lyapunov';
+import { stepMap, type StepMap } from './chaos/step-map';
 import { perturbation, type LyapunovBasis } from './chaos/perturb';
 import type { Checkpoint } from './sink';
 import { replicaLabels } from '../../shared/math/divergence';
@@ -42,6 +42,8 @@ export interface StepOutput {
   spectrum: SpectrumFrame | null;
   lyapunov: LyapunovFrame | null;
   replicas: ReplicaFrame | null;
+  /** The step's linearised map J_t at θ_t, at steps with a spectrum. */
+  map: StepMap | null;
   /** Non-finite loss or parameters: the run has diverged. */
   diverged: boolean;
 }
@@ -50,6 +52,18 @@ interface Replica {
   eps: number;
   seed: number;
   state: OptimState;
+}
+
+/** Checkpoint blob of replica i's parameters (theta) or momentum buffer (buf). */
+export const replicaBlob = (i: number, what: 'theta' | 'buf'): string => `replica${i}.${what}`;
+
+/**
+ * Replicas draw from the reference's CGD random streams (random pruning choice, pruning noise), so only then
+ * does the reference trajectory depend on them; otherwise a replay may leave them out.
+ */
+export function replicasShareReferenceRng(config: RunConfig): boolean {
+  const { cgd, replicas } = config;
+  return replicas !== null && cgd !== null && (cgd.noise > 0 || (cgd.k !== null && cgd.select === 'random'));
 }
 
 export class Experiment {
@@ -64,6 +78,8 @@ export class Experiment {
   private lyap: LyapunovQR | null;
   private readonly replicas: Replica[];
   private prevGrad: Float64Array | null = null;
+  /** Σ log|det J_s| over the steps so far; null once a step had no spectrum (the sum is then incomplete). */
+  private logdetSum: number | null = 0;
   /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
   private explicitY: Float64Array | null = null;
   private readonly float32: boolean;
@@ -94,10 +110,12 @@ export class Experiment {
       const directions = new Map<number, Float64Array>();
       for (const { eps, seed } of replicaLabels(r)) {
         let u = directions.get(seed);
-        if (!u)
-          directions.set(seed, (u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined)));
-        const dir = u;
-        this.replicas.push({ eps, seed, state: { theta: this.state.theta.map((v, i) => round(v + eps * dir[i])), buf: null } });
+        if (!u) {
+          u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
+          directions.set(seed, u);
+        }
+        const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
+        this.replicas.push({ eps, seed, state: { theta, buf: null } });
       }
     }
   }
@@ -124,14 +142,20 @@ export class Experiment {
     return this.inp.tf.lossGrad(theta, x, y, size);
   }
 
-  /** The gradient actually applied: CGD projection (per-step eigenbasis or fixed basis) or plain. */
-  private applied(g: Float64Array, spectrum: HessianSpectrum | null, step: number): { update: Float64Array; pruned: number[] } {
+  /**
+   * The gradient actually applied: CGD projection (per-step eigenbasis: the pruned eigenvalue indices; fixed
+   * basis: its vectors) or plain.
+   */
+  private applied(g: Float64Array, spectrum: HessianSpectrum | null, step: number): { update: Float64Array; pruned: number[]; fixed: Float64Array[] | null } {
     const { cgd, train } = this.inp.config;
-    if (!cgd || step < cgd.start) return { update: g, pruned: [] };
-    if (cgd.basisFile) return { update: cgdFixedBasis(this.inp.cgdBasis ?? [], g, cgd, this.noiseRng).update, pruned: [] };
+    if (!cgd || step < cgd.start) return { update: g, pruned: [], fixed: null };
+    if (cgd.basisFile) {
+      const basis = this.inp.cgdBasis ?? [];
+      return { update: cgdFixedBasis(basis, g, cgd, this.noiseRng).update, pruned: [], fixed: basis };
+    }
     if (!spectrum) throw new Error('CGD needs the spectrum at every step');
     const pruned = selectPruned(spectrum, cgd, train.lr, this.pruneRng);
-    return { update: cgdUpdate(spectrum, pruned, g, cgd, this.noiseRng).update, pruned };
+    return { update: cgdUpdate(spectrum, pruned, g, cgd, this.noiseRng).update, pruned, fixed: null };
   }
 
   next(): StepOutput {
@@ -148,22 +172,31 @@ export class Experiment {
     const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol }) : null;
     const lg = this.gradient(this.state.theta, x, y, size, exact);
     const g = lg.grad;
-    const { update, pruned } = this.applied(g, spectrum, step);
+    const { update, pruned, fixed } = this.applied(g, spectrum, step);
     const values: Metrics = {
       loss: lg.loss,
       acc: lg.correct / size,
       grad_norm: norm(g),
       update_norm: norm(update),
-      pruned: config.cgd ? (config.cgd.basisFile && step >= config.cgd.start ? (this.inp.cgdBasis?.length ?? 0) : pruned.length) : 0,
+      pruned: fixed ? fixed.length : pruned.length,
     };
     if (this.prevGrad) values.cos_prev_grad = cosine(g, this.prevGrad);
     this.prevGrad = g;
     if (spectrum) Object.assign(values, spectralMetrics(spectrum, g, lr, config.spectrum.extremes));
 
-    // Lyapunov: evolve the deviation vectors with the Jacobian of this step's map at θ_t (DESIGN §2).
+    // The step's map J_t at θ_t (DESIGN §2): its exact log|det| every step, whose running mean is the sum of all
+    // n (2n with momentum) Lyapunov exponents, and the QR method's deviation vectors.
+    const map = spectrum ? stepMap({ spectrum, lr, momentum, pruned, mix: config.cgd?.mix ?? 1, fixedBasis: fixed, step }) : null;
+    if (map) {
+      values.logdet_j = map.logAbsDet;
+      if (this.logdetSum !== null) {
+        this.logdetSum += map.logAbsDet;
+        values.lyap_sum_all = this.logdetSum / (step + 1);
+      }
+    } else this.logdetSum = null;
     let lyapunov: LyapunovFrame | null = null;
-    if (this.lyap && exact && spectrum) {
-      const J = this.jacobian(exact, spectrum, pruned);
+    if (this.lyap && map) {
+      const J = map.forward;
       this.lyap.step(J);
       const ex = this.lyap.exponents();
       lyapunov = { step, exponents: ex };
@@ -173,8 +206,8 @@ export class Experiment {
       values.lyap_npos = ex.filter((v) => v > 0).length;
       values.lyap_paper_max = Math.exp(2 * ex[0]);
       if (this.explicitY && step < (config.lyapunov?.explicitSteps ?? 0)) {
-        this.explicitY = J(this.explicitY, this.lyap.k);
-        const e = gramExponents(this.explicitY, this.lyap.k, this.lyap.dim, step + 1);
+        const y = (this.explicitY = J(this.explicitY, this.lyap.k));
+        const e = gramExponents(y, this.lyap.k, this.lyap.dim, step + 1);
         values.lyap_explicit_max = e[0];
         values.lyap_explicit_sum = e.reduce((s, v) => s + v, 0);
       }
@@ -215,19 +248,9 @@ export class Experiment {
       spectrum: spectrum?.frame(step) ?? null,
       lyapunov,
       replicas,
+      map,
       diverged,
     };
-  }
-
-  /** Jacobian of this step's map: I − γH (SGD), I − γPHP (CGD), or the 2n×2n momentum map. */
-  private jacobian(exact: ExactStep, spectrum: HessianSpectrum, pruned: number[]): LinearMap {
-    const { n } = exact.basis;
-    const { lr, momentum } = this.inp.config.train;
-    const m = exact.basis.m;
-    const reduced = spectrum.vectors(pruned);
-    const basis = new Float64Array(pruned.length * n);
-    pruned.forEach((_, j) => basis.set(exact.basis.fromReduced(reduced.subarray(j * m, (j + 1) * m)), j * n));
-    return stepJacobian((vectors, k) => hessianVectors(exact, vectors, k), { lr, momentum, n, pruned: basis, mix: this.inp.config.cgd?.mix });
   }
 
   checkpoint(wall: number): Checkpoint {
@@ -235,8 +258,8 @@ export class Experiment {
     if (this.state.buf) blobs.buf = this.state.buf.slice();
     if (this.prevGrad) blobs.prevGrad = this.prevGrad.slice();
     this.replicas.forEach((r, i) => {
-      blobs[`replica${i}.theta`] = r.state.theta.slice();
-      if (r.state.buf) blobs[`replica${i}.buf`] = r.state.buf.slice();
+      blobs[replicaBlob(i, 'theta')] = r.state.theta.slice();
+      if (r.state.buf) blobs[replicaBlob(i, 'buf')] = r.state.buf.slice();
     });
     let lyap: { t: number } | null = null;
     if (this.lyap) {
@@ -248,14 +271,30 @@ export class Experiment {
     if (this.explicitY) blobs['lyap.explicit'] = this.explicitY.slice();
     return {
       step: this.step,
-      state: { epoch: this.epoch, wall, sampler: this.sampler.getState(), prune: this.pruneRng.getState(), noise: this.noiseRng.getState(), lyap },
+      state: {
+        epoch: this.epoch,
+        wall,
+        sampler: this.sampler.getState(),
+        prune: this.pruneRng.getState(),
+        noise: this.noiseRng.getState(),
+        lyap,
+        logdet: this.logdetSum,
+      },
       blobs,
     };
   }
 
   /** Restore from a checkpoint taken by checkpoint(); the following steps are bitwise those of an uninterrupted run. */
   restore(cp: Checkpoint): { wall: number } {
-    const s = cp.state as { epoch: number; wall: number; sampler: unknown; prune: number[]; noise: number[]; lyap: { t: number } | null };
+    const s = cp.state as {
+      epoch: number;
+      wall: number;
+      sampler: unknown;
+      prune: number[];
+      noise: number[];
+      lyap: { t: number } | null;
+      logdet?: number | null;
+    };
     this.step = cp.step;
     this.epoch = s.epoch;
     this.sampler.setState(s.sampler);
@@ -264,9 +303,11 @@ export class Experiment {
     this.state.theta.set(cp.blobs.theta);
     this.state.buf = cp.blobs.buf ? cp.blobs.buf.slice() : null;
     this.prevGrad = cp.blobs.prevGrad ? cp.blobs.prevGrad.slice() : null;
+    // Checkpoints from before logdet_j was logged cannot continue its running sum.
+    this.logdetSum = typeof s.logdet === 'number' ? s.logdet : null;
     this.replicas.forEach((r, i) => {
-      r.state.theta.set(cp.blobs[`replica${i}.theta`]);
-      const b = cp.blobs[`replica${i}.buf`];
+      r.state.theta.set(cp.blobs[replicaBlob(i, 'theta')]);
+      const b = cp.blobs[replicaBlob(i, 'buf')];
       r.state.buf = b ? b.slice() : null;
     });
     if (this.lyap && s.lyap)

@@ -106,8 +106,11 @@ function lyapunovSource(source: string, step: number | null, library: RunLibrary
   return { exponents: saved.values, vectors };
 }
 
-/** Build the experiment from a config: every file it names is read and validated here, errors name the field. */
-async function prepare(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
+/**
+ * Build the experiment from a config: every file it names is read and validated here, errors name the field.
+ * The TF.js model is created when the config trains in float32 or evaluates the test set; the caller disposes it.
+ */
+export async function prepareExperiment(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
   // Before anything is allocated: a config that cannot fit fails naming the field to change.
   checkMemory(config);
   const spec = modelSpec(config.model);
@@ -152,17 +155,17 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   const hooks = opts.hooks ?? {};
   const log = (s: string): void => hooks.log?.(s);
   const control = opts.control ?? new RunControl();
-  let prepared: Awaited<ReturnType<typeof prepare>>;
+  let prepared: Awaited<ReturnType<typeof prepareExperiment>>;
   let resumed: StoredRun | null;
   let config: RunConfig;
   try {
-    resumed = opts.resumeId ? library.find(opts.resumeId) : null;
+    resumed = opts.resumeId ? library.find(opts.resumeId, { toContinue: true }) : null;
     const refused = resumed && notContinuable(resumed.id, resumed.status);
     if (refused) throw new Error(refused);
     const c = resumed ? resumed.config : configIn;
     if (!c) throw new Error('runExperiment needs a config or a resumeId');
     config = c;
-    prepared = await prepare(config, library, log);
+    prepared = await prepareExperiment(config, library, log);
   } catch (e) {
     library.close();
     throw e;

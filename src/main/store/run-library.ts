@@ -1,8 +1,9 @@
 // The engine's RunLibrary on a run store: new runs, resumed runs (claimed before anything is dropped) and the
 // saved vectors replica runs start from.
 import type { RunConfig } from '../../shared/config';
-import type { RunEnvironment } from '../../shared/frames';
-import type { RunLibrary, RunSink, StoredRun } from '../engine/sink';
+import type { MetricName, RunEnvironment } from '../../shared/frames';
+import type { Series } from '../../shared/records';
+import type { Checkpoint, ResultSink, RunLibrary, RunSink, StoredRun } from '../engine/sink';
 import { RunStore } from './run-store';
 import { RunWriter } from './run-writer';
 
@@ -18,11 +19,11 @@ export class StoreLibrary implements RunLibrary {
     return new RunWriter(this.store, this.store.createRun(config, env));
   }
 
-  /** Refused at once (before the engine loads any data) while another live process writes the run. */
-  find(id: string): StoredRun {
+  /** To continue it: refused at once (before the engine loads any data) while another live process writes the run. */
+  find(id: string, opts: { toContinue?: boolean } = {}): StoredRun {
     const rec = this.store.get(id);
-    this.store.checkNotWritten(rec.id, 'continuing it');
-    return { id: rec.id, config: rec.config, status: rec.status, checkpoint: this.store.latestCheckpoint(rec.id) };
+    if (opts.toContinue) this.store.checkNotWritten(rec.id, 'continuing it');
+    return { id: rec.id, config: rec.config, status: rec.status, checkpoint: this.store.latestCheckpoint(rec.id), env: rec.env, lastStep: rec.lastStep };
   }
 
   /** The claim and the truncation in one IMMEDIATE transaction: of two racing claimers one wins, the other changes nothing. */
@@ -37,6 +38,23 @@ export class StoreLibrary implements RunLibrary {
   vectors(id: string, name: string, step: number | null) {
     const runId = this.store.get(id).id;
     return { runId, saved: this.store.loadVectors(runId, name, step ?? undefined), steps: this.store.vectorSteps(runId, name) };
+  }
+
+  series(id: string, metric: MetricName): Series {
+    return this.store.readSeries(id, metric);
+  }
+
+  checkpointAtOrBefore(id: string, step: number): Checkpoint | null {
+    return this.store.latestCheckpoint(id, step);
+  }
+
+  results(id: string): ResultSink {
+    // A writer used only for results: it claims nothing and logs no steps.
+    return new RunWriter(this.store, this.store.get(id).id);
+  }
+
+  result(id: string, name: string): unknown {
+    return this.store.loadResult(id, name);
   }
 
   close(): void {

@@ -533,10 +533,11 @@ export class RunStore {
     );
   }
 
-  latestCheckpoint(id: string): Checkpoint | null {
+  /** The latest checkpoint, or the latest at or before `atOrBefore`. */
+  latestCheckpoint(id: string, atOrBefore = Number.MAX_SAFE_INTEGER): Checkpoint | null {
     return this.guard('reading a checkpoint', () => {
       const rid = this.resolve(id);
-      const row = this.q('SELECT step, state FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1').get(rid) as
+      const row = this.q('SELECT step, state FROM checkpoints WHERE run_id = ? AND step <= ? ORDER BY step DESC LIMIT 1').get(rid, atOrBefore) as
         { step: number; state: string } | undefined;
       if (!row) return null;
       const blobs: Record<string, Float64Array> = {};

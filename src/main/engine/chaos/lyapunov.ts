@@ -147,28 +147,33 @@ export function sgdJacobian(hvk: LinearMap, gamma: number): LinearMap {
   };
 }
 
+/** v ↦ (I − mix·V Vᵀ) v with V the orthonormal vectors in `basis` (vector j at j*n; may be empty). */
+export function projector(basis: Float64Array, n: number, mix = 1): LinearMap {
+  if (basis.length % n !== 0) throw new Error(`projector: basis vectors have length ${basis.length}, not a multiple of n = ${n}`);
+  const kp = basis.length / n;
+  return (v, k) => {
+    const out = Float64Array.from(v);
+    for (let j = 0; j < k; j++) {
+      const o = j * n;
+      for (let p = 0; p < kp; p++) {
+        const vp = p * n;
+        let c = 0;
+        for (let i = 0; i < n; i++) c += basis[vp + i] * v[o + i];
+        c *= mix;
+        for (let i = 0; i < n; i++) out[o + i] -= c * basis[vp + i];
+      }
+    }
+    return out;
+  };
+}
+
 /**
  * The CGD-projected Hessian operator v ↦ (I − mix·V_P V_Pᵀ) H v, P = I − V_P V_Pᵀ held fixed over the step.
  * `pruned` holds the orthonormal pruned vectors, vector j at j*n (may be empty).
  */
 export function projectedHv(hvk: LinearMap, pruned: Float64Array, n: number, mix = 1): LinearMap {
-  if (pruned.length % n !== 0) throw new Error(`projectedHv: pruned vectors have length ${pruned.length}, not a multiple of n = ${n}`);
-  const kp = pruned.length / n;
-  return (v, k) => {
-    const h = hvk(v, k);
-    const out = Float64Array.from(h);
-    for (let j = 0; j < k; j++) {
-      const hj = j * n;
-      for (let p = 0; p < kp; p++) {
-        const vp = p * n;
-        let c = 0;
-        for (let i = 0; i < n; i++) c += pruned[vp + i] * h[hj + i];
-        c *= mix;
-        for (let i = 0; i < n; i++) out[hj + i] -= c * pruned[vp + i];
-      }
-    }
-    return out;
-  };
+  const project = projector(pruned, n, mix);
+  return (v, k) => project(hvk(v, k), k);
 }
 
 /**
@@ -196,14 +201,69 @@ export function momentumJacobian(hvk: LinearMap, gamma: number, mu: number, n: n
 }
 
 /**
- * The Jacobian of one training step (DESIGN §2), the map the engine runs and the tests check against finite
- * differences: SGD J = I − γH; CGD, θ' = θ − γ[(1 − mix)·g + mix·P g] with P = I − V_P V_Pᵀ held fixed over the
+ * The Jacobian of one training step (DESIGN §2) from Hessian-vector products alone (no eigenbasis: the Lanczos
+ * method): SGD J = I − γH; CGD, θ' = θ − γ[(1 − mix)·g + mix·P g] with P = I − V_P V_Pᵀ held fixed over the
  * step, J = I − γ(I − mix·V_P V_Pᵀ)H (with mix = 1 this is I − γPH, which equals I − γPHP whenever the pruned
- * vectors are eigenvectors of H, the per-step eigenbasis case; for a fixed global basis it is the exact Jacobian;
- * replacing pruned components by noise does not depend on θ and leaves J as is); with momentum the 2n×2n map.
- * `pruned` holds the orthonormal pruned vectors, vector j at j*n (empty or absent: plain SGD).
+ * vectors are eigenvectors of H; replacing pruned components by noise does not depend on θ and leaves J as is);
+ * with momentum the 2n×2n map. `pruned` holds the orthonormal pruned vectors, vector j at j*n (empty or absent:
+ * plain SGD). With the exact spectrum the engine uses step-map.ts, which also inverts and transposes J.
  */
 export function stepJacobian(hvk: LinearMap, o: { lr: number; momentum: number; n: number; pruned?: Float64Array; mix?: number }): LinearMap {
   const hv = o.pruned && o.pruned.length > 0 ? projectedHv(hvk, o.pruned, o.n, o.mix ?? 1) : hvk;
   return o.momentum > 0 ? momentumJacobian(hv, o.lr, o.momentum, o.n) : sgdJacobian(hv, o.lr);
+}
+
+/** Jᵀ of momentumJacobian, given hvkT = Aᵀ: Jᵀ(a; c) = (a + Aᵀ(c − γa); μ(c − γa)). */
+export function momentumJacobianT(hvkT: LinearMap, gamma: number, mu: number, n: number): LinearMap {
+  return (v, k) => {
+    const w = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) w[j * n + i] = v[2 * j * n + n + i] - gamma * v[2 * j * n + i];
+    const h = hvkT(w, k);
+    const out = new Float64Array(v.length);
+    for (let j = 0; j < k; j++) {
+      const o = 2 * j * n;
+      for (let i = 0; i < n; i++) {
+        out[o + i] = v[o + i] + h[j * n + i];
+        out[o + n + i] = mu * w[j * n + i];
+      }
+    }
+    return out;
+  };
+}
+
+/** J⁻¹ of momentumJacobian: from (a; c) = J(θ; b), θ = a + γc and b = (c − Aθ)/μ. */
+export function momentumInverse(hvk: LinearMap, gamma: number, mu: number, n: number): LinearMap {
+  return (v, k) => {
+    const theta = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) theta[j * n + i] = v[2 * j * n + i] + gamma * v[2 * j * n + n + i];
+    const h = hvk(theta, k);
+    const out = new Float64Array(v.length);
+    for (let j = 0; j < k; j++) {
+      const o = 2 * j * n;
+      for (let i = 0; i < n; i++) {
+        out[o + i] = theta[j * n + i];
+        out[o + n + i] = (v[o + n + i] - h[j * n + i]) / mu;
+      }
+    }
+    return out;
+  };
+}
+
+/** J⁻ᵀ of momentumJacobian, given hvkT = Aᵀ: with w = Aᵀc/μ, J⁻ᵀ(a; c) = (a − w; γ(a − w) + c/μ). */
+export function momentumInverseT(hvkT: LinearMap, gamma: number, mu: number, n: number): LinearMap {
+  return (v, k) => {
+    const c = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) c.set(v.subarray(2 * j * n + n, 2 * j * n + 2 * n), j * n);
+    const h = hvkT(c, k);
+    const out = new Float64Array(v.length);
+    for (let j = 0; j < k; j++) {
+      const o = 2 * j * n;
+      for (let i = 0; i < n; i++) {
+        const a = v[o + i] - h[j * n + i] / mu;
+        out[o + i] = a;
+        out[o + n + i] = gamma * a + c[j * n + i] / mu;
+      }
+    }
+    return out;
+  };
 }

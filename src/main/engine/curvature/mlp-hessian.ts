@@ -113,7 +113,8 @@ function makeBasis(spec: ModelSpec, active: boolean[][], x: Float64Array, B: num
     for (let k = 0; k < C; k++) v[b2 + k] = w[b2Off + k];
     return v;
   };
-  return { n, m, toReduced, fromReduced, blockOff, blockSize, q, w2Off, b2Off };
+  const bytes = q.reduce((acc, a) => acc + a.byteLength, 0) + blockOff.byteLength + blockSize.byteLength + w2Off.byteLength;
+  return { n, m, toReduced, fromReduced, bytes, blockOff, blockSize, q, w2Off, b2Off };
 }
 
 /** Loss, gradient and the reduced exact Hessian of the MLP on one batch. */

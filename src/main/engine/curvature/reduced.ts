@@ -11,6 +11,8 @@ export interface Basis {
   toReduced(v: Float64Array): Float64Array;
   /** Uw: reduced coordinates → full parameter space. */
   fromReduced(w: Float64Array): Float64Array;
+  /** Bytes the basis holds (U itself when it is not the identity). */
+  bytes: number;
 }
 
 export interface ExactStep {
@@ -39,6 +41,7 @@ export function coordinateBasis(n: number, keep: Int32Array): Basis {
       for (let a = 0; a < m; a++) out[keep[a]] = w[a];
       return out;
     },
+    bytes: keep.byteLength,
   };
 }
 

@@ -71,14 +71,19 @@ export class HessianSpectrum {
     return { step, n: this.n, eigenvalues: nonNull, nullCount: this.n - nonNull.length, nullTol: this.tau };
   }
 
-  /** Coordinates of a reduced vector in the eigenbasis of Hr: c_i = v_iᵀ x. */
-  coefficients(x: Float64Array): Float64Array {
-    return this.eigen.coefficients(x);
+  /** Coordinates of k reduced vectors (stacked, the l-th at l·m) in the eigenbasis of Hr: c_i = v_iᵀ x. */
+  coefficients(x: Float64Array, k = 1): Float64Array {
+    return this.eigen.coefficients(x, k);
   }
 
-  /** The reduced vector Σ_i c_i v_i. */
-  combine(c: Float64Array): Float64Array {
-    return this.eigen.combine(c);
+  /** The reduced vectors Σ_i c_i v_i of k coefficient vectors (stacked, the l-th at l·m). */
+  combine(c: Float64Array, k = 1): Float64Array {
+    return this.eigen.combine(c, k);
+  }
+
+  /** Bytes the eigensystem holds. */
+  get bytes(): number {
+    return this.eigen.bytes;
   }
 
   /** Eigenvectors indices[j] of Hr in reduced coordinates, explicit, the j-th at j·m (all of them: one O(m³) batch). */

@@ -64,10 +64,12 @@ export interface EigenSystem {
   readonly n: number;
   /** All eigenvalues, ascending. */
   readonly values: Float64Array;
-  /** c = Vᵀx: c_j = v_jᵀx. */
-  coefficients(x: Float64Array): Float64Array;
-  /** Vc = Σ_j c_j v_j. */
-  combine(c: Float64Array): Float64Array;
+  /** c = Vᵀx (c_j = v_jᵀx) for k vectors x stacked (the l-th at l·n), stacked alike. */
+  coefficients(x: Float64Array, k?: number): Float64Array;
+  /** Vc = Σ_j c_j v_j for k coefficient vectors stacked (the l-th at l·n), stacked alike. */
+  combine(c: Float64Array, k?: number): Float64Array;
+  /** Bytes the factors hold. */
+  readonly bytes: number;
   /** Orthonormal eigenvectors indices[0], indices[1], …, explicit: the j-th at j·n. */
   vectors(indices: ArrayLike<number>): Float64Array;
 }
@@ -95,10 +97,12 @@ export function eigenSystem(a: Float64Array, n: number): EigenSystem {
   return {
     n,
     values,
-    // Vᵀx = Zᵀ(Qᵀx); Z's rows are the tridiagonal eigenvectors.
-    coefficients: (x) => matmul(z, applyQ(x.slice(), 1, true), n, n, 1),
-    combine: (c) => applyQ(matmul(c, z, 1, n, n), 1, false),
+    // Vᵀx = Z(Qᵀx) with Z's rows the tridiagonal eigenvectors: rows of the result are (Qᵀx_l)ᵀZᵀ.
+    coefficients: (x, k = 1) => timesTranspose(applyQ(x.slice(), k, true), z, k, n),
+    // Vc = Q(Zᵀc): rows c_lᵀZ, then Q.
+    combine: (c, k = 1) => applyQ(matmul(c, z, k, n, n), k, false),
     vectors: (indices) => (indices.length ? applyQ(gatherRows(z, n, indices), indices.length, false) : new Float64Array(0)),
+    bytes: a.byteLength + z.byteLength + tau.byteLength,
   };
 }
 
@@ -106,10 +110,22 @@ function explicitEigen(n: number, values: Float64Array, v: Float64Array): EigenS
   return {
     n,
     values,
-    coefficients: (x) => (n ? matmul(v, x, n, n, 1) : new Float64Array(0)),
-    combine: (c) => (n ? matmul(c, v, 1, n, n) : new Float64Array(0)),
+    coefficients: (x, k = 1) => (n ? timesTranspose(x, v, k, n) : new Float64Array(0)),
+    combine: (c, k = 1) => (n ? matmul(c, v, k, n, n) : new Float64Array(0)),
     vectors: (indices) => gatherRows(v, n, indices),
+    bytes: v.byteLength,
   };
+}
+
+/** X·Mᵀ for X (k×n) and M (n×n), row-major: row l holds M x_l. */
+function timesTranspose(x: Float64Array, m: Float64Array, k: number, n: number): Float64Array {
+  if (k === 1) return matmul(m, x, n, n, 1);
+  const xt = new Float64Array(n * k);
+  for (let l = 0; l < k; l++) for (let i = 0; i < n; i++) xt[i * k + l] = x[l * n + i];
+  const y = matmul(m, xt, n, n, k);
+  const out = new Float64Array(k * n);
+  for (let i = 0; i < n; i++) for (let l = 0; l < k; l++) out[l * n + i] = y[i * k + l];
+  return out;
 }
 
 /** Rows indices[0], indices[1], … of a row-major matrix with n columns, stacked. */

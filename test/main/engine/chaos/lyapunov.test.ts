@@ -4,6 +4,7 @@ import { explicitProductExponents } from '../../../helpers/explicit-product';
 import type { LinearMap } from '../../../../src/main/engine/linalg/linear-map';
 import { eigh, qrThin } from '../../../../src/main/engine/linalg/eigh';
 import { Rng } from '../../../../src/main/engine/rng';
+import { logAbsDet } from '../../../helpers/matrices';
 
 /** Dense row-major dim×dim matrix as a LinearMap on contiguous vectors. */
 function denseMap(m: Float64Array, dim: number): LinearMap {
@@ -38,23 +39,6 @@ function transpose(a: Float64Array, n: number): Float64Array {
   const t = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
   return t;
-}
-
-/** log|det M| by Gaussian elimination with partial pivoting (independent of QR). */
-function logAbsDet(m: Float64Array, n: number): number {
-  const a = Float64Array.from(m);
-  let s = 0;
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[p * n + c])) p = r;
-    for (let j = 0; j < n; j++) [a[c * n + j], a[p * n + j]] = [a[p * n + j], a[c * n + j]];
-    s += Math.log(Math.abs(a[c * n + c]));
-    for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / a[c * n + c];
-      for (let j = c; j < n; j++) a[r * n + j] -= f * a[c * n + j];
-    }
-  }
-  return s;
 }
 
 function identityVectors(dim: number, k: number): Float64Array {

@@ -134,6 +134,17 @@ for (const backend of ['lapack', 'js'] as const) {
           expect(Math.abs(c[j] - d)).toBeLessThanOrEqual(TOL * xNorm * Math.sqrt(n));
         }
         expect(maxAbsDiff(back, x)).toBeLessThanOrEqual(TOL * xNorm * Math.sqrt(n));
+        // A block of 3 vectors at once gives, stacked, what each gives alone.
+        const xs = Float64Array.from({ length: 3 * n }, () => rng.normal());
+        const cs = withBackend(backend, () => es.coefficients(xs, 3));
+        const backs = withBackend(backend, () => es.combine(cs, 3));
+        for (let l = 0; l < 3; l++) {
+          const xl = xs.subarray(l * n, (l + 1) * n);
+          const one = withBackend(backend, () => es.coefficients(xl.slice()));
+          const sNorm = Math.hypot(...xl);
+          expect(maxAbsDiff(cs.subarray(l * n, (l + 1) * n), one)).toBeLessThanOrEqual(TOL * sNorm * Math.sqrt(n));
+          expect(maxAbsDiff(backs.subarray(l * n, (l + 1) * n), xl)).toBeLessThanOrEqual(TOL * sNorm * Math.sqrt(n));
+        }
         // Selected vectors come in the order asked, equal to the same rows of the full set (up to the back-transform's round-off).
         const pick = n > 2 ? [n - 1, 0, 1] : [0];
         const sel = withBackend(backend, () => es.vectors(pick));
