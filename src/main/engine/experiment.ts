@@ -101,18 +101,18 @@ export class Experiment {
     const dim = train.momentum > 0 ? 2 * inp.spec.n : inp.spec.n;
     if (config.lyapunov) {
       const k = config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim);
-      this.lyap = LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
+      this.lyap = config.lyapunov.start === 'identity' ? LyapunovQR.identity(dim, k) : LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
       if (config.lyapunov.explicitSteps > 0) this.explicitY = this.lyap.getState().q.slice();
     } else this.lyap = null;
     this.replicas = [];
     if (config.replicas) {
       const r = config.replicas;
-      const directions = new Map<number, Float64Array>();
-      for (const { eps, seed } of replicaLabels(r)) {
-        let u = directions.get(seed);
+      const directions = new Map<string, Float64Array>();
+      for (const { eps, seed, strategy } of replicaLabels(r)) {
+        let u = directions.get(`${strategy} ${seed}`);
         if (!u) {
-          u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
-          directions.set(seed, u);
+          u = perturbation(strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
+          directions.set(`${strategy} ${seed}`, u);
         }
         const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
         this.replicas.push({ eps, seed, state: { theta, buf: null } });

@@ -9,7 +9,7 @@ export interface Rule {
   check(c: RunConfig): string | null;
 }
 
-const LYAPUNOV_STRATEGY = /_(chaos|convergence)$/;
+const LYAPUNOV_STRATEGY = /_(chaos|convergence)$|^all$/;
 
 export const RULES: readonly Rule[] = [
   {

@@ -1,18 +1,26 @@
 // The replica divergence analysis (DESIGN §2, paper Fig. 3): per replica and per ε-group (mean over seeds), the
 // fit d(t)² = a·t + b·t² + d₀², the early exponential rate and the late power law around the detected crossover.
 // The engine stores it with every replica run; the app, the CLI and reports show it.
+import type { PerturbStrategy } from '../config';
 import type { ReplicaFrame } from '../frames';
 import { detectCrossover, exponentialRate, fitDivergence, powerLaw } from './divergence-fit';
 import { groupBand } from './group';
 
+/** One replica's direction strategy ('all' expands into the four Lyapunov ones). */
+export type ReplicaStrategy = Exclude<PerturbStrategy, 'all'>;
+/** The paper's perturb_strat=all: one replica per Lyapunov strategy (the origin is the run itself). */
+export const ALL_STRATEGIES: readonly ReplicaStrategy[] = ['max_chaos', 'randn_chaos', 'max_convergence', 'randn_convergence'];
+
 export interface ReplicaLabel {
   eps: number;
   seed: number;
+  strategy: ReplicaStrategy;
 }
 
-/** The replicas of a run in the order of ReplicaFrame.distances: for each seed, one per ε. */
-export function replicaLabels(r: { eps: number[]; seeds: number[] }): ReplicaLabel[] {
-  return r.seeds.flatMap((seed) => r.eps.map((eps) => ({ eps, seed })));
+/** The replicas of a run in the order of ReplicaFrame.distances: for each seed, for each ε, one per strategy. */
+export function replicaLabels(r: { eps: number[]; seeds: number[]; strategy: PerturbStrategy }): ReplicaLabel[] {
+  const strategies = r.strategy === 'all' ? ALL_STRATEGIES : [r.strategy];
+  return r.seeds.flatMap((seed) => r.eps.flatMap((eps) => strategies.map((strategy) => ({ eps, seed, strategy }))));
 }
 
 /** The quadratic fit, and the two regimes when the curve has enough usable (t > 0, d > 0) points. */
@@ -39,11 +47,14 @@ export function divergenceAnalysis(frames: ReplicaFrame[], labels: ReplicaLabel[
   const t = Float64Array.from(frames, (f) => f.step);
   const series = labels.map((_, r) => Float64Array.from(frames, (f) => f.distances[r]));
   const replicas = labels.map((label, r) => ({ ...label, ...analyseCurve(t, series[r]) }));
-  const groups = [...new Set(labels.map((l) => l.eps))].map((eps) => {
-    const members = labels.flatMap((l, r) => (l.eps === eps ? [{ steps: t, values: series[r] }] : []));
+  // One group per (strategy, ε): the mean over seeds.
+  const keys = [...new Map(labels.map((l) => [`${l.strategy} ${l.eps}`, { eps: l.eps, strategy: l.strategy }])).values()];
+  const groups = keys.map(({ eps, strategy }) => {
+    const members = labels.flatMap((l, r) => (l.eps === eps && l.strategy === strategy ? [{ steps: t, values: series[r] }] : []));
     const band = groupBand(members, { domain: 'nonneg' });
     return {
       eps,
+      strategy,
       seeds: members.length,
       ...analyseCurve(band.steps, band.mean),
       band: {
