@@ -192,7 +192,8 @@ describe('the config field table', () => {
   it('builds the presets on the defaults, and they validate', () => {
     for (const p of PRESETS) {
       expect(validateConfig(p.config)).toEqual({ ok: true, config: p.config });
-      expect(p.config.model).toEqual(DEFAULT_CONFIG.model);
+      expect(p.config.model).toEqual(p.id.startsWith('cnn-') ? { kind: 'cnn', baseChannels: 4, blocks: 1, activation: 'relu' } : DEFAULT_CONFIG.model);
+      if (p.followUp) expect(validateConfig(p.followUp)).toEqual({ ok: true, config: p.followUp });
     }
   });
 
