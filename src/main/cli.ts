@@ -23,6 +23,7 @@ import { StoreLibrary } from './store/run-library';
 import { replaceFile, targetProblem } from './store/file-target';
 import { UsageError, readJson } from './cli-input';
 import { SWEEP_USAGE, cmdSweep } from './sweep/command';
+import { REPRODUCE_USAGE, cmdReproduce } from './reproduce/command';
 
 const USAGE = `Usage: npm run lab -- <command> [options]
 
@@ -51,6 +52,7 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
 ${SWEEP_USAGE}
+${REPRODUCE_USAGE}
 
 The default database is ${RunStore.defaultPath()}. Exit codes: 0 done (a run finished or was cancelled),
 1 failed (a run failed or diverged; a write failed on I/O or a full disk and was rolled back), 2 bad input or
@@ -459,6 +461,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdParams(rest);
     case 'lyapunov-vectors':
       return cmdLyapunovVectors(rest);
+    case 'reproduce':
+      return cmdReproduce(rest);
     case 'fetch-usps': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { from: { type: 'string' } } });
       if (!positionals[0]) throw new UsageError('fetch-usps needs DIR');

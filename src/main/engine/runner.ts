@@ -120,11 +120,21 @@ async function lyapunovSource(replicas: ReplicaConfig, library: RunLibrary, n: n
     for (const w of which) {
       try {
         const v = await lyapunovVectors(library, run.id, { frame: 'initial', which: w, step, maxHalfSweeps: SOURCE_HALF_SWEEPS }, log);
-        if (v.record && v.record.converged === false)
-          throw new Error(
-            `did not converge in ${v.record.halfSweeps} half-sweeps (last change ${Math.max(...(v.record.changes ?? [])).toExponential(2)} > tol ${v.record.tol}); ` +
-              `compute them first with \`lab lyapunov-vectors ${run.id}${w === 'bottom' ? ' --bottom' : ''} --recompute --max-half-sweeps H\` for a larger H`,
+        // The max strategies use the first vector: it must have settled. The random combinations use them all; the last
+        // of a crowded block may still turn within it (DESIGN §7), which is logged, not refused.
+        const changes = v.record?.changes ?? [];
+        if (v.record && v.record.converged === false) {
+          const tol = v.record.tol ?? 0;
+          if (changes[0] > tol)
+            throw new Error(
+              `did not converge in ${v.record.halfSweeps} half-sweeps (the leading vector still moved by ${changes[0].toExponential(2)} > tol ${tol}); ` +
+                `compute them first with \`lab lyapunov-vectors ${run.id}${w === 'bottom' ? ' --bottom' : ''} --recompute --max-half-sweeps H\` for a larger H`,
+            );
+          log(
+            `WARNING: initial-frame ${w} vectors of run ${run.id}: the leading vector converged, but vectors ${changes.findIndex((c) => c > tol) + 1}… still moved by up to ` +
+              `${Math.max(...changes).toExponential(2)} > tol ${tol} in the last of ${v.record.halfSweeps} half-sweeps; the random combinations use them as they are`,
           );
+        }
         parts.push(v);
       } catch (e) {
         const field = e instanceof VectorsRequestError && e.field === 'step' ? 'replicas.lyapunovStep' : 'replicas.lyapunovSource';
