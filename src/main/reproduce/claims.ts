@@ -38,7 +38,10 @@ function lower(a: VariantAccuracy, b: VariantAccuracy): { verdict: Verdict; text
 const combine = (v: Verdict[]): Verdict => (v.every((x) => x === 'agrees') ? 'agrees' : v.includes('disagrees') ? 'disagrees' : 'inconclusive');
 
 const accuracyLines = (vs: VariantAccuracy[]): string[] =>
-  vs.map((v) => `${v.variant}: final test accuracy ${pm(v.mean, v.sd)} over ${v.finals.length} seed(s), ${v.steps} steps, late train loss ${g(v.lateLoss)}, mean #λ<0 ${v.meanNeg.toFixed(1)}`);
+  vs.map(
+    (v) =>
+      `${v.variant}: final test accuracy ${pm(v.mean, v.sd)} over ${v.finals.length} seed(s), ${v.steps} steps, late train loss ${g(v.lateLoss)}, mean #λ<0 ${v.meanNeg.toFixed(1)}`,
+  );
 
 export function paperClaims(e: Evidence): Claim[] {
   const claims: Claim[] = [];
@@ -139,7 +142,14 @@ export function paperClaims(e: Evidence): Claim[] {
   return claims;
 }
 
-const notRun = (id: string, figure: string): Claim => ({ id, figure, claim: `(${figure} was not part of this reproduction)`, evidence: [], verdict: 'not run', why: 'not requested.' });
+const notRun = (id: string, figure: string): Claim => ({
+  id,
+  figure,
+  claim: `(${figure} was not part of this reproduction)`,
+  evidence: [],
+  verdict: 'not run',
+  why: 'not requested.',
+});
 
 /** The original code's defects that Chaoslab avoids (DESIGN §2), named in every report. */
 export const DEFECTS_AVOIDED: readonly string[] = [

@@ -49,13 +49,13 @@ export async function cmdReproduce(args: string[]): Promise<number> {
     },
   });
   const which = positionals[0];
-  const figures: PaperFigure[] =
-    which === 'all' ? [...PAPER_FIGURES] : /^fig[123]$/.test(which ?? '') ? [Number(which!.slice(3)) as PaperFigure] : [];
+  const figures: PaperFigure[] = which === 'all' ? [...PAPER_FIGURES] : /^fig[123]$/.test(which ?? '') ? [Number(which!.slice(3)) as PaperFigure] : [];
   if (!figures.length) throw new UsageError(`reproduce needs fig1, fig2, fig3 or all, got '${which ?? ''}'`);
   if (values.dataset !== 'usps' && values.dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be usps or fashion-mnist, got '${values.dataset}'`);
   if (values.model !== 'mlp' && values.model !== 'cnn') throw new UsageError(`--model must be mlp or cnn, got '${values.model}'`);
   const dir = values.usps ?? process.env.CHAOSLAB_USPS_DIR ?? null;
-  if (values.dataset === 'usps' && !dir) throw new UsageError('--dataset usps needs --usps DIR (the folder holding zip.train.gz and zip.test.gz), or $CHAOSLAB_USPS_DIR');
+  if (values.dataset === 'usps' && !dir)
+    throw new UsageError('--dataset usps needs --usps DIR (the folder holding zip.train.gz and zip.test.gz), or $CHAOSLAB_USPS_DIR');
   const settings: PaperSettings = {
     data: { dataset: values.dataset, dir: values.dataset === 'usps' ? resolve(dir!) : null },
     model: values.model,

@@ -31,7 +31,9 @@ const LOSS_ALPHA = 0.99;
 
 function figure(title: string, panels: Figure['panels']): string {
   const width = PRINT_WIDTHS.double.pt;
-  return svgDocument(layoutFigure({ width, height: 0.45 * width, fontSize: PRINT_FONT_PT, unit: 'pt', title, panels, columns: panels.length, sharedLegend: true }));
+  return svgDocument(
+    layoutFigure({ width, height: 0.45 * width, fontSize: PRINT_FONT_PT, unit: 'pt', title, panels, columns: panels.length, sharedLegend: true }),
+  );
 }
 
 const asSeries = (steps: ArrayLike<number>, values: ArrayLike<number>): Series => ({ steps: Int32Array.from(steps), values: Float64Array.from(values) });
@@ -44,7 +46,10 @@ function accuracyFigure(store: RunStore, id: string, title: string, variants: Va
   const csvSeries: Series[] = [];
   variants.forEach((v, i) => {
     const color = COLORS[i % COLORS.length];
-    const a = groupBand(v.runs.map((r) => store.readSeries(r, 'test_acc')), { domain: 'unit' });
+    const a = groupBand(
+      v.runs.map((r) => store.readSeries(r, 'test_acc')),
+      { domain: 'unit' },
+    );
     const l = groupBand(
       v.runs.map((r) => {
         const s = store.readSeries(r, 'loss');
@@ -77,7 +82,12 @@ function divergenceFigure(store: RunStore, e: NonNullable<Evidence['fig3']>): Re
     for (const g of a.groups) {
       // The first step is the perturbation itself (t = 0): not drawable on a log axis, kept in the CSV.
       const x = a.steps;
-      dist.push({ label: `${g.strategy} ε=${g.eps}`, color: COLORS[c++ % COLORS.length], data: { x, y: g.band.mean, length: x.length }, band: { lo: g.band.lo, hi: g.band.hi } });
+      dist.push({
+        label: `${g.strategy} ε=${g.eps}`,
+        color: COLORS[c++ % COLORS.length],
+        data: { x, y: g.band.mean, length: x.length },
+        band: { lo: g.band.lo, hi: g.band.hi },
+      });
       names.push(`${g.strategy} eps=${g.eps} distance mean`);
       series.push(asSeries(x, g.band.mean));
     }
@@ -93,7 +103,12 @@ function divergenceFigure(store: RunStore, e: NonNullable<Evidence['fig3']>): Re
     return { label: `λ${i + 1}`, color: colors[i], data: { x: steps, y, length: steps.length } };
   });
   const panels = [
-    linePanel(dist, { title: 'replica distance d(t), mean over seeds', x: { title: 'step', scale: 'log' }, xName: 'step', y: { title: 'distance', scale: 'log' } }),
+    linePanel(dist, {
+      title: 'replica distance d(t), mean over seeds',
+      x: { title: 'step', scale: 'log' },
+      xName: 'step',
+      y: { title: 'distance', scale: 'log' },
+    }),
     linePanel(lyap, {
       title: 'top Lyapunov exponents (QR)',
       x: { title: 'step', scale: 'linear' },

@@ -42,7 +42,8 @@ export function reportDirProblem(dir: string, force: boolean): string | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir);
   const foreign = files.filter((f) => !REPORT_FILE.test(f));
-  if (foreign.length) return `--out ${dir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder`;
+  if (foreign.length)
+    return `--out ${dir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder`;
   if (files.length && !force) return `--out ${dir} already holds a report; pass --force to replace it`;
   return null;
 }
@@ -66,12 +67,26 @@ export function reportHtml(s: Summary, figures: ReportFigure[]): string {
         `<section class="claim" data-claim="${esc(c.id)}"><h3>${esc(c.figure)}: ${esc(c.claim)}</h3><p class="verdict ${esc(c.verdict.replace(' ', '-'))}">Measured: <b>${esc(c.verdict)}</b> — ${esc(c.why)}</p><ul>${c.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></section>`,
     )
     .join('\n');
-  const tables = [s.evidence.fig1 && accuracyTable('Figure 1', s.evidence.fig1.variants), s.evidence.fig2 && accuracyTable('Figure 2', s.evidence.fig2.variants)]
+  const tables = [
+    s.evidence.fig1 && accuracyTable('Figure 1', s.evidence.fig1.variants),
+    s.evidence.fig2 && accuracyTable('Figure 2', s.evidence.fig2.variants),
+  ]
     .filter(Boolean)
     .join('\n');
-  const figs = figures.map((f) => `<figure id="${f.id}">${f.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${esc(f.title)} — <a href="${f.id}.csv">data (CSV)</a>, <a href="${f.id}.png">PNG</a>, <a href="${f.id}.svg">SVG</a></figcaption></figure>`).join('\n');
-  const runs = s.runs.map((r) => `<tr><td>${r.figure}</td><td>${esc(r.variant)}</td><td>${r.seed}</td><td>${esc(r.name)}</td><td><code>${esc(r.runId)}</code></td><td>${esc(r.status)}</td></tr>`).join('');
-  const shortened = s.steps === null ? '' : `<p class="warn">Every run was shortened to ${s.steps} steps (a smoke test): the numbers below are not the paper's experiment.</p>`;
+  const figs = figures
+    .map(
+      (f) =>
+        `<figure id="${f.id}">${f.svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>${esc(f.title)} — <a href="${f.id}.csv">data (CSV)</a>, <a href="${f.id}.png">PNG</a>, <a href="${f.id}.svg">SVG</a></figcaption></figure>`,
+    )
+    .join('\n');
+  const runs = s.runs
+    .map(
+      (r) =>
+        `<tr><td>${r.figure}</td><td>${esc(r.variant)}</td><td>${r.seed}</td><td>${esc(r.name)}</td><td><code>${esc(r.runId)}</code></td><td>${esc(r.status)}</td></tr>`,
+    )
+    .join('');
+  const shortened =
+    s.steps === null ? '' : `<p class="warn">Every run was shortened to ${s.steps} steps (a smoke test): the numbers below are not the paper's experiment.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
