@@ -18,7 +18,7 @@ const K = 32;
 const TOL = 1e-8;
 
 /** Vectors of run `runId` (in dbFile) that took runSeconds for its `steps` steps. */
-export async function benchInitialFrame(dbFile: string, runId: string, runSeconds: number, steps: number, halfSweeps: number): Promise<Record<string, number>> {
+async function benchInitialFrame(dbFile: string, runId: string, runSeconds: number, steps: number, halfSweeps: number): Promise<Record<string, number>> {
   const library = StoreLibrary.open(dbFile);
   const replay = await Replay.open(library, runId, {}, () => {});
   const t0 = performance.now();

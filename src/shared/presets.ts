@@ -26,6 +26,8 @@ export interface PaperSettings {
 /** The paper's training settings (original repository, experiments/config), and the quick ones. */
 const PAPER = { lr: 0.001, epochs: 40, testLimit: null, testEvery: 456 } as const;
 const QUICK = { lr: 0.01, testLimit: 1000, testEvery: 100, fig1: 3000, fig2: 15000, fig3: 2000 } as const;
+/** The original code's t_lya_subsim: the Lyapunov subspaces kept after these steps (quick runs: 10 and 1000). */
+const SUBSIM_AT = { paper: [10, 10000], quick: [10, 1000] } as const;
 /** Figure 3a's seed and ε. */
 export const FIG3_SEED = 42;
 const FIG3_EPS = 0.1;
@@ -117,8 +119,11 @@ function figure3(s: PaperSettings): PaperRun[] {
     variant: 'lyapunov',
     seed: FIG3_SEED,
     title: 'Figure 3 — Lyapunov run',
-    description: `${length(s, QUICK.fig3)} tracking 32 Lyapunov exponents; the replicas perturb along its initial-frame vectors.`,
-    config: { ...base(s, 'fig3 lyapunov', FIG3_SEED, QUICK.fig3, ['fig3', 'lyapunov']), lyapunov: { ...defaultSection('lyapunov'), k: 32 } },
+    description: `${length(s, QUICK.fig3)} tracking 32 Lyapunov exponents and their subspace similarity from steps ${SUBSIM_AT[s.quick ? 'quick' : 'paper'].join(' and ')}; the replicas perturb along its initial-frame vectors.`,
+    config: {
+      ...base(s, 'fig3 lyapunov', FIG3_SEED, QUICK.fig3, ['fig3', 'lyapunov']),
+      lyapunov: { ...defaultSection('lyapunov'), k: 32, subsimAt: [...SUBSIM_AT[s.quick ? 'quick' : 'paper']] },
+    },
     after: null,
   };
   const replicas = (strategy: 'all' | 'randn'): RunConfig => ({

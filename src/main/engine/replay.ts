@@ -46,7 +46,10 @@ function replayConfig(config: RunConfig, qrVectors: number | 'all' | null): RunC
     ...config,
     data: { ...config.data, testEvery: 0 },
     spectrum: { ...config.spectrum, every: 1 },
-    lyapunov: qrVectors === null ? null : { ...(config.lyapunov ?? defaultSection('lyapunov')), k: qrVectors, saveAt: [], saveAtEpochs: [], explicitSteps: 0 },
+    lyapunov:
+      qrVectors === null
+        ? null
+        : { ...(config.lyapunov ?? defaultSection('lyapunov')), k: qrVectors, saveAt: [], saveAtEpochs: [], subsimAt: [], explicitSteps: 0 },
     replicas: replicasShareReferenceRng(config) ? config.replicas : null,
   };
 }

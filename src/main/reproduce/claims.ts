@@ -128,6 +128,7 @@ export function paperClaims(e: Evidence): Claim[] {
       evidence: [
         `top Lyapunov exponents (QR method, nats/step, run ${f3.lyapunovRun.slice(0, 8)}): ${f3.topExponents.map(g).join(', ') || '—'}`,
         `sum of all exponents (running mean of log|det J_t|): ${f3.lyapSumAll === null ? '—' : g(f3.lyapSumAll)}`,
+        `subspace similarity ‖VᵀW_t‖²_F/k at the last step: ${f3.subsim.map((x) => `${g(x.last)} against the subspace after step ${x.from}`).join(', ') || '—'} (random subspaces: ${f3.subsimRandom === null ? '—' : g(f3.subsimRandom)})`,
         `final distance: max_chaos ${chaos ? g(chaos.final) : '—'}, max_convergence ${conv ? g(conv.final) : '—'}`,
       ],
       verdict: chaotic,

@@ -39,7 +39,15 @@ export interface DivergenceEvidence {
 export interface Evidence {
   fig1?: { variants: VariantAccuracy[] };
   fig2?: { variants: VariantAccuracy[] };
-  fig3?: { lyapunovRun: string; topExponents: number[]; lyapSumAll: number | null; divergence: DivergenceEvidence[] };
+  fig3?: {
+    lyapunovRun: string;
+    topExponents: number[];
+    lyapSumAll: number | null;
+    /** Last subspace similarity against the subspace kept after each lyapunov.subsimAt step, and the random baseline. */
+    subsim: { from: number; last: number }[];
+    subsimRandom: number | null;
+    divergence: DivergenceEvidence[];
+  };
 }
 
 function mean(v: ArrayLike<number>): number {
@@ -117,8 +125,16 @@ export function collectEvidence(store: RunStore, runs: PaperRun[], ids: string[]
       const reps = store.readReplicas(id);
       div.push(...divergence(id, a, reps[reps.length - 1].distances, a.replicas));
     }
+    const last = (m: 'lyap_subsim_1' | 'lyap_subsim_2' | 'lyap_subsim_random'): number | null => store.readSeries(lyap, m).values.at(-1) ?? null;
+    const at = store.get(lyap).config.lyapunov?.subsimAt ?? [];
+    const subsim = (['lyap_subsim_1', 'lyap_subsim_2'] as const).flatMap((m, i) => {
+      const v = last(m);
+      return v === null ? [] : [{ from: at[i], last: v }];
+    });
     out.fig3 = {
       lyapunovRun: lyap,
+      subsim,
+      subsimRandom: last('lyap_subsim_random'),
       topExponents: frames.length ? Array.from(frames[frames.length - 1].exponents.subarray(0, 5)) : [],
       lyapSumAll: sums.length ? sums[sums.length - 1] : null,
       divergence: div,

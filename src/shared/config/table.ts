@@ -216,6 +216,13 @@ export const CONFIG_TABLE = table('Run', {
       label: 'Save vectors after epochs',
       help: 'Also save them after these epochs (at epoch × steps per epoch).',
     }),
+    subsimAt: numbers({
+      default: [],
+      integer: true,
+      min: 1,
+      label: 'Subspace similarity from steps',
+      help: 'Keep the QR subspace V after these steps (at most 2) and log ‖VᵀW_t‖²_F/k against every later W_t (the paper’s subspace_sim).',
+    }),
     explicitSteps: int({
       default: 0,
       min: 0,
