@@ -372,8 +372,10 @@ describe('workbench in headless Chromium', () => {
   it('runs Figure 3: a Lyapunov run, then the replica stage it seeds, with the divergence fit', async () => {
     await page.getByTestId('nav-new').click();
     await page.locator('[data-preset="fig3-lyapunov-replicas"]').click();
-    await fillForm(page, { ...SMALL_RUN, 'train.steps': '60', 'lyapunov.k': '8' });
-    expect(await page.getByTestId('follow-up').textContent()).toMatch(/5 replicas perturbed by ε =\s*0\.1 \(max_chaos\)/);
+    // γ = 0.05: over 60 steps the leading initial-frame vectors separate (at the paper's γ = 0.001 they crowd).
+    await fillForm(page, { ...SMALL_RUN, 'train.steps': '60', 'train.lr': '0.05', 'lyapunov.k': '8' });
+    // The paper's perturb_strat=all: the four Lyapunov strategies for each of 5 seeds.
+    expect(await page.getByTestId('follow-up').textContent()).toMatch(/20 replicas perturbed by ε =\s*0\.1 \(all\)/);
     await page.getByTestId('start').click();
     await live().waitFor();
     const lyapRun = (await live().getAttribute('data-run-id'))!;
@@ -391,7 +393,7 @@ describe('workbench in headless Chromium', () => {
 
     let replicaRun = '';
     await until('the replica stage to start', async () => {
-      replicaRun = readStore((s) => s.list().find((r) => r.name === 'fig3 replicas max_chaos')?.id ?? '');
+      replicaRun = readStore((s) => s.list().find((r) => r.name === 'fig3 replicas all')?.id ?? '');
       return replicaRun !== '';
     });
     expect(readStore((s) => s.get(replicaRun).config.replicas?.lyapunovSource)).toBe(lyapRun);
@@ -404,8 +406,8 @@ describe('workbench in headless Chromium', () => {
     expect(await page.getByTestId('fit').textContent()).toMatch(
       /^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/,
     );
-    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(6);
-    // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
+    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(21);
+    // The offset's components: its CSV holds the RMS over the 20 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
     await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);
     const rows = parseCsv(await exportedFile(parts, parts.locator('[data-export="csv"]'), wb.dir)).rows;
