@@ -67,6 +67,9 @@ describe('lab reproduce', () => {
       const f3 = summary.evidence.fig3!;
       expect(f3.topExponents).toEqual(Array.from(s.readLyapunov(f3.lyapunovRun).at(-1)!.exponents.subarray(0, 5)));
       expect(f3.lyapSumAll).toBe(s.readSeries(f3.lyapunovRun, 'lyap_sum_all').values.at(-1));
+      // Subspace similarity from step 10 (the quick preset's second time, 1000, lies beyond 20 steps) and its baseline 32/5350.
+      expect(f3.subsim).toEqual([{ from: 10, last: s.readSeries(f3.lyapunovRun, 'lyap_subsim_1').values.at(-1) }]);
+      expect(f3.subsimRandom).toBe(32 / 5350);
       // The 'all' replicas perturb along the Lyapunov run's initial-frame vectors, which it now holds.
       expect(s.loadVectors(f3.lyapunovRun, 'lyapunov-initial-top')?.step).toBe(20);
       expect(s.loadVectors(f3.lyapunovRun, 'lyapunov-initial-bottom')?.step).toBe(20);
