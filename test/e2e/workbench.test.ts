@@ -375,7 +375,7 @@ describe('workbench in headless Chromium', () => {
     // γ = 0.05: over 60 steps the leading initial-frame vectors separate (at the paper's γ = 0.001 they crowd).
     await fillForm(page, { ...SMALL_RUN, 'train.steps': '60', 'train.lr': '0.05', 'lyapunov.k': '8' });
     // The paper's perturb_strat=all: the four Lyapunov strategies for each of 5 seeds.
-    expect(await page.getByTestId('follow-up').textContent()).toMatch(/20 replicas perturbed by ε =\s*0\.1 \(all\)/);
+    expect(await page.getByTestId('follow-up').textContent()).toMatch(/20 replicas perturbed by\s+ε =\s*0\.1 \(all\)/);
     await page.getByTestId('start').click();
     await live().waitFor();
     const lyapRun = (await live().getAttribute('data-run-id'))!;
