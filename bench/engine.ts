@@ -70,7 +70,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const b = batches[bi++ % batches.length];
     const st = exactStep(mlp, th, b.x, b.y, b.size);
     const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
-    cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
+    cgdUpdate(sp, selectPruned(sp.values, sp.tau, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
     lastM = st.basis.m;
   };
   time(mlpStep, 5);
@@ -136,7 +136,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
       const b = batches[k++ % batches.length];
       const st = exactStep(cnn, tc, b.x, b.y, b.size);
       const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
-      cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
+      cgdUpdate(sp, selectPruned(sp.values, sp.tau, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
     };
     cnnStep();
     let hessMs: number[] = [];
@@ -147,7 +147,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
         const st = exactStep(cnn, tc, b.x, b.y, b.size);
         hessMs.push(performance.now() - t0);
         const sp = new HessianSpectrum(st, { nullTol: null, vectors: true });
-        cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
+        cgdUpdate(sp, selectPruned(sp.values, sp.tau, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
       }, 10),
     );
     out.cnn_step_ms = ms;

@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   runs list [--search S] [--tag T] [--db FILE]
   runs show RUN_ID | delete RUN_ID | export RUN_ID FILE.chaoslab | import FILE.chaoslab  [--db FILE]
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
-                                              print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
+                                              print metric series (or 'spectra', 'estimated', 'lyapunov', 'replicas', 'divergence')
   params RUN_ID [--out FILE] [--db FILE]      the run's latest parameters as {"step", "params": [flat, PyTorch order]}
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
@@ -221,16 +221,28 @@ function cmdSeries(args: string[]): number {
     const list = names.split(',');
     const asJson = (o: unknown): string =>
       JSON.stringify(o, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v));
-    if (list.length === 1 && ['spectra', 'lyapunov', 'replicas', 'divergence'].includes(list[0])) {
+    if (list.length === 1 && ['spectra', 'estimated', 'lyapunov', 'replicas', 'divergence'].includes(list[0])) {
       const kind = list[0];
       const rows =
         kind === 'spectra'
           ? store.readSpectra(runId)
-          : kind === 'lyapunov'
-            ? store.readLyapunov(runId)
-            : kind === 'replicas'
-              ? store.readReplicas(runId)
-              : null;
+          : kind === 'estimated'
+            ? store.readEstimatedSpectra(runId).map(({ density: d, ...e }) => ({
+                ...e,
+                probes: d?.probes ?? null,
+                slqSteps: d?.steps ?? null,
+                sigma: d?.sigma ?? null,
+                countTol: d?.countTol ?? null,
+                gridLo: d?.lo ?? null,
+                gridHi: d?.hi ?? null,
+                density: d?.values ?? null,
+                densitySe: d?.se ?? null,
+              }))
+            : kind === 'lyapunov'
+              ? store.readLyapunov(runId)
+              : kind === 'replicas'
+                ? store.readReplicas(runId)
+                : null;
       if (!rows) {
         // Recomputed from the stored distances with this version's fits (runs keep the analysis of their own version).
         const replicas = store.get(runId).config.replicas;

@@ -2,7 +2,7 @@
 // store implements these interfaces (store/run-library.ts) for the app and the CLI; a sweep or a report can
 // implement them too.
 import type { RunConfig } from '../../shared/config';
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 
 /** The whole state of an experiment after `step` steps; restoring it continues bitwise (experiment.ts). */
 export interface Checkpoint {
@@ -15,6 +15,7 @@ export interface Checkpoint {
 export interface StepFrames {
   metrics: MetricFrame;
   spectrum?: SpectrumFrame | null;
+  estimated?: EstimatedSpectrumFrame | null;
   lyapunov?: LyapunovFrame | null;
   replicas?: ReplicaFrame | null;
 }

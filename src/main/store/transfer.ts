@@ -8,7 +8,9 @@ import { StoreError, toStoreError } from './errors';
 import { APPLICATION_ID, RUN_TABLES, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
 
 function copyRun(from: Database.Database, to: Database.Database, id: string): void {
-  for (const t of RUN_TABLES) {
+  // A file of an older schema lacks the tables added since; its run has nothing in them.
+  const present = new Set(from.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  for (const t of RUN_TABLES.filter((name) => present.has(name))) {
     let insert: Database.Statement | null = null;
     for (const row of from.prepare(`SELECT * FROM ${t} WHERE ${t === 'runs' ? 'id' : 'run_id'} = ?`).iterate(id) as Iterable<Record<string, unknown>>) {
       insert ??= to.prepare(

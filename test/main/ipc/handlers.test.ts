@@ -93,6 +93,8 @@ describe('payload validation', () => {
     ['series.read', { runId: 'abc', metrics: ['loss', 'rm -rf'] }, 'metrics'],
     ['series.read', { runId: 'abc', metrics: ['loss'], from: 'start' }, 'from'],
     ['spectra.read', { runId: 'abc', stride: 0 }, 'stride'],
+    ['estimated.read', { runId: 'abc', from: -1 }, 'from'],
+    ['estimated.read', { runId: '../x' }, 'runId'],
     ['runs.import', { file: '/etc/passwd' }, '(payload)'],
   ];
   it.each(cases)('%s rejects %j naming %s', async (channel, payload, field) => {

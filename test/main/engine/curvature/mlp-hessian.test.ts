@@ -91,7 +91,7 @@ describe('MLP exact Hessian vs the float64 PyTorch fixture', () => {
   for (const [key, prune, k] of cases)
     it(`CGD ${key}: projected gradient norm matches and the update is orthogonal to every pruned direction`, () => {
       const cfg: CgdConfig = { ...defaultSection('cgd'), prune, k, select: 'magnitude' };
-      const pruned = selectPruned(spRel, cfg, f.lr, new Rng(0));
+      const pruned = selectPruned(spRel.values, spRel.tau, cfg, f.lr, new Rng(0));
       const { update } = cgdUpdate(spRel, pruned, step.grad, cfg, new Rng(0));
       const ref = f.init.cgd[key].proj_grad_norm;
       expect(Math.abs(norm(update) - ref) / ref).toBeLessThan(1e-10);

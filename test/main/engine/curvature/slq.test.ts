@@ -70,7 +70,7 @@ describe('SLQ refusals', () => {
   it('refuses zero or one probe, zero steps, and a bad lr, naming the field', () => {
     expect(() => stochasticSpectrum(op, 100, { ...base, probes: 0 })).toThrow(/^spectrum\.probes: must be an integer from 2 to n = 100 .* got 0/);
     expect(() => stochasticSpectrum(op, 100, { ...base, probes: 1 })).toThrow(/^spectrum\.probes/);
-    expect(() => stochasticSpectrum(op, 100, { ...base, steps: 0 })).toThrow(/^spectrum\.lanczosSteps: must be a positive integer, got 0/);
+    expect(() => stochasticSpectrum(op, 100, { ...base, steps: 0 })).toThrow(/^spectrum\.slqSteps: must be a positive integer, got 0/);
     expect(() => stochasticSpectrum(op, 100, { ...base, lr: 0 })).toThrow(/^train\.lr/);
   });
 });
