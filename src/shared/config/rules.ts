@@ -15,8 +15,9 @@ const LYAPUNOV_STRATEGY = /_(chaos|convergence)$/;
 
 /** Training images available to a run: the data set's, or its first data.trainLimit. */
 const trainImages = (c: RunConfig): number => Math.min(c.data.trainLimit ?? Infinity, TRAIN_SIZE[c.data.dataset]);
-/** The model's parameter count n, or null when the layout itself is refused (then data.imageSide says why). */
+/** The model's parameter count n, or null when the image side is refused (then data.imageSide says why). */
 function parameters(c: RunConfig): number | null {
+  if (!IMAGE_SIDES[c.data.dataset].includes(c.data.imageSide)) return null;
   try {
     return modelSpec(c.model, c.data.imageSide).n;
   } catch {
