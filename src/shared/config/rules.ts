@@ -1,6 +1,6 @@
 // Rules that tie config fields together, checked after every field is valid on its own. Each names the
 // field the user should change.
-import { IMAGE_SIDES, TRAIN_SIZE } from '../datasets';
+import { IMAGE_SIDES, TRAIN_SIZE, trainImages } from '../datasets';
 import { modelSpec } from '../model-layout';
 import type { ConfigPath, RunConfig } from './types';
 
@@ -13,8 +13,6 @@ export interface Rule {
 
 const LYAPUNOV_STRATEGY = /_(chaos|convergence)$/;
 
-/** Training images available to a run: the data set's, or its first data.trainLimit. */
-const trainImages = (c: RunConfig): number => Math.min(c.data.trainLimit ?? Infinity, TRAIN_SIZE[c.data.dataset]);
 /** The model's parameter count n, or null when the image side is refused (then data.imageSide says why). */
 function parameters(c: RunConfig): number | null {
   if (!IMAGE_SIDES[c.data.dataset].includes(c.data.imageSide)) return null;
@@ -53,8 +51,8 @@ export const RULES: readonly Rule[] = [
     name: 'the full-batch subset fits the data',
     field: 'train.subset',
     check: (c) =>
-      c.train.subset !== null && c.train.subset > trainImages(c)
-        ? `${c.train.subset} exceeds the ${trainImages(c)} training images (${c.data.trainLimit === null ? c.data.dataset : 'data.trainLimit'})`
+      c.train.subset !== null && c.train.subset > trainImages(c.data)
+        ? `${c.train.subset} exceeds the ${trainImages(c.data)} training images (${c.data.trainLimit === null ? c.data.dataset : 'data.trainLimit'})`
         : null,
   },
   {
