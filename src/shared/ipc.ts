@@ -22,7 +22,8 @@ export interface RunDetail extends RunSummary {
 }
 export interface Preset {
   id: string;
-  figure: 1 | 2 | 3;
+  /** The heading the New-run form lists it under: the paper's figure, or the study it reruns. */
+  group: string;
   title: string;
   description: string;
   config: RunConfig;

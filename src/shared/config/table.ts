@@ -218,7 +218,7 @@ export const CONFIG_TABLE = table('Run', {
       options: ['neg', 'pos', 'chaotic'],
       default: 'neg',
       label: 'Prune',
-      help: 'Project the gradient off the eigen-directions with λ < −τ (neg), λ > τ (pos) or (1 − γλ)² > 1 (chaotic), as in the paper’s Figure 1.',
+      help: 'Project the gradient off the eigen-directions with λ < −τ (neg), λ > τ (pos) or (1 − γλ)² > 1 (chaotic), as the paper’s Fig. 1. Under Lanczos only the computed top/bottom-k: neg prunes the bottom-k negatives.',
     }),
     k: int({
       default: null,

@@ -47,6 +47,8 @@ describe.each(PAPER_MODELS)('%s: SLQ against the exact spectrum', (_, name) => {
     expect(r.counts.chaoticNeg).toEqual(r.counts.negative);
     expect(above(2 / lr)).toBeGreaterThan(0.5);
     expect(within(r.counts.chaoticPos, above(2 / lr))).toBe(true);
+    expect(within(r.counts.chaotic, below(-tc) + above(2 / lr))).toBe(true);
+    expect(r.counts.chaotic.value).toBeCloseTo(r.counts.chaoticNeg.value + r.counts.chaoticPos.value, 9);
     // The smoothed counts differ from the sharp ones only by eigenvalues within a few σ of ±τ_c.
     const near = all.filter((x) => Math.abs(Math.abs(x) - tc) < 3 * sigma).length;
     expect(Math.abs(below(-tc) - all.filter((x) => x < -tc).length)).toBeLessThanOrEqual(near + 0.01);
