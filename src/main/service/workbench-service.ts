@@ -9,7 +9,21 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
 import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
-import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName } from '../../shared/ipc';
+import type {
+  AppInfo,
+  CompareState,
+  CostEstimate,
+  FrameBatch,
+  Preset,
+  RunDetail,
+  RunStatusEvent,
+  RunSummary,
+  RunTableRow,
+  SavedCompareView,
+  Series,
+  SeriesName,
+} from '../../shared/ipc';
+import { parseCompareState } from '../../shared/compare-view';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { PRESETS } from '../../shared/presets';
 import { fetchUsps } from '../engine/data/fetch';
@@ -17,6 +31,7 @@ import { linalgInfo } from '../engine/linalg/lapack';
 import { APP_VERSION } from '../../shared/version';
 import { RunStore } from '../store/run-store';
 import { FrameBatcher } from './frame-batcher';
+import { RunTable } from './run-table';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './worker-protocol';
 
 export interface WorkerEntry {
@@ -57,6 +72,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   readonly store: RunStore;
   private readonly live = new Map<string, LiveRun>();
   private readonly estimates = new Map<string, Promise<CostEstimate>>();
+  private readonly table: RunTable;
 
   constructor(
     readonly dbFile: string,
@@ -64,6 +80,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   ) {
     super();
     this.store = RunStore.open(dbFile);
+    this.table = new RunTable(this.store);
   }
 
   /** About box: versions, the database, the linear-algebra path and the TF.js backend of the latest run. */
@@ -167,6 +184,25 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
 
   listRuns(filter: { search?: string; tag?: string; status?: RunStatus }): RunSummary[] {
     return this.store.list(filter).map((r) => this.withLiveStatus(r));
+  }
+  /** The Library's runs table: every run, newest first, with its summary numbers. */
+  runTable(): RunTableRow[] {
+    return this.table.rows(this.listRuns({}));
+  }
+  /** Saved Compare views; a stored state that no longer checks out (edited, or from a newer version) is left out. */
+  compareViews(): SavedCompareView[] {
+    return this.store.listCompareViews().flatMap((v) => {
+      let parsed: ReturnType<typeof parseCompareState>;
+      try {
+        parsed = parseCompareState(JSON.parse(v.state));
+      } catch {
+        return [];
+      }
+      return parsed.ok ? [{ name: v.name, state: parsed.state, updatedAt: v.updatedAt }] : [];
+    });
+  }
+  saveCompareView(name: string, state: CompareState): SavedCompareView {
+    return { name, state, updatedAt: this.store.saveCompareView(name, JSON.stringify(state)) };
   }
   getRun(runId: string): RunDetail {
     const r = this.store.get(runId);

@@ -102,6 +102,8 @@ const MIGRATIONS: string[] = [
   `,
   // v2: the number of steps a run is set to take (epochs × steps per epoch is only known once the data is loaded)
   `ALTER TABLE runs ADD COLUMN total_steps INTEGER;`,
+  // v3 (views, issue 12): Compare views saved by name (runs, metrics, axes, smoothing, band as checked JSON)
+  `CREATE TABLE compare_views (name TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 // Binning of Hessian spectra on the symlog λ axis, y = sign(λ)·log10(1 + |λ|/C) (scales.ts SYMLOG_C), so that a
 // 40,000-step spectrogram is 40,000 small count columns instead of millions of eigenvalues.
 import type { SpectrumFrame } from '../frames';
+import { isChaotic } from '../math/chaos';
 import { SYMLOG_C } from './scales';
 
 export const BINS = 160;
@@ -26,6 +27,8 @@ export const binCentre = (b: number): number => symexp(-Y_MAX + (2 * Y_MAX * (b 
 export interface SpectrumColumn {
   step: number;
   counts: Uint16Array;
+  /** Chaotic eigenvalues per bin by the shared rule isChaotic(λ, γ, τ) (every λ < −τ, and λ > 2/γ). */
+  chaotic: Uint16Array;
   nullCount: number;
   nullTol: number;
   n: number;
@@ -33,16 +36,20 @@ export interface SpectrumColumn {
   max: number;
 }
 
-export function binSpectrum(f: SpectrumFrame): SpectrumColumn {
+/** Counts per bin of a spectrum taken with learning rate `lr` (which eigenvalues are chaotic depends on it). */
+export function binSpectrum(f: SpectrumFrame, lr: number): SpectrumColumn {
   const counts = new Uint16Array(BINS);
+  const chaotic = new Uint16Array(BINS);
   let min = Infinity;
   let max = -Infinity;
   for (const l of f.eigenvalues) {
-    counts[binOf(l)]++;
+    const b = binOf(l);
+    counts[b]++;
+    if (isChaotic(l, lr, f.nullTol)) chaotic[b]++;
     if (l < min) min = l;
     if (l > max) max = l;
   }
-  return { step: f.step, counts, nullCount: f.nullCount, nullTol: f.nullTol, n: f.n, min, max };
+  return { step: f.step, counts, chaotic, nullCount: f.nullCount, nullTol: f.nullTol, n: f.n, min, max };
 }
 
 /** Occupied bins of some columns, one spare on each side; at least `around` bins each side of λ = 0. */

@@ -14,6 +14,8 @@ import { SenderPolicy, appUrlMatcher } from '../../../src/main/ipc/sender-policy
 import { WorkbenchService } from '../../../src/main/service/workbench-service';
 
 const APP_FILE = '/opt/chaoslab/out/renderer/index.html';
+/** A valid Compare view state. */
+const VIEW = { runIds: ['abc'], metrics: ['loss'], x: 'step', yScales: {}, smoothing: 0, band: 'ci95', grouped: false };
 let dir: string;
 let service: WorkbenchService;
 let handlers: HandlerTable;
@@ -94,6 +96,20 @@ describe('payload validation', () => {
     ['series.read', { runId: 'abc', metrics: ['loss'], from: 'start' }, 'from'],
     ['spectra.read', { runId: 'abc', stride: 0 }, 'stride'],
     ['runs.import', { file: '/etc/passwd' }, '(payload)'],
+    ['runs.table', { all: true }, '(payload)'],
+    ['runs.exportMany', { runIds: [] }, 'runIds'],
+    ['runs.exportMany', { runIds: ['abc', '../../x'] }, 'runIds'],
+    ['runs.exportMany', { runIds: ['abc'], dir: '/tmp' }, 'dir'],
+    ['compareViews.save', { name: ' ', state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'bell\u0007', state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'x'.repeat(81), state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, smoothing: 1 } }, 'state.smoothing'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, metrics: ['loss', 'rm -rf'] } }, 'state.metrics'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, yScales: { loss: 'cubic' } } }, 'state.yScales'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, runIds: [] } }, 'state.runIds'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, band: 'sd' } }, 'state.band'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, path: '/etc' } }, 'state.path'],
+    ['compareViews.delete', { name: 5 }, 'name'],
   ];
   it.each(cases)('%s rejects %j naming %s', async (channel, payload, field) => {
     const r = refused(await call(channel, payload));

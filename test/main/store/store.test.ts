@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, type RunConfig } from '../../../src/shared/config';
 import type { MetricFrame, RunEnvironment } from '../../../src/shared/frames';
 import { RunStore, StoreError } from '../../../src/main/store/run-store';
 import { RunWriter } from '../../../src/main/store/run-writer';
+import { SCHEMA_VERSION } from '../../../src/main/store/schema';
 
 const ENV: RunEnvironment = {
   appVersion: '0.1.0',
@@ -58,7 +59,7 @@ describe('RunStore', () => {
     RunStore.open(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('application_id', { simple: true })).toBe(0x434c4142);
     db.close();
   });
@@ -69,14 +70,16 @@ describe('RunStore', () => {
     const old = store.createRun(config({ name: 'from v1' }), ENV);
     store.appendMetrics(old, [frame(0), frame(1)]);
     store.close();
-    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps.
+    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps and no saved compare views.
     const raw = new Database(file);
     raw.exec('ALTER TABLE runs DROP COLUMN total_steps');
+    raw.exec('DROP TABLE compare_views');
     raw.pragma('user_version = 1');
     raw.close();
 
     const ro = RunStore.open(file, { readonly: true });
     expect(ro.get(old)).toMatchObject({ name: 'from v1', lastStep: 1, env: { nParams: 5350, totalSteps: null } });
+    expect(ro.listCompareViews()).toEqual([]);
     ro.close();
     const version = (): unknown => {
       const db = new Database(file, { readonly: true });
@@ -91,8 +94,10 @@ describe('RunStore', () => {
     expect(Array.from(migrated.readSeries(old, 'loss').steps)).toEqual([0, 1]);
     const fresh = migrated.createRun(config({ name: 'v2' }), { ...ENV, totalSteps: 3000 });
     expect(migrated.get(fresh).env.totalSteps).toBe(3000);
+    migrated.saveCompareView('v', '{}');
+    expect(migrated.listCompareViews().map((v) => v.name)).toEqual(['v']);
     migrated.close();
-    expect(version()).toBe(2);
+    expect(version()).toBe(SCHEMA_VERSION);
   });
 
   it('defaultPath follows XDG_DATA_HOME', () => {
