@@ -21,6 +21,8 @@ export function binOf(lambda: number): number {
 export function binRange(b: number): [number, number] {
   return [edge(b), edge(b + 1)];
 }
+/** Bins below the centre hold λ < 0 (λ = 0 is the edge between bins BINS/2 − 1 and BINS/2, up to round-off). */
+export const isNegativeBin = (b: number): boolean => b < BINS / 2;
 /** The bin's centre on the symlog axis. */
 export const binCentre = (b: number): number => symexp(-Y_MAX + (2 * Y_MAX * (b + 0.5)) / BINS);
 

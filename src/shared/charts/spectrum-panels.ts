@@ -8,7 +8,7 @@ import { axisTitle } from './quantities';
 import { SYMLOG_C } from './scales';
 import type { ColorScale, Panel, RuleMark } from './spec';
 import type { SpectrumColumn } from './spectrum-bins';
-import { BINS, binRange, occupiedBins } from './spectrum-bins';
+import { BINS, binRange, isNegativeBin, occupiedBins } from './spectrum-bins';
 
 const guides = (lr: number, axis: 'x' | 'y', prefix: string): RuleMark[] => [
   { type: 'rule', axis, value: 0, text: `${prefix}0`, color: GUIDE },
@@ -56,15 +56,15 @@ export function densityPanel(column: SpectrumColumn | null, o: { lr: number; tit
   for (let b = b0; b <= b1; b++) {
     const [lo, hi] = binRange(b);
     const count = column ? column.counts[b] : 0;
-    const chaotic = column ? column.chaotic[b] : 0;
     // Bins never straddle 0 (it is a bin edge): a bin is all negative or all positive.
-    const negative = hi <= 0 ? count : 0;
+    const negative = isNegativeBin(b);
+    const chaotic = column && !negative ? column.chaotic[b] : 0;
     x0.push(lo);
     x1.push(hi);
     y.push(count);
-    parts[0].push(negative);
-    parts[1].push(count - negative - (hi <= 0 ? 0 : chaotic));
-    parts[2].push(hi <= 0 ? 0 : chaotic);
+    parts[0].push(negative ? count : 0);
+    parts[1].push(negative ? 0 : count - chaotic);
+    parts[2].push(chaotic);
   }
   const total = (k: number): number => parts[k].reduce((a, v) => a + v, 0);
   const notes = column

@@ -186,12 +186,14 @@ describe('chart core', () => {
     const [lo, hi] = binRange(b);
     expect(lo).toBeLessThan(20);
     expect(hi).toBeGreaterThan(20);
-    // Three stable and two chaotic eigenvalues in the one bin holding 2/γ = 20; one negative elsewhere.
-    const eigenvalues = Float64Array.from([-0.5, lo + 1e-9, (lo + 20) / 2, 20, 20 + 1e-9, (20 + hi) / 2]);
+    // Three stable and two chaotic eigenvalues in the one bin holding 2/γ = 20; one negative elsewhere, and one
+    // just below 0, in the bin whose upper edge is 0 up to round-off.
+    const eigenvalues = Float64Array.from([-0.5, -1e-5, lo + 1e-9, (lo + 20) / 2, 20, 20 + 1e-9, (20 + hi) / 2]);
     const column = binSpectrum({ step: 0, n: 10, nullCount: 4, nullTol: 1e-6, eigenvalues }, lr);
     expect(column.counts[b]).toBe(5);
     expect(column.chaotic[b]).toBe(2);
     expect(column.chaotic[binOf(-0.5)]).toBe(1);
+    expect(binRange(binOf(-1e-5))[1]).not.toBeLessThan(0);
     const p = densityPanel(column, { lr });
     const bars = p.marks.find((m) => m.type === 'bar')!;
     if (bars.type !== 'bar') throw new Error('no bars');
@@ -203,8 +205,8 @@ describe('chart core', () => {
     const [stable, chaotic] = inBin.map((r) => ({ y: Number(r.attrs.y), h: Number(r.attrs.height) }));
     expect(chaotic.y + chaotic.h).toBeCloseTo(stable.y, 1);
     expect(stable.h / chaotic.h).toBeCloseTo(3 / 2, 1);
-    expect(findAll(root, hasClass('bar-label')).map(textOf).sort()).toEqual(['1', '5']);
-    expect(findAll(root, hasClass('legend-entry')).map(textOf)).toEqual(['negative λ < −τ (chaotic): 1', 'positive, (1 − γλ)² ≤ 1: 3', 'chaotic λ > 2/γ: 2']);
+    expect(findAll(root, hasClass('bar-label')).map(textOf).sort()).toEqual(['1', '1', '5']);
+    expect(findAll(root, hasClass('legend-entry')).map(textOf)).toEqual(['negative λ < −τ (chaotic): 2', 'positive, (1 − γλ)² ≤ 1: 3', 'chaotic λ > 2/γ: 2']);
   });
 
   it('escapes text and survives empty, flat and non-finite data', () => {

@@ -105,7 +105,7 @@ export class RunData {
 
   private addSpectrum(f: SpectrumFrame): void {
     const last = this.columns[this.columns.length - 1];
-    if (!last || f.step > last.step) this.columns.push(binSpectrum(f));
+    if (!last || f.step > last.step) this.columns.push(binSpectrum(f, this.lr));
   }
   private addLyapunov(f: LyapunovFrame): void {
     f.exponents.forEach((x, i) => (this.lyapunov[i] ??= new GrowSeries()).push(f.step, x));
