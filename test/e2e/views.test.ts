@@ -75,6 +75,13 @@ async function setRange(l: Locator, value: string): Promise<void> {
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, value);
 }
+/** Whether the element of `a` comes before the first element matching `selector` in the page. */
+const precedes = (a: Locator, selector: string): Promise<boolean> =>
+  a.evaluate((el, sel) => {
+    const e = el as unknown as { ownerDocument: { querySelector(s: string): unknown }; compareDocumentPosition(o: unknown): number };
+    // Node.DOCUMENT_POSITION_FOLLOWING: the other element follows this one.
+    return (e.compareDocumentPosition(e.ownerDocument.querySelector(sel)) & 4) !== 0;
+  }, selector);
 const draws = async (chart: Locator): Promise<number> => Number((await chart.locator('canvas').first().getAttribute('data-draws')) ?? 0);
 
 beforeAll(async () => {
@@ -397,7 +404,7 @@ describe('views in headless Chromium', () => {
     await expect.poll(() => live.getAttribute('data-last-step')).toBe('79');
     const panel = page.getByTestId('run-panel');
     // The run panel comes before the first chart.
-    expect(await panel.evaluate((el) => !!(el.compareDocumentPosition(document.querySelector('figure.chart')!) & Node.DOCUMENT_POSITION_FOLLOWING))).toBe(true);
+    expect(await precedes(panel, 'figure.chart')).toBe(true);
     const want = stored((s) => ({ loss: s.readSeries(ids.lyap, 'loss'), lyap: s.readSeries(ids.lyap, 'lyap_max'), neg: s.readSeries(ids.lyap, 'n_neg') }));
     expect(await panel.locator('[data-headline="loss"] b').textContent()).toBe(readoutNumber(last(want.loss.values)));
     expect(await panel.locator('[data-headline="lyap_max"] b').textContent()).toBe(readoutNumber(last(want.lyap.values)));
@@ -460,9 +467,7 @@ describe('views in headless Chromium', () => {
     const early = page.getByTestId('live-divergence-early');
     await expect.poll(() => draws(early), { timeout: 20_000 }).toBeGreaterThan(0);
     // Before the loss chart.
-    expect(
-      await early.evaluate((el) => !!(el.compareDocumentPosition(document.querySelector('[data-testid="chart-loss"]')!) & Node.DOCUMENT_POSITION_FOLLOWING)),
-    ).toBe(true);
+    expect(await precedes(early, '[data-testid="chart-loss"]')).toBe(true);
     const frames = stored((s) => s.readReplicas(ids.replicas));
     const steps = Int32Array.from(frames, (f) => f.step);
     const g = groupDivergence([0, 1, 2].map((k) => ({ steps, values: Float64Array.from(frames, (f) => f.distances[k]) })));
@@ -521,7 +526,11 @@ describe('views in headless Chromium', () => {
   it('follows the system dark mode: dark page, charts in the dark theme, every colour readable', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     const loss = page.getByTestId('chart-loss');
-    await expect.poll(() => loss.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(27, 32, 39)');
+    await expect
+      .poll(() =>
+        loss.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor),
+      )
+      .toBe('rgb(27, 32, 39)');
     expect(DARK_THEME.background).toBe('#1b2027');
     expect(await page.evaluate('getComputedStyle(document.body).color')).toBe('rgb(227, 231, 236)');
     // The train loss is drawn in the theme's ink, not black; axes too.
