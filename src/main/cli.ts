@@ -40,12 +40,12 @@ const USAGE = `Usage: npm run lab -- <command> [options]
   runs export RUN_ID FILE.chaoslab [--force] [--db FILE]
                                               --force replaces an existing FILE (never the database)
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
-                                              print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
+                                              print metric series (or 'spectra', 'estimated', 'lyapunov', 'replicas', 'divergence')
   params RUN_ID [--replica I] [--out FILE [--force]] [--db FILE]
                                               the run's latest parameters (or replica I's) as
                                               {"step", "params": [flat, PyTorch order]}
   lyapunov-vectors RUN_ID [--step S] [--frame initial|final] [--k K|all] [--bottom] [--from F] [--tol T]
-          [--max-half-sweeps H] [--recompute] [--out FILE] [--db FILE]
+          [--max-half-sweeps H] [--recompute] [--out FILE [--force]] [--db FILE]
                                               Lyapunov vectors after S steps as {"step", "frame", "exponents",
                                               "vectors": [[n values], …]}: saved ones, else computed by replay
                                               (progress on stderr) and saved with the run
@@ -376,16 +376,28 @@ function cmdSeries(args: string[]): number {
     const list = names.split(',');
     const asJson = (o: unknown): string =>
       JSON.stringify(o, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v));
-    if (list.length === 1 && ['spectra', 'lyapunov', 'replicas', 'divergence'].includes(list[0])) {
+    if (list.length === 1 && ['spectra', 'estimated', 'lyapunov', 'replicas', 'divergence'].includes(list[0])) {
       const kind = list[0];
       const rows =
         kind === 'spectra'
           ? store.readSpectra(runId)
-          : kind === 'lyapunov'
-            ? store.readLyapunov(runId)
-            : kind === 'replicas'
-              ? store.readReplicas(runId)
-              : null;
+          : kind === 'estimated'
+            ? store.readEstimatedSpectra(runId).map(({ density: d, ...e }) => ({
+                ...e,
+                probes: d?.probes ?? null,
+                slqSteps: d?.steps ?? null,
+                sigma: d?.sigma ?? null,
+                countTol: d?.countTol ?? null,
+                gridLo: d?.lo ?? null,
+                gridHi: d?.hi ?? null,
+                density: d?.values ?? null,
+                densitySe: d?.se ?? null,
+              }))
+            : kind === 'lyapunov'
+              ? store.readLyapunov(runId)
+              : kind === 'replicas'
+                ? store.readReplicas(runId)
+                : null;
       if (!rows) {
         // Recomputed from the stored distances with this version's fits (runs keep the analysis of their own version).
         const replicas = store.get(runId).config.replicas;

@@ -2,17 +2,21 @@
 // main runs on every incoming payload. No Node or DOM imports here.
 import type { FieldError, PathField, RunConfig } from './config';
 import { PATH_FIELDS, isPathField } from './config';
-import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
 import { NAME_MAX, TAG_MAX, textLimitErrors } from './limits';
-import type { CostEstimate, Progress, RunSummary, Series } from './records';
-import type { CurveAnalysis } from './math/divergence';
+import type { CostEstimate, Progress, RunSummary, RunTableRow, Series } from './records';
+import { MAX_RUN_IDS, isRunId } from './records';
+import type { CompareState, SavedCompareView } from './compare-view';
+import { VIEW_NAME_MAX, parseCompareState } from './compare-view';
+import type { GroupDivergence } from './math/divergence';
 import type { BandKind, GroupBand } from './math/group';
 import type { SweepRecord } from './sweep/records';
 
 export type { BandKind, GroupBand } from './math/group';
 
-export type { CostEstimate, Progress, RunSummary, Series } from './records';
+export type { CostEstimate, Progress, RunSummary, RunTableRow, Series } from './records';
+export type { CompareState, SavedCompareView } from './compare-view';
 
 export interface RunDetail extends RunSummary {
   config: RunConfig;
@@ -24,7 +28,8 @@ export interface RunDetail extends RunSummary {
 }
 export interface Preset {
   id: string;
-  figure: 1 | 2 | 3;
+  /** The heading the New-run form lists it under: the paper's figure, or the study it reruns. */
+  group: string;
   title: string;
   description: string;
   config: RunConfig;
@@ -41,12 +46,13 @@ export interface AppInfo {
   readonlyReason: string | null;
   backends: string[];
 }
-/** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectrum drop-to-latest. */
+/** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectra drop-to-latest. */
 export interface FrameBatch {
   runId: string;
   seq: number;
   metrics: MetricFrame[];
   spectrum: SpectrumFrame | null;
+  estimated: EstimatedSpectrumFrame | null;
   lyapunov: LyapunovFrame[];
   replicas: ReplicaFrame[];
   progress: Progress | null;
@@ -68,8 +74,8 @@ export interface GroupResult {
   runIds: string[];
   /** Metric → band over the members that logged it (clipped to the metric's domain). */
   series: Record<string, GroupBand>;
-  /** All replica distance curves of the members as one group, and the analysis of their mean (DESIGN §2). */
-  divergence: { curves: number; band: GroupBand; analysis: CurveAnalysis } | null;
+  /** Per ε: the replica distance curves of every member as one group, and the analysis of their mean (DESIGN §2). */
+  divergence: (GroupDivergence & { eps: number })[];
 }
 /** Figure formats; PDF is sent as the figure's SVG document, which main prints to PDF (Chromium's print). */
 export type ExportFormat = 'png' | 'svg' | 'pdf' | 'csv';
@@ -108,19 +114,27 @@ export interface Channels {
   'runs.cancel': { req: { runId: string }; res: null };
   'runs.continue': { req: { runId: string }; res: { runId: string } };
   'runs.list': { req: SeriesFilter | null; res: RunSummary[] };
+  /** Every run with the Library's summary numbers (computed in main from the stored series, cached per stopped run). */
+  'runs.table': { req: null; res: RunTableRow[] };
   'runs.get': { req: { runId: string }; res: RunDetail };
   'runs.update': { req: { runId: string; name?: string; tags?: string[]; notes?: string }; res: RunSummary };
   'runs.delete': { req: { runId: string }; res: null };
   'runs.export': { req: { runId: string }; res: { file: string | null } };
+  /** Several runs, one .chaoslab file each, into a new folder main asks for. */
+  'runs.exportMany': { req: { runIds: string[] }; res: { dir: string | null } };
   'runs.import': { req: null; res: { runId: string | null } };
   'runs.subscribe': { req: { runId: string }; res: null };
   'runs.unsubscribe': { req: { runId: string }; res: null };
   'frames.ack': { req: { runId: string; seq: number }; res: null };
   'series.read': { req: { runId: string; metrics: SeriesName[]; from?: number; to?: number }; res: Record<string, Series> };
   'spectra.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: SpectrumFrame[] };
+  'estimated.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: EstimatedSpectrumFrame[] };
   'lyapunov.read': { req: { runId: string }; res: LyapunovFrame[] };
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
   'compare.group': { req: { runIds: string[]; metrics: SeriesName[]; band?: BandKind }; res: GroupResult };
+  'compareViews.list': { req: null; res: SavedCompareView[] };
+  'compareViews.save': { req: { name: string; state: CompareState }; res: SavedCompareView };
+  'compareViews.delete': { req: { name: string }; res: null };
   'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
   'export.saveSet': { req: { name: string; files: { name: string; format: ExportFormat; data: string }[] }; res: { dir: string | null } };
   'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
@@ -158,8 +172,6 @@ export class IpcError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** What a run id looks like (a UUID here; 1–64 letters, digits, _ or -). */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function fail(channel: string, field: string, message: string): never {
   throw new IpcError(`${channel}: ${field} ${message}`, [{ field, message }]);
@@ -175,7 +187,7 @@ function nothing(channel: string, v: unknown): null {
 }
 function runId(channel: string, o: Obj): string {
   const v = o.runId;
-  if (typeof v !== 'string' || !RUN_ID_PATTERN.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
+  if (!isRunId(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
   return v;
 }
 function optInt(channel: string, o: Obj, key: string, min: number): number | undefined {
@@ -199,8 +211,24 @@ function sweepId(channel: string, o: Obj): string {
   if (typeof o.sweepId !== 'string' || !/^[0-9a-f]{16}$/.test(o.sweepId)) fail(channel, 'sweepId', 'must be a sweep id (16 hex digits)');
   return o.sweepId;
 }
+function runIdList(channel: string, v: unknown, field = 'runIds'): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_RUN_IDS || !v.every(isRunId))
+    fail(channel, field, `must be a non-empty array of at most ${MAX_RUN_IDS} run ids`);
+  return v;
+}
+function viewName(channel: string, o: Obj): string {
+  const v = o.name;
+  if (typeof v !== 'string' || v.trim() === '' || v.length > VIEW_NAME_MAX || /\p{Cc}/u.test(v))
+    fail(channel, 'name', `must be a name of 1–${VIEW_NAME_MAX} characters without control characters`);
+  return v.trim();
+}
 function withRunId(channel: string, v: unknown): { runId: string } {
   return { runId: runId(channel, object(channel, v, ['runId'])) };
+}
+/** A run's frames over a step range, every stride-th. */
+function stepRange(channel: string, v: unknown): { runId: string; from?: number; to?: number; stride?: number } {
+  const o = object(channel, v, ['runId', 'from', 'to', 'stride']);
+  return { runId: runId(channel, o), from: optInt(channel, o, 'from', 0), to: optInt(channel, o, 'to', 0), stride: optInt(channel, o, 'stride', 1) };
 }
 function withConfig(channel: string, v: unknown): { config: unknown } {
   const o = object(channel, v, ['config']);
@@ -243,6 +271,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) fail(c, 'status', `must be one of ${RUN_STATUSES.join(', ')}`);
     return { search: optString(c, o, 'search', NAME_MAX), tag: optString(c, o, 'tag', TAG_MAX), status: status as RunStatus | undefined };
   },
+  'runs.table': (v) => nothing('runs.table', v),
   'runs.get': (v) => withRunId('runs.get', v),
   'runs.update': (v) => {
     const c = 'runs.update';
@@ -258,6 +287,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   },
   'runs.delete': (v) => withRunId('runs.delete', v),
   'runs.export': (v) => withRunId('runs.export', v),
+  'runs.exportMany': (v) => ({ runIds: runIdList('runs.exportMany', object('runs.exportMany', v, ['runIds']).runIds) }),
   'runs.import': (v) => nothing('runs.import', v),
   'runs.subscribe': (v) => withRunId('runs.subscribe', v),
   'runs.unsubscribe': (v) => withRunId('runs.unsubscribe', v),
@@ -275,23 +305,29 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     for (const m of o.metrics) if (!isSeriesName(m)) fail(c, 'metrics', `contains unknown metric ${JSON.stringify(m)}`);
     return { runId: runId(c, o), metrics: o.metrics as SeriesName[], from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0) };
   },
-  'spectra.read': (v) => {
-    const c = 'spectra.read';
-    const o = object(c, v, ['runId', 'from', 'to', 'stride']);
-    return { runId: runId(c, o), from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0), stride: optInt(c, o, 'stride', 1) };
-  },
+  'spectra.read': (v) => stepRange('spectra.read', v),
+  'estimated.read': (v) => stepRange('estimated.read', v),
   'lyapunov.read': (v) => withRunId('lyapunov.read', v),
   'replicas.read': (v) => withRunId('replicas.read', v),
   'compare.group': (v) => {
     const c = 'compare.group';
     const o = object(c, v, ['runIds', 'metrics', 'band']);
     if (o.band !== undefined && o.band !== 'ci95' && o.band !== 'se') fail(c, 'band', "must be 'ci95' or 'se' (groups under 3 always show min–max)");
-    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID_PATTERN.test(id)))
-      fail(c, 'runIds', 'must be a non-empty array of at most 100 run ids');
+    const runIds = runIdList(c, o.runIds);
     if (!Array.isArray(o.metrics) || o.metrics.length > 60 || o.metrics.some((m) => !isSeriesName(m)))
       fail(c, 'metrics', 'must be an array of metric names (or epoch, wall)');
-    return { runIds: o.runIds as string[], metrics: o.metrics as SeriesName[], band: o.band as BandKind | undefined };
+    return { runIds, metrics: o.metrics as SeriesName[], band: o.band as BandKind | undefined };
   },
+  'compareViews.list': (v) => nothing('compareViews.list', v),
+  'compareViews.save': (v) => {
+    const c = 'compareViews.save';
+    const o = object(c, v, ['name', 'state']);
+    const name = viewName(c, o);
+    const parsed = parseCompareState(o.state);
+    if (!parsed.ok) fail(c, `state.${parsed.field}`, parsed.message);
+    return { name, state: parsed.state };
+  },
+  'compareViews.delete': (v) => ({ name: viewName('compareViews.delete', object('compareViews.delete', v, ['name'])) }),
   'export.save': (v) => {
     const c = 'export.save';
     const o = object(c, v, ['format', 'name', 'data']);

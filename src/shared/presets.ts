@@ -176,10 +176,11 @@ function presetsOf(s: PaperSettings): Preset[] {
     .map((r) => {
       const followUp = runs.find((x) => x.after === r.variant && x.figure === r.figure) ?? null;
       const strip = (c: RunConfig): RunConfig => ({ ...c, name: c.name.replace(/ seed \d+$/, '') });
+      const group = `Figure ${r.figure}${label ? ` (${label})` : ''}`;
       return {
         id: `${prefix}fig${r.figure}-${followUp ? 'lyapunov-replicas' : r.variant}`,
-        figure: r.figure,
-        title: `${r.title}${label ? ` (${label})` : ''}`,
+        group,
+        title: `${group} — ${r.title.replace(/^Figure \d — /, '')}`,
         description: followUp ? `${r.description} Then: ${followUp.description}` : r.description,
         config: strip(r.config),
         followUp: followUp ? strip(followUp.config) : null,

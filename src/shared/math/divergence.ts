@@ -4,6 +4,7 @@
 import type { PerturbStrategy } from '../config';
 import type { ReplicaFrame } from '../frames';
 import { detectCrossover, exponentialRate, fitDivergence, powerLaw } from './divergence-fit';
+import type { BandKind } from './group';
 import { groupBand } from './group';
 
 /** One replica's direction strategy ('all' expands into the four Lyapunov ones). */
@@ -43,20 +44,36 @@ export function analyseCurve(t: Float64Array, d: Float64Array) {
 }
 export type CurveAnalysis = ReturnType<typeof analyseCurve>;
 
+/**
+ * Distance curves of one ε as one group (replicas of a run, or of every run in a seed group): the band around
+ * their mean (min–max under 3 curves) and the analysis of the mean curve.
+ */
+export function groupDivergence(curves: { steps: ArrayLike<number>; values: ArrayLike<number> }[], kind?: BandKind) {
+  const band = groupBand(curves, { kind, domain: 'nonneg' });
+  return { curves: curves.length, band, analysis: analyseCurve(band.steps, band.mean) };
+}
+export type GroupDivergence = ReturnType<typeof groupDivergence>;
+
+/**
+ * Replica curves grouped by strategy and ε, in order of first appearance (each pair is one experiment; the seeds are
+ * its samples; only strategy 'all' gives several strategies).
+ */
+export function byGroup<T>(labels: ReplicaLabel[], curve: (r: number) => T): { eps: number; strategy: ReplicaStrategy; curves: T[] }[] {
+  const keys = [...new Map(labels.map((l) => [`${l.strategy} ${l.eps}`, { eps: l.eps, strategy: l.strategy }])).values()];
+  return keys.map(({ eps, strategy }) => ({ eps, strategy, curves: labels.flatMap((l, r) => (l.eps === eps && l.strategy === strategy ? [curve(r)] : [])) }));
+}
+
 export function divergenceAnalysis(frames: ReplicaFrame[], labels: ReplicaLabel[]) {
   const t = Float64Array.from(frames, (f) => f.step);
   const series = labels.map((_, r) => Float64Array.from(frames, (f) => f.distances[r]));
   const replicas = labels.map((label, r) => ({ ...label, ...analyseCurve(t, series[r]) }));
-  // One group per (strategy, ε): the mean over seeds.
-  const keys = [...new Map(labels.map((l) => [`${l.strategy} ${l.eps}`, { eps: l.eps, strategy: l.strategy }])).values()];
-  const groups = keys.map(({ eps, strategy }) => {
-    const members = labels.flatMap((l, r) => (l.eps === eps && l.strategy === strategy ? [{ steps: t, values: series[r] }] : []));
-    const band = groupBand(members, { domain: 'nonneg' });
+  const groups = byGroup(labels, (r) => ({ steps: t, values: series[r] })).map(({ eps, strategy, curves }) => {
+    const { band, analysis } = groupDivergence(curves);
     return {
       eps,
       strategy,
-      seeds: members.length,
-      ...analyseCurve(band.steps, band.mean),
+      seeds: curves.length,
+      ...analysis,
       band: {
         kind: band.kind,
         lo: Array.from(band.lo),

@@ -17,6 +17,8 @@ import { WorkbenchService } from '../../../src/main/service/workbench-service';
 
 const APP_FILE = '/opt/chaoslab/out/renderer/index.html';
 const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 5350, totalSteps: 1 };
+/** A valid Compare view state. */
+const VIEW = { runIds: ['abc'], metrics: ['loss'], x: 'step', yScales: {}, smoothing: 0, band: 'ci95', grouped: false };
 let dir: string;
 let service: WorkbenchService;
 let handlers: HandlerTable;
@@ -96,6 +98,8 @@ describe('payload validation', () => {
     ['series.read', { runId: 'abc', metrics: ['loss', 'rm -rf'] }, 'metrics'],
     ['series.read', { runId: 'abc', metrics: ['loss'], from: 'start' }, 'from'],
     ['spectra.read', { runId: 'abc', stride: 0 }, 'stride'],
+    ['estimated.read', { runId: 'abc', from: -1 }, 'from'],
+    ['estimated.read', { runId: '../x' }, 'runId'],
     ['runs.import', { file: '/etc/passwd' }, '(payload)'],
     ['sweeps.list', { all: true }, '(payload)'],
     ['sweeps.start', { spec: [], jobs: 2 }, 'spec'],
@@ -105,6 +109,20 @@ describe('payload validation', () => {
     ['sweeps.continue', { sweepId: '../x', jobs: 2, retryFailed: false }, 'sweepId'],
     ['sweeps.continue', { sweepId: '0123456789abcdef', jobs: 2, retryFailed: 'yes' }, 'retryFailed'],
     ['sweeps.stop', { sweepId: 'abc' }, 'sweepId'],
+    ['runs.table', { all: true }, '(payload)'],
+    ['runs.exportMany', { runIds: [] }, 'runIds'],
+    ['runs.exportMany', { runIds: ['abc', '../../x'] }, 'runIds'],
+    ['runs.exportMany', { runIds: ['abc'], dir: '/tmp' }, 'dir'],
+    ['compareViews.save', { name: ' ', state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'bell\u0007', state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'x'.repeat(81), state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, smoothing: 1 } }, 'state.smoothing'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, metrics: ['loss', 'rm -rf'] } }, 'state.metrics'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, yScales: { loss: 'cubic' } } }, 'state.yScales'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, runIds: [] } }, 'state.runIds'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, band: 'sd' } }, 'state.band'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, path: '/etc' } }, 'state.path'],
+    ['compareViews.delete', { name: 5 }, 'name'],
   ];
   it.each(cases)('%s rejects %j naming %s', async (channel, payload, field) => {
     const r = refused(await call(channel, payload));
@@ -176,17 +194,17 @@ describe('valid requests', () => {
     const paper = presets.filter((p) => /^fig/.test(p.id));
     for (const p of paper) expect(p.config.train).toMatchObject({ batchSize: 8, lr: 0.001, steps: null, epochs: 40, momentum: 0 });
     for (const p of paper) expect(p.config.data.testLimit).toBeNull();
-    expect(paper.filter((p) => p.figure === 1).map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
-    expect(paper.filter((p) => p.figure === 2).map((p) => p.config.cgd?.start ?? 'sgd')).toEqual(['sgd', 2000, 5000, 10000]);
+    expect(paper.filter((p) => p.group === 'Figure 1').map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
+    expect(paper.filter((p) => p.group === 'Figure 2').map((p) => p.config.cgd?.start ?? 'sgd')).toEqual(['sgd', 2000, 5000, 10000]);
     const fig3 = presets.find((p) => p.id === 'fig3-lyapunov-replicas')!;
     expect(fig3.config.lyapunov).toMatchObject({ k: 32, frame: 'initial' });
     expect(fig3.config.seed).toBe(42);
     expect(fig3.followUp?.replicas).toMatchObject({ strategy: 'all', eps: [0.1], seeds: [0, 1, 2, 3, 4] });
     // The CNN at 4 base channels and 1 block, and the quick variants, clearly named.
-    expect(presets.filter((p) => p.id.startsWith('cnn-')).every((p) => p.config.model.kind === 'cnn' && p.title.endsWith('(CNN)'))).toBe(true);
+    expect(presets.filter((p) => p.id.startsWith('cnn-')).every((p) => p.config.model.kind === 'cnn' && p.group.endsWith('(CNN)'))).toBe(true);
     const quick = presets.filter((p) => p.id.startsWith('quick-'));
     expect(quick.length).toBe(paper.length);
-    expect(quick.every((p) => p.title.endsWith('(quick)') && p.config.train.steps !== null)).toBe(true);
+    expect(quick.every((p) => p.group.endsWith('(quick)') && p.config.train.steps !== null)).toBe(true);
     for (const p of presets) {
       expect(validateConfig(p.config)).toMatchObject({ ok: true });
       if (p.followUp) expect(validateConfig(p.followUp)).toMatchObject({ ok: true });
