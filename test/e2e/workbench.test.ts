@@ -405,8 +405,10 @@ describe('workbench in headless Chromium', () => {
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
     expect(await page.getByTestId('status').textContent()).toBe('finished');
     // The divergence first: its two panels and the fitted parameters (a, b ≥ 0, d₀ measured) of the replica groups.
-    const table = page.getByTestId('divergence-table');
+    // One table per group: max_chaos, randn_chaos, max_convergence, randn_convergence at ε = 0.1.
+    const table = page.getByTestId('divergence-table').first();
     await table.waitFor();
+    expect(await page.getByTestId('divergence-table').count()).toBe(4);
     expect(await table.locator('tr[data-param]').evaluateAll((r) => r.map((e) => e.getAttribute('data-param')))).toEqual(
       expect.arrayContaining(['a', 'b', 'd0']),
     );
