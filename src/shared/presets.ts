@@ -2,7 +2,7 @@
 // MLP 256-20-10, batch 8, lr 0.01. Fashion-MNIST is the default dataset because it needs no download;
 // switch data.dataset to 'usps' and set data.dir for the paper's exact data. No Node or DOM imports here.
 import type { CgdConfig, PruneSet, RunConfig } from './config';
-import { DEFAULT_CONFIG, defaultSection } from './config';
+import { DEFAULT_CONFIG, defaultSection, validateConfig } from './config';
 import type { Preset } from './ipc';
 import { PREVIOUS_RUN } from './ipc';
 
@@ -76,4 +76,33 @@ function figure3(): Preset[] {
   ];
 }
 
-export const PRESETS: Preset[] = [...figure1(), ...figure2(), ...figure3()];
+/** A preset written as the fields it sets, the rest defaults: through the validator, like any config. */
+function valid(raw: object): RunConfig {
+  const v = validateConfig(raw);
+  if (!v.ok) throw new Error(`preset ${JSON.stringify(raw)}: ${v.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  return v.config;
+}
+
+/**
+ * Edge of stability (Cohen et al., ICLR 2021): full-batch GD on a fixed subset with step size η; the sharpness λ_max
+ * (Lanczos top eigenvalue of the full-batch loss) rises to 2/η and hovers there while the loss keeps falling,
+ * non-monotonically. Three η; the run stores the sharpness against 2/η (result 'sharpness', shared/math/sharpness.ts).
+ */
+function edgeOfStability(): Preset[] {
+  return [0.1, 0.2, 0.3].map((lr) => ({
+    id: `eos-lr${lr}`,
+    group: 'Edge of stability (Cohen et al. 2021)',
+    title: `Full-batch GD, η = ${lr} (2/η = ${+(2 / lr).toPrecision(3)})`,
+    description: `Full-batch gradient descent on 1000 training images, η = ${lr}, 1000 steps; the sharpness (Lanczos top eigenvalue of the full-batch loss) every 5 steps against 2/η.`,
+    config: valid({
+      name: `eos η=${lr}`,
+      tags: ['eos', `lr-${lr}`],
+      data: { testEvery: 0 },
+      train: { mode: 'gd', subset: 1000, steps: 1000, lr, precision: 'float64' },
+      spectrum: { method: 'lanczos', k: 1, lanczosSteps: 40, probes: null, every: 5 },
+    }),
+    followUp: null,
+  }));
+}
+
+export const PRESETS: Preset[] = [...figure1(), ...figure2(), ...figure3(), ...edgeOfStability()];

@@ -9,6 +9,7 @@ import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
 import { divergenceAnalysis, replicaLabels } from '../../shared/math/divergence';
+import { sharpnessSummary, sharpnessText } from '../../shared/math/sharpness';
 import type { LyapunovBasis } from './chaos/perturb';
 import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
@@ -205,6 +206,15 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     const s = exp.lyapunovState();
     if (s) sink.saveVectors('lyapunov', { step: exp.step, k: s.k, n: s.dim, values: s.exponents, data: s.vectors });
   };
+  /** Full-batch GD: the sharpness λ_max against 2/η over the whole run (edge of stability, shared/math/sharpness.ts). */
+  const saveSharpness = (): void => {
+    sink.flush();
+    const s = library.series(runId, 'lambda_max');
+    const summary = sharpnessSummary(s.steps, s.values, config.train.lr);
+    if (!summary) return;
+    sink.saveResult('sharpness', summary);
+    log(sharpnessText(summary));
+  };
   try {
     while (exp.step < total) {
       if (performance.now() - lastYield > 50) {
@@ -245,6 +255,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     if (status === 'finished' || status === 'cancelled') sink.checkpoint(exp.checkpoint(wall()));
     saveLyapunov();
     if (config.replicas) sink.saveResult('divergence', divergenceAnalysis(sink.replicaFrames(), replicaLabels(config.replicas)));
+    if (config.train.mode === 'gd') saveSharpness();
   } catch (e) {
     error ??= `while saving results: ${e instanceof Error ? e.message : String(e)}`;
     if (status === 'finished') status = 'failed';
