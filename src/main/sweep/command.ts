@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { duration } from '../../shared/format';
 import { entryState, stateCounts } from '../../shared/sweep/records';
 import type { RunStatus } from '../../shared/frames';
-import { UsageError } from '../cli-input';
+import { UsageError } from '../cli/input';
 import { RunStore } from '../store/run-store';
 import { execChild } from './child';
 import type { SweepEvent } from './local';
