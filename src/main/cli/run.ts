@@ -50,7 +50,10 @@ export async function cmdRun(args: string[]): Promise<number> {
   const control = new RunControl();
   // `on`, not `once`: npm forwards the terminal's SIGINT to the process group, so a run sees it more than once,
   // and a second Ctrl-C while cancelling must not kill it mid-write. The run stops between steps and flushes.
-  const cancel = (): void => control.cancel();
+  const cancel = (): void => {
+    if (control.state !== 'cancelled' && !json) console.error('\ncancelling after this step (the run is kept) …');
+    control.cancel();
+  };
   process.on('SIGINT', cancel);
   process.on('SIGTERM', cancel);
   let lastDraw = 0;
