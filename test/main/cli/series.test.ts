@@ -1,0 +1,105 @@
+// `series --format csv` for every kind, with a header, values at the precision the run stored them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../../src/main/store/run-store';
+import { cli } from '../../helpers/cli';
+import { USPS_DIR } from '../../helpers/fixtures';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-series-'));
+const db = path.join(dir, 'series.db');
+let id = '';
+const rows = (...args: string[]): string[] => {
+  const r = cli('series', id, ...args, '--db', db);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout.trim().split('\n');
+};
+
+beforeAll(() => {
+  const cfg = path.join(dir, 'run.json');
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 },
+      model: { kind: 'mlp', hidden: 4 },
+      train: { steps: 6, lr: 0.05 },
+      lyapunov: { k: 2 },
+      replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] },
+    }),
+  );
+  const r = cli('run', '--config', cfg, '--db', db, '--json');
+  expect(r.status).toBe(0);
+  id = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+}, 120_000);
+
+describe('CLI series --format csv', () => {
+  it('metrics: a float32 run prints float32 values as their shortest float32 decimal, losslessly', () => {
+    const csv = rows('loss,lambda_max');
+    expect(csv[0]).toBe('step,loss,lambda_max');
+    const store = RunStore.open(db, { readonly: true });
+    const loss = store.readSeries(id, 'loss');
+    const lmax = store.readSeries(id, 'lambda_max');
+    store.close();
+    for (let i = 0; i < 6; i++) {
+      const [step, l, m] = csv[i + 1].split(',');
+      expect(Number(step)).toBe(i);
+      // The loss is a float32 value: ≤ 9 significant digits that read back to it exactly through float32.
+      expect(Math.fround(loss.values[i])).toBe(loss.values[i]);
+      expect(Math.fround(Number(l))).toBe(loss.values[i]);
+      expect(l.replace(/^-?0?\.?0*/, '').replace('.', '').length).toBeLessThanOrEqual(9);
+      // λ_max comes from the float64 exact spectrum: printed in full, bit for bit.
+      expect(Number(m)).toBe(lmax.values[i]);
+    }
+    // Without the float32 printing at least one loss would carry float64 noise digits (≥ 15).
+    expect(Array.from(loss.values).some((v) => String(v).replace(/^0\./, '').length > 12)).toBe(true);
+  });
+
+  it('spectra: step,index,eigenvalue, index in the full ascending spectrum (the null ones are the gap)', () => {
+    const csv = rows('spectra');
+    expect(csv[0]).toBe('step,index,eigenvalue');
+    const store = RunStore.open(db, { readonly: true });
+    const frames = store.readSpectra(id);
+    store.close();
+    const f = frames[3];
+    const mine = csv
+      .slice(1)
+      .filter((l) => l.startsWith('3,'))
+      .map((l) => l.split(','));
+    expect(mine.length).toBe(f.eigenvalues.length);
+    const nNeg = f.eigenvalues.filter((v) => v < 0).length;
+    mine.forEach(([, idx, v], i) => {
+      expect(Number(v)).toBe(f.eigenvalues[i]);
+      expect(Number(idx)).toBe(i < nNeg ? i : i + f.nullCount);
+    });
+    expect(Number(mine.at(-1)![1])).toBe(f.n - 1);
+  });
+
+  it('lyapunov, replicas and divergence: long CSV with a header', () => {
+    const lyap = rows('lyapunov');
+    expect(lyap[0]).toBe('step,index,exponent');
+    expect(lyap.length - 1).toBe(2 * 6);
+    const rep = rows('replicas');
+    expect(rep[0]).toBe('step,replica,eps,seed,distance,along_grad,along_top');
+    const store = RunStore.open(db, { readonly: true });
+    const frames = store.readReplicas(id);
+    store.close();
+    expect(rep.length - 1).toBe(2 * frames.length);
+    expect(rep[2].split(',').slice(0, 5).map(Number)).toEqual([frames[0].step, 1, 0.1, 1, frames[0].distances[1]]);
+    const div = rows('divergence');
+    expect(div[0]).toBe('curve,eps,seed,a,a_se,b,b_se,d0sq,r2,n,crossover_step,early_rate,late_exponent');
+    expect(div.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['replica,0.1,0', 'replica,0.1,1', 'mean,0.1,']);
+    const json = JSON.parse(cli('series', id, 'divergence', '--db', db, '--format', 'json').stdout) as { groups: { quad: { a: number } }[] };
+    expect(Number(div[3].split(',')[3])).toBe(json.groups[0].quad.a);
+  });
+
+  it('names the bad series and format with near misses', () => {
+    const bad = cli('series', id, 'spectr', '--db', db);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("has no series 'spectr' (did you mean spectra?)");
+    const fmt = cli('series', id, 'loss', '--format', 'cvs', '--db', db);
+    expect(fmt.status).toBe(2);
+    expect(fmt.stderr).toContain("--format: unknown 'cvs' (did you mean csv?); one of csv, json");
+  });
+});
