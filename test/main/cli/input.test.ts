@@ -21,6 +21,11 @@ describe('CLI errors', () => {
     const r = cli('run', '--confg', 'x.json');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("run: unknown option '--confg' (did you mean --config?); its options: --config --preset --db --json --resume\n");
+    const sweep = cli('sweep', 'plan', '--jsn', 'spec.json');
+    expect(sweep.status).toBe(2);
+    expect(sweep.stderr).toBe("sweep plan: unknown option '--jsn' (did you mean --json?); its options: --json\n");
+    const sub = cli('sweep', 'stauts', 'x');
+    expect(sub.stderr).toBe("sweep: unknown subcommand 'stauts' (did you mean status?) (plan, run, slurm, status, collect)\n");
     const e = cli('estimate', '--config');
     expect(e.status).toBe(2);
     expect(e.stderr).toMatch(/^estimate: Option '--config <value>' argument missing\n$/);
