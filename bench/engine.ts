@@ -74,7 +74,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
     const b = batches[bi++ % batches.length];
     const st = exactStep(mlp, th, b.x, b.y, b.size);
     const sp = new HessianSpectrum(st, { nullTol: null });
-    cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
+    cgdUpdate(sp, selectPruned(sp.values, sp.tau, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
     lastM = st.basis.m;
   };
   time(mlpStep, 5);
@@ -142,7 +142,7 @@ export async function benchEngine(opts: { dense: boolean }): Promise<Record<stri
       const st = exactStep(cnn, tc, b.x, b.y, b.size);
       const hessMs = performance.now() - t0;
       const sp = new HessianSpectrum(st, { nullTol: null });
-      cgdUpdate(sp, selectPruned(sp, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
+      cgdUpdate(sp, selectPruned(sp.values, sp.tau, CGD, 0.01, new Rng(0)), st.grad, CGD, new Rng(0));
       return { values: sp.allEigenvalues(), m: st.basis.m, hessMs };
     };
     const dense = (b: (typeof batches)[number]): Float64Array => {

@@ -70,7 +70,7 @@ export async function benchPaper(uspsDir: string | null, fig2: boolean): Promise
 
     // Figure 2: SGD until a step, then CGD without negative curvature; SGD over the same steps is the baseline.
     if (fig2) {
-      const prunes = PRESETS.filter((p) => p.figure === 2);
+      const prunes = PRESETS.filter((p) => p.group === 'Figure 2');
       const sgd = { ...prunes[0].config, name: 'fig2 SGD', cgd: null };
       let sgdAcc = NaN;
       for (const c of [sgd, ...prunes.map((p) => p.config)]) {

@@ -16,7 +16,7 @@ import { SWEEP_USAGE, cmdSweep } from './sweep/command';
 const USAGE = `Usage: npm run lab -- <command> [options]
 
 ${RUN_USAGE}
-  estimate --config FILE [--json]             model, parameters, time per step and in total, memory, disk
+  estimate --config FILE [--json]             model, parameters, time per step and in total, memory, disk, method
   fields [--json]                             every config field: type, bounds, default and meaning
   hessian --model mlp|cnn --params FILE --usps DIR --indices i,j,… [--null-tol T] [--out FILE]
           [--hidden H] [--base-channels C] [--blocks K] [--activation relu|sigmoid]
@@ -26,12 +26,12 @@ ${RUN_USAGE}
   runs export RUN_ID FILE.chaoslab [--force] [--db FILE]
                                               --force replaces an existing FILE (never the database)
   series RUN_ID NAME[,NAME…] [--format csv|json] [--db FILE]
-                                              print metric series (or 'spectra', 'lyapunov', 'replicas', 'divergence')
+                                              print metric series (or 'spectra', 'estimated', 'lyapunov', 'replicas', 'divergence')
   params RUN_ID [--replica I] [--out FILE [--force]] [--db FILE]
                                               the run's latest parameters (or replica I's) as
                                               {"step", "params": [flat, PyTorch order]}
   lyapunov-vectors RUN_ID [--step S] [--frame initial|final] [--k K|all] [--bottom] [--from F] [--tol T]
-          [--max-half-sweeps H] [--recompute] [--out FILE] [--db FILE]
+          [--max-half-sweeps H] [--recompute] [--out FILE [--force]] [--db FILE]
                                               Lyapunov vectors after S steps as {"step", "frame", "exponents",
                                               "vectors": [[n values], …]}: saved ones, else computed by replay
                                               (progress on stderr) and saved with the run

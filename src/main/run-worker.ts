@@ -58,6 +58,7 @@ if (input.task === 'estimate') {
             const eigenvalues = frame.eigenvalues.slice();
             post({ type: 'spectrum', frame: { ...frame, eigenvalues } }, [eigenvalues.buffer]);
           },
+          estimated: (frame) => post({ type: 'estimated', frame }),
           lyapunov: (frame) => post({ type: 'lyapunov', frame: { ...frame, exponents: frame.exponents.slice() } }),
           replicas: (frame) =>
             post({

@@ -39,6 +39,14 @@ export const METRICS = {
   cos_bottom_k: m('‖P_bottom-k g‖/‖g‖', 'norm of g projected on the bottom-k eigenvectors over ‖g‖', 'unit'),
   frac_neg_grad: m('share of ‖g‖² along λ < 0', 'fraction of ‖g‖² in the negative-curvature subspace', 'unit'),
   grad_curvature: m('gᵀHg/‖g‖²', 'curvature along the gradient gᵀHg/‖g‖²'),
+  trace_se: m('SE of trace (Hutch++)', 'standard error of the Hutch++ trace estimate (spectrum.method lanczos)', 'nonneg'),
+  n_neg_est: count('negative eigenvalues (SLQ estimate)', 'estimated eigenvalues λ < −τ_c from the SLQ density (τ_c = count_tol)'),
+  n_neg_est_se: m('SE of negative count (eigenvalues)', 'standard error of n_neg_est', 'nonneg'),
+  n_chaotic_est: count('chaotic eigenvalues (SLQ estimate)', 'estimated chaotic eigenvalues from the SLQ density: λ < −τ_c or λ > max(τ_c, 2/γ)'),
+  n_chaotic_est_se: m('SE of chaotic count (eigenvalues)', 'standard error of n_chaotic_est', 'nonneg'),
+  count_tol: m('null band τ_c of estimated counts', 'τ_c = max(τ, 4σ): SLQ counts cannot tell |λ| ≤ τ_c from null', 'nonneg'),
+  lanczos_residual: m('max ‖Hv − λv‖/|λ|max (Lanczos)', 'largest residual of the reported Lanczos eigenpairs over the largest |Ritz value|', 'nonneg'),
+  lanczos_steps: count('Lanczos steps', 'Lanczos steps (Krylov dimension) taken for the extreme eigenpairs'),
   cos_prev_grad: m('cos(g_t, g_{t−1})', 'cosine between g_t and g_{t−1}'),
   lyap_max: m('λ₁ (1/step)', 'largest finite-time Lyapunov exponent'),
   lyap_min: m('λ_k (1/step)', 'smallest tracked finite-time Lyapunov exponent'),
@@ -73,6 +81,44 @@ export interface SpectrumFrame {
   /** Multiplicity of |λ| ≤ nullTol (including the exact structural zeros). */
   nullCount: number;
   nullTol: number;
+}
+
+/**
+ * A spectrum estimated from Hessian-vector products at one step (spectrum.method 'lanczos', DESIGN §6): the top-k
+ * and bottom-k eigenvalues by Lanczos with their residuals, and, when probes were drawn, the SLQ density with
+ * its standard error on a uniform grid.
+ */
+export interface EstimatedSpectrumFrame {
+  step: number;
+  n: number;
+  /** Lanczos steps taken for the extremes. */
+  lanczosSteps: number;
+  /** Top-k eigenvalues, descending, and ‖Hv − λv‖ of each. */
+  top: Float64Array;
+  topResiduals: Float64Array;
+  /** Bottom-k eigenvalues, ascending, and ‖Hv − λv‖ of each. */
+  bottom: Float64Array;
+  bottomResiduals: Float64Array;
+  /** Null tolerance τ of the extremes. */
+  nullTol: number;
+  /** The SLQ density; null without probes (spectrum.probes empty). */
+  density: SpectralDensityFrame | null;
+}
+
+/** The SLQ density of an estimated spectrum: eigenvalues per unit λ on grid points lo … hi (uniform), ± SE. */
+export interface SpectralDensityFrame {
+  probes: number;
+  /** Lanczos steps per probe. */
+  steps: number;
+  /** Gaussian kernel width σ of the smoothing. */
+  sigma: number;
+  /** τ_c = max(τ, 4σ): the estimated counts leave |λ| ≤ τ_c to the null space. */
+  countTol: number;
+  lo: number;
+  hi: number;
+  /** Integrates to n over the grid (the null space included). */
+  values: Float64Array;
+  se: Float64Array;
 }
 
 export interface LyapunovFrame {

@@ -2,7 +2,7 @@
 // main runs on every incoming payload. No Node or DOM imports here.
 import type { FieldError, PathField, RunConfig } from './config';
 import { PATH_FIELDS, isPathField } from './config';
-import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
 import { NAME_MAX, TAG_MAX, textLimitErrors } from './limits';
 import type { CostEstimate, Progress, RunSummary, Series } from './records';
@@ -24,7 +24,8 @@ export interface RunDetail extends RunSummary {
 }
 export interface Preset {
   id: string;
-  figure: 1 | 2 | 3;
+  /** The heading the New-run form lists it under: the paper's figure, or the study it reruns. */
+  group: string;
   title: string;
   description: string;
   config: RunConfig;
@@ -41,12 +42,13 @@ export interface AppInfo {
   readonlyReason: string | null;
   backends: string[];
 }
-/** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectrum drop-to-latest. */
+/** One message to the renderer per run, at most 30 per second: metrics, exponents and distances concatenated, spectra drop-to-latest. */
 export interface FrameBatch {
   runId: string;
   seq: number;
   metrics: MetricFrame[];
   spectrum: SpectrumFrame | null;
+  estimated: EstimatedSpectrumFrame | null;
   lyapunov: LyapunovFrame[];
   replicas: ReplicaFrame[];
   progress: Progress | null;
@@ -118,6 +120,7 @@ export interface Channels {
   'frames.ack': { req: { runId: string; seq: number }; res: null };
   'series.read': { req: { runId: string; metrics: SeriesName[]; from?: number; to?: number }; res: Record<string, Series> };
   'spectra.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: SpectrumFrame[] };
+  'estimated.read': { req: { runId: string; from?: number; to?: number; stride?: number }; res: EstimatedSpectrumFrame[] };
   'lyapunov.read': { req: { runId: string }; res: LyapunovFrame[] };
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
   'compare.group': { req: { runIds: string[]; metrics: SeriesName[]; band?: BandKind }; res: GroupResult };
@@ -202,6 +205,11 @@ function sweepId(channel: string, o: Obj): string {
 function withRunId(channel: string, v: unknown): { runId: string } {
   return { runId: runId(channel, object(channel, v, ['runId'])) };
 }
+/** A run's frames over a step range, every stride-th. */
+function stepRange(channel: string, v: unknown): { runId: string; from?: number; to?: number; stride?: number } {
+  const o = object(channel, v, ['runId', 'from', 'to', 'stride']);
+  return { runId: runId(channel, o), from: optInt(channel, o, 'from', 0), to: optInt(channel, o, 'to', 0), stride: optInt(channel, o, 'stride', 1) };
+}
 function withConfig(channel: string, v: unknown): { config: unknown } {
   const o = object(channel, v, ['config']);
   if (!('config' in o)) fail(channel, 'config', 'is required');
@@ -275,11 +283,8 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     for (const m of o.metrics) if (!isSeriesName(m)) fail(c, 'metrics', `contains unknown metric ${JSON.stringify(m)}`);
     return { runId: runId(c, o), metrics: o.metrics as SeriesName[], from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0) };
   },
-  'spectra.read': (v) => {
-    const c = 'spectra.read';
-    const o = object(c, v, ['runId', 'from', 'to', 'stride']);
-    return { runId: runId(c, o), from: optInt(c, o, 'from', 0), to: optInt(c, o, 'to', 0), stride: optInt(c, o, 'stride', 1) };
-  },
+  'spectra.read': (v) => stepRange('spectra.read', v),
+  'estimated.read': (v) => stepRange('estimated.read', v),
   'lyapunov.read': (v) => withRunId('lyapunov.read', v),
   'replicas.read': (v) => withRunId('replicas.read', v),
   'compare.group': (v) => {

@@ -31,7 +31,7 @@ function figure1(): Preset[] {
   ];
   return variants.map((v) => ({
     id: `fig1-${v.id}`,
-    figure: 1,
+    group: 'Figure 1',
     title: `Figure 1 — ${v.title}`,
     description: `${v.what}; ${FIG1_STEPS} steps with the spectrum at every step.`,
     config: { ...base(`fig1 ${v.title}`, FIG1_STEPS, ['fig1', v.id]), cgd: v.cgd },
@@ -42,7 +42,7 @@ function figure1(): Preset[] {
 function figure2(): Preset[] {
   return [2000, 5000, 10000].map((start) => ({
     id: `fig2-prune-${start}`,
-    figure: 2,
+    group: 'Figure 2',
     title: `Figure 2 — prune neg from step ${start}`,
     description: `SGD until step ${start}, then CGD removing the negative-curvature directions; ${FIG2_STEPS} steps.`,
     config: { ...base(`fig2 prune@${start}`, FIG2_STEPS, ['fig2', `start-${start}`]), cgd: cgd('neg', start) },
@@ -59,7 +59,7 @@ function figure3(): Preset[] {
   return [
     {
       id: 'fig3-lyapunov-replicas',
-      figure: 3,
+      group: 'Figure 3',
       title: 'Figure 3 — Lyapunov run, then 5 replicas',
       description: `${FIG3_STEPS} steps tracking 32 Lyapunov exponents, then 5 replicas (ε = 0.1) perturbed along the top expanding Lyapunov vector.`,
       config: lyap,
@@ -67,7 +67,7 @@ function figure3(): Preset[] {
     },
     {
       id: 'fig3-replicas-random',
-      figure: 3,
+      group: 'Figure 3',
       title: 'Figure 3 — 5 replicas, random direction',
       description: '5 replicas (ε = 0.1, seeds 0–4) perturbed in a random direction, as the control.',
       config: replicas('randn'),

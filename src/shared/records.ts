@@ -38,7 +38,7 @@ export interface CostEstimate {
   nParams: number;
   /** Upper bound on rank(H_B) (DESIGN §2): B(C−1) + Σ_j 2·min(C−1, B) for the MLP; n for the CNN. */
   rankBound: number;
-  /** Milliseconds for one exact-spectrum step on this machine (0 when the run computes no spectra). */
+  /** Measured milliseconds for one spectrum step of the configured method on this machine (0 when the run computes no spectra). */
   msPerStep: number;
   /** msPerStep was measured on a smaller model of the same kind and scaled up (the config's own step would be slow to time). */
   extrapolated: boolean;
@@ -47,6 +47,26 @@ export interface CostEstimate {
   /** Planned steps (null: given in epochs and the dataset size is not known here). */
   steps: number | null;
   diskBytes: number;
+  /** Exact spectrum or Lanczos estimate: each method's cost on this machine and which one to use (null: no spectra). */
+  method: MethodAdvice | null;
+}
+
+/** The two spectrum methods (spectrum.method) priced for one spectrum step of a config. */
+export interface MethodAdvice {
+  configured: 'exact' | 'lanczos';
+  recommended: 'exact' | 'lanczos';
+  /** Milliseconds for one exact spectrum step: measured, or extrapolated from the eigensolver's O(d³) when d is large. */
+  exactMs: number;
+  exactMeasured: boolean;
+  /** Dimension d of the dense eigenproblem (MLP: its reduced form; CNN: n) and its memory (matrix, vectors, workspace). */
+  exactDim: number;
+  exactBytes: number;
+  /** Milliseconds for one Lanczos step at the step cap (top/bottom-k, SLQ, Hutch++): an upper bound, from a timed start. */
+  lanczosMs: number;
+  /** The Lanczos basis and Ritz vectors. */
+  lanczosBytes: number;
+  /** One sentence for the researcher: why the recommendation, and what the configured method costs against it. */
+  note: string;
 }
 
 /** A config as its cost estimate sees it: runs that differ only by name, seed, tags or notes cost the same. */

@@ -28,7 +28,7 @@ export function fixtureCgdTests(sp: HessianSpectrum, lr: number, refs: Record<st
   for (const [key, prune, k] of CASES)
     it(`CGD ${key}: projected gradient norm matches and the update is orthogonal to every pruned direction`, () => {
       const cfg: CgdConfig = { prune, k, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null };
-      const pruned = selectPruned(sp, cfg, lr, new Rng(0));
+      const pruned = selectPruned(sp.values, sp.tau, cfg, lr, new Rng(0));
       const { update } = cgdUpdate(sp, pruned, grad, cfg, new Rng(0));
       const ref = refs[key].proj_grad_norm;
       expect(Math.abs(norm(update) - ref) / ref).toBeLessThan(1e-10);

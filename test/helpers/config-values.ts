@@ -21,10 +21,14 @@ export function hosting(leaf: Leaf): RunConfig {
   if (!v.ok) throw new Error(`${leaf.path}: ${JSON.stringify(v.errors)}`);
   return v.config;
 }
-/** As `hosting`, with the fields that rules require set (data.dir, the replica sources), so any valid value of the leaf passes. */
+/** As `hosting`, with the fields that rules require set (data.dir, the replica sources, GD for its subset), so any valid value of the leaf passes. */
 export function permissive(leaf: Leaf): RunConfig {
   const raw = withValue(leaf, leaf.default);
-  const required: Obj = { data: { dir: '/data/usps' }, replicas: { lyapunovSource: 'run-1', directionFile: '/data/u.json' } };
+  const required: Obj = {
+    data: { dir: '/data/usps' },
+    replicas: { lyapunovSource: 'run-1', directionFile: '/data/u.json' },
+    ...(leaf.path === 'train.subset' ? { train: { mode: 'gd' } } : {}),
+  };
   for (const [k, v] of Object.entries(required)) raw[k] = { ...(v as Obj), ...(raw[k] as Obj | undefined) };
   const v = validateConfig(raw);
   if (!v.ok) throw new Error(`${leaf.path}: ${JSON.stringify(v.errors)}`);

@@ -111,6 +111,35 @@ describe('CLI run, runs and series', () => {
       expect(r.stderr).toContain(msg);
   });
 
+  it('refuses Lanczos and full-batch settings that cannot run, naming the field, and creates no run', () => {
+    const cfg = path.join(dir, 'bad-lanczos.json');
+    const db2 = path.join(dir, 'refused.db');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 500 },
+        train: { mode: 'gd', subset: 501 },
+        spectrum: { method: 'lanczos', k: 3000, lanczosSteps: 6000, probes: 0 },
+      }),
+    );
+    const r = cli('run', '--config', cfg, '--db', db2);
+    expect(r.status).toBe(2);
+    for (const msg of [
+      'train.subset: 501 exceeds the 500 training images (data.trainLimit)',
+      "spectrum.k: must be at most n/2 = 2675: the top-k and bottom-k of the model's n = 5350 parameters",
+      'spectrum.probes: must be ≥ 2',
+    ])
+      expect(r.stderr).toContain(msg);
+    writeFileSync(cfg, JSON.stringify({ data: { dataset: 'usps', dir: USPS_DIR, imageSide: 28 }, spectrum: { method: 'lanczos', k: 5000 } }));
+    const side = cli('run', '--config', cfg, '--db', db2);
+    expect(side.status).toBe(2);
+    // The side is refused; n (and so spectrum.k) is not judged on a side the data set does not offer.
+    expect(side.stderr).toContain('data.imageSide: usps images are 16×16: must be 16');
+    expect(side.stderr).not.toMatch(/^\s*spectrum\.k:/m);
+    // Nothing was created: not even the database.
+    expect(existsSync(db2)).toBe(false);
+  });
+
   it('lists every config field with its values, default and help', () => {
     const text = cli('fields');
     expect(text.status).toBe(0);

@@ -14,6 +14,11 @@ function estimateText(c: RunConfig, e: CostEstimate): string {
     `rank(H_B) ≤ ${e.rankBound}`,
     `time: ${perStep}; ${total}`,
     `memory ${bytes(e.memoryBytes)} at once; disk ${bytes(e.diskBytes)}`,
+    ...(e.method
+      ? [
+          `method: ${e.method.configured}${e.method.recommended === e.method.configured ? ' (recommended)' : ` (recommended: ${e.method.recommended})`} — ${e.method.note}`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -7,7 +7,7 @@ import { RunStore } from '../store/run-store';
 import { numberText } from './format';
 import { UsageError, oneOf, parseFlags, suggestion } from './input';
 
-const KINDS = ['spectra', 'lyapunov', 'replicas', 'divergence'] as const;
+const KINDS = ['spectra', 'estimated', 'lyapunov', 'replicas', 'divergence'] as const;
 type Kind = (typeof KINDS)[number];
 type Num = (v: number) => string;
 
@@ -26,6 +26,18 @@ function kindCsv(store: RunStore, runId: string, config: RunConfig, kind: Kind, 
         const neg = f.eigenvalues.findIndex((v) => v > 0);
         const nNeg = neg < 0 ? f.eigenvalues.length : neg;
         f.eigenvalues.forEach((v, i) => lines.push(`${f.step},${i < nNeg ? i : i + f.nullCount},${num(v)}`));
+      }
+      break;
+    case 'estimated':
+      // Lanczos runs (DESIGN §6): the extremes (lambda, residual ‖Hv − λv‖ as error) and the SLQ density on its
+      // uniform grid (lambda, density, SE as error).
+      lines.push('step,part,index,lambda,value,error');
+      for (const f of store.readEstimatedSpectra(runId)) {
+        f.top.forEach((v, i) => lines.push(`${f.step},top,${i},${num(v)},,${num(f.topResiduals[i])}`));
+        f.bottom.forEach((v, i) => lines.push(`${f.step},bottom,${i},${num(v)},,${num(f.bottomResiduals[i])}`));
+        const d = f.density;
+        const h = d && d.values.length > 1 ? (d.hi - d.lo) / (d.values.length - 1) : 0;
+        d?.values.forEach((v, i) => lines.push(`${f.step},density,${i},${num(d.lo + i * h)},${num(v)},${num(d.se[i])}`));
       }
       break;
     case 'lyapunov':
@@ -67,6 +79,30 @@ function kindCsv(store: RunStore, runId: string, config: RunConfig, kind: Kind, 
   return lines;
 }
 
+/** The stored frames of a per-step kind, as `--format json` prints them (the density's fields flattened). */
+function kindRows(store: RunStore, runId: string, kind: Exclude<Kind, 'divergence'>): unknown {
+  switch (kind) {
+    case 'spectra':
+      return store.readSpectra(runId);
+    case 'estimated':
+      return store.readEstimatedSpectra(runId).map(({ density: d, ...e }) => ({
+        ...e,
+        probes: d?.probes ?? null,
+        slqSteps: d?.steps ?? null,
+        sigma: d?.sigma ?? null,
+        countTol: d?.countTol ?? null,
+        gridLo: d?.lo ?? null,
+        gridHi: d?.hi ?? null,
+        density: d?.values ?? null,
+        densitySe: d?.se ?? null,
+      }));
+    case 'lyapunov':
+      return store.readLyapunov(runId);
+    case 'replicas':
+      return store.readReplicas(runId);
+  }
+}
+
 /** The divergence analysis recomputed from the stored distances with this version's fits (DESIGN §2). */
 function analysis(store: RunStore, runId: string, config: RunConfig) {
   if (!config.replicas) throw new UsageError(`series: run ${runId} has no replicas, so no divergence`);
@@ -87,10 +123,7 @@ export function cmdSeries(args: string[]): number {
     if (kind) {
       if (format === 'csv') process.stdout.write(kindCsv(store, rec.id, rec.config, kind, num).join('\n') + '\n');
       else if (kind === 'divergence') process.stdout.write(asJson(analysis(store, rec.id, rec.config)));
-      else
-        process.stdout.write(
-          asJson(kind === 'spectra' ? store.readSpectra(rec.id) : kind === 'lyapunov' ? store.readLyapunov(rec.id) : store.readReplicas(rec.id)),
-        );
+      else process.stdout.write(asJson(kindRows(store, rec.id, kind)));
       return 0;
     }
     const known = rec.series;

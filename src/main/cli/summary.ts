@@ -7,22 +7,26 @@ import { fitText } from '../../shared/math/divergence-fit';
 import type { RunRecord, RunStore } from '../store/run-store';
 import { duration, numberText } from './format';
 
-const DATASET_NAMES: Record<string, string> = { usps: 'USPS', 'fashion-mnist': 'Fashion-MNIST 16×16' };
+const DATASET_NAMES: Record<string, string> = { usps: 'USPS', 'fashion-mnist': 'Fashion-MNIST' };
 
-/** Dataset, model and optimiser in words, e.g. "USPS · MLP 256-20-10 (relu), 5350 parameters · SGD γ = 0.01, batch 8, float32". */
+/** Dataset, model, optimiser and spectrum in words, e.g. "USPS 16×16 · MLP 256-20-10 (relu), 5350 parameters · SGD, γ = 0.01, batch 8, float32 · exact spectrum". */
 export function describeRun(c: RunConfig, nParams: number): string {
-  const data = DATASET_NAMES[c.data.dataset] ?? c.data.dataset;
+  const side = c.data.imageSide;
+  const data = `${DATASET_NAMES[c.data.dataset] ?? c.data.dataset} ${side}×${side}`;
   const m = c.model;
-  const model = m.kind === 'mlp' ? `MLP 256-${m.hidden}-10 (${m.activation})` : `CNN ${m.baseChannels} base channels × ${m.blocks} blocks (${m.activation})`;
+  const model =
+    m.kind === 'mlp' ? `MLP ${side * side}-${m.hidden}-10 (${m.activation})` : `CNN ${m.baseChannels} base channels × ${m.blocks} blocks (${m.activation})`;
   const t = c.train;
   const opt = [
-    c.cgd ? `CGD (gradient projected off the ${c.cgd.prune} directions from step ${c.cgd.start})` : 'SGD',
+    c.cgd ? `CGD (gradient projected off the ${c.cgd.prune} directions from step ${c.cgd.start})` : t.mode === 'gd' ? 'GD' : 'SGD',
     `γ = ${t.lr}`,
     ...(t.momentum ? [`momentum ${t.momentum}`] : []),
-    `batch ${t.batchSize}`,
+    t.mode === 'gd' ? `full batch of ${t.subset ?? 'all'} images` : `batch ${t.batchSize}`,
     t.precision,
   ];
-  return `${data} · ${model}, ${nParams} parameters · ${opt.join(', ')}`;
+  const spectrum =
+    c.spectrum.every > 0 ? `${c.spectrum.method === 'lanczos' ? 'Lanczos-estimated' : 'exact'} spectrum every ${c.spectrum.every}` : 'no spectrum';
+  return `${data} · ${model}, ${nParams} parameters · ${opt.join(', ')} · ${spectrum}`;
 }
 
 /** The run's headline numbers, one per line ("final loss 0.1234 (step 2999)", …); only what it recorded. */
@@ -41,6 +45,11 @@ export function headline(store: RunStore, rec: RunRecord): string[] {
   const neg = last('n_neg');
   const chaotic = last('n_chaotic');
   if (neg && chaotic) lines.push(`last spectrum (step ${neg.step}): ${neg.value} negative, ${chaotic.value} chaotic eigenvalues`);
+  // Lanczos runs: the SLQ estimates with their standard errors (DESIGN §6).
+  const est = (name: string): string => `${last(name)!.value.toFixed(1)} ± ${(last(`${name}_se`)?.value ?? NaN).toFixed(1)}`;
+  const negEst = last('n_neg_est');
+  if (negEst && last('n_chaotic_est'))
+    lines.push(`last estimated spectrum (step ${negEst.step}): ${est('n_neg_est')} negative, ${est('n_chaotic_est')} chaotic eigenvalues (SLQ)`);
   const analysis = rec.config.replicas ? (store.loadResult(rec.id, 'divergence') as DivergenceAnalysis | null) : null;
   for (const g of analysis?.groups ?? [])
     lines.push(`divergence ε = ${g.eps} (mean of ${g.seeds} seeds): ${g.quad ? fitText(g.quad) : (g.regimes ?? 'not fitted')}`);

@@ -2,20 +2,21 @@
 // model (and its replicas) and returns everything measured at that step. No I/O, no store, no Electron:
 // the runner (runner.ts) feeds it data and persists what it returns; checkpoints capture its whole state.
 import type { RunConfig } from '../../shared/config';
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, SpectrumFrame } from '../../shared/frames';
 import type { DataSplit } from './data/dataset';
 import { BatchSampler, gatherBatch } from './data/sampler';
 import type { ModelSpec } from './models/spec';
 import { Rng } from './rng';
 import type { TfModel } from './tensor/tf-model';
-import { exactLossGrad, exactStep, type LossGrad } from './curvature/exact';
-import type { ExactStep } from './curvature/reduced';
-import { HessianSpectrum } from './curvature/spectrum';
-import { cgdFixedBasis, cgdUpdate, selectPruned } from './optim/cgd';
+import { exactLossGrad, type LossGrad } from './curvature/exact';
+import { spectrumSeed } from './curvature/estimated-spectrum';
+import { stepCurvature, type Batch, type StepCurvature } from './curvature/step-curvature';
+import { cgdFixedBasis, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
-import { cosine, norm, spectralMetrics, type Metrics } from './metrics/spectral';
-import { LyapunovQR, gramExponents } from './chaos/lyapunov';
+import { cosine, norm, type Metrics } from './metrics/spectral';
+import { LyapunovQR, gramExponents, stepJacobian } from './chaos/lyapunov';
 import { stepMap, type StepMap } from './chaos/step-map';
+import type { LinearMap } from './linalg/linear-map';
 import { perturbation, type LyapunovBasis } from './chaos/perturb';
 import type { Checkpoint } from './sink';
 import { replicaLabels } from '../../shared/math/divergence';
@@ -40,6 +41,7 @@ export interface ExperimentInputs {
 export interface StepOutput {
   metrics: MetricFrame;
   spectrum: SpectrumFrame | null;
+  estimated: EstimatedSpectrumFrame | null;
   lyapunov: LyapunovFrame | null;
   replicas: ReplicaFrame | null;
   /** The step's linearised map J_t at θ_t, at steps with a spectrum. */
@@ -83,11 +85,18 @@ export class Experiment {
   /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
   private explicitY: Float64Array | null = null;
   private readonly float32: boolean;
+  /** train.mode 'gd': the fixed full batch, gathered once. */
+  private fullBatch: Batch | null = null;
 
   constructor(private readonly inp: ExperimentInputs) {
     const { config, data, theta0 } = inp;
     const { train } = config;
-    this.sampler = inp.order ? BatchSampler.fromOrder(inp.order, data.train.count) : new BatchSampler(data.train.count, train.batchSize, config.seed);
+    this.sampler =
+      train.mode === 'gd'
+        ? BatchSampler.fullBatch(train.subset ?? data.train.count, data.train.count)
+        : inp.order
+          ? BatchSampler.fromOrder(inp.order, data.train.count)
+          : new BatchSampler(data.train.count, train.batchSize, config.seed);
     const steps = train.steps ?? train.epochs * this.sampler.stepsPerEpoch;
     if (inp.order && steps > inp.order.length)
       throw new Error(`train.steps: ${steps} steps requested but the batch order file has ${inp.order.length} batches`);
@@ -135,44 +144,56 @@ export class Experiment {
     return (every > 0 && step % every === 0) || (config.cgd !== null && !config.cgd.basisFile) || config.lyapunov !== null;
   }
 
-  /** Gradient for the update: TF.js in float32, the exact engine in float64. */
-  private gradient(theta: Float64Array, x: Float64Array, y: Uint8Array, size: number, exact: ExactStep | null): LossGrad {
-    if (!this.float32) return exact ?? exactLossGrad(this.inp.spec, theta, x, y, size);
+  /** Gradient for the update: TF.js in float32, the exact engine in float64 (the curvature's when it was computed). */
+  private gradient(theta: Float64Array, b: Batch, curvature: StepCurvature | null): LossGrad {
+    if (!this.float32) return curvature?.lossGrad ?? exactLossGrad(this.inp.spec, theta, b.x, b.y, b.size);
     if (!this.inp.tf) throw new Error('float32 training needs the TF.js model');
-    return this.inp.tf.lossGrad(theta, x, y, size);
+    return this.inp.tf.lossGrad(theta, b.x, b.y, b.size);
+  }
+
+  /** The step's curvature at θ (exact or estimated, spectrum.method), seeded by the run's seed and the step. */
+  private curvature(theta: Float64Array, b: Batch, step: number, density: boolean): StepCurvature {
+    const { config, spec } = this.inp;
+    return stepCurvature(spec, theta, b, config.spectrum, { lr: config.train.lr, seed: spectrumSeed(config.seed, step), density });
   }
 
   /**
-   * The gradient actually applied: CGD projection (per-step eigenbasis: the pruned eigenvalue indices; fixed
-   * basis: its vectors) or plain.
+   * The gradient actually applied: CGD projection (the step's computed eigenpairs: their indices; a fixed basis: its
+   * vectors) or plain.
    */
-  private applied(g: Float64Array, spectrum: HessianSpectrum | null, step: number): { update: Float64Array; pruned: number[]; fixed: Float64Array[] | null } {
+  private applied(g: Float64Array, curvature: StepCurvature | null, step: number): { update: Float64Array; pruned: number[]; fixed: Float64Array[] | null } {
     const { cgd, train } = this.inp.config;
     if (!cgd || step < cgd.start) return { update: g, pruned: [], fixed: null };
     if (cgd.basisFile) {
       const basis = this.inp.cgdBasis ?? [];
       return { update: cgdFixedBasis(basis, g, cgd, this.noiseRng).update, pruned: [], fixed: basis };
     }
-    if (!spectrum) throw new Error('CGD needs the spectrum at every step');
-    const pruned = selectPruned(spectrum, cgd, train.lr, this.pruneRng);
-    return { update: cgdUpdate(spectrum, pruned, g, cgd, this.noiseRng).update, pruned, fixed: null };
+    if (!curvature) throw new Error('CGD needs the spectrum at every step');
+    const pruned = selectPruned(curvature.values, curvature.tau, cgd, train.lr, this.pruneRng);
+    return { update: curvature.project(g, pruned, cgd, this.noiseRng), pruned, fixed: null };
+  }
+
+  /** This step's batch: the next minibatch, or under train.mode 'gd' the fixed subset. */
+  private batch(): Batch & { epoch: number } {
+    const next = this.sampler.next();
+    if (this.inp.config.train.mode !== 'gd') return { ...gatherBatch(this.inp.data.train, next.indices), epoch: next.epoch };
+    this.fullBatch ??= gatherBatch(this.inp.data.train, next.indices);
+    return { ...this.fullBatch, epoch: next.epoch };
   }
 
   next(): StepOutput {
-    const { config, spec, data } = this.inp;
+    const { config, data } = this.inp;
     const { lr, momentum } = config.train;
     const t0 = performance.now();
     const step = this.step;
-    const batch = this.sampler.next();
+    const batch = this.batch();
     this.epoch = batch.epoch;
-    const { x, y, size } = gatherBatch(data.train, batch.indices);
+    const { size } = batch;
 
-    const wantSpectrum = this.needsSpectrum(step);
-    const exact = wantSpectrum ? exactStep(spec, this.state.theta, x, y, size) : null;
-    const spectrum = exact ? new HessianSpectrum(exact, { nullTol: config.spectrum.nullTol }) : null;
-    const lg = this.gradient(this.state.theta, x, y, size, exact);
+    const curvature = this.needsSpectrum(step) ? this.curvature(this.state.theta, batch, step, true) : null;
+    const lg = this.gradient(this.state.theta, batch, curvature);
     const g = lg.grad;
-    const { update, pruned, fixed } = this.applied(g, spectrum, step);
+    const { update, pruned, fixed } = this.applied(g, curvature, step);
     const values: Metrics = {
       loss: lg.loss,
       acc: lg.correct / size,
@@ -182,10 +203,12 @@ export class Experiment {
     };
     if (this.prevGrad) values.cos_prev_grad = cosine(g, this.prevGrad);
     this.prevGrad = g;
-    if (spectrum) Object.assign(values, spectralMetrics(spectrum, g, lr, config.spectrum.extremes));
+    if (curvature) Object.assign(values, curvature.metrics(g, lr, config.spectrum.extremes));
 
-    // The step's map J_t at θ_t (DESIGN §2): its exact log|det| every step, whose running mean is the sum of all
-    // n (2n with momentum) Lyapunov exponents, and the QR method's deviation vectors.
+    // The step's map J_t at θ_t (DESIGN §2, §7). With the exact spectrum: its exact log|det| every step, whose running
+    // mean is the sum of all n (2n with momentum) Lyapunov exponents, and the QR method's deviation vectors; with an
+    // estimated spectrum only J itself, through H as an operator.
+    const spectrum = curvature?.spectrum ?? null;
     const map = spectrum ? stepMap({ spectrum, lr, momentum, pruned, mix: config.cgd?.mix ?? 1, fixedBasis: fixed, step }) : null;
     if (map) {
       values.logdet_j = map.logAbsDet;
@@ -195,8 +218,8 @@ export class Experiment {
       }
     } else this.logdetSum = null;
     let lyapunov: LyapunovFrame | null = null;
-    if (this.lyap && map) {
-      const J = map.forward;
+    if (this.lyap && curvature) {
+      const J = map ? map.forward : this.jacobian(curvature, pruned);
       this.lyap.step(J);
       const ex = this.lyap.exponents();
       lyapunov = { step, exponents: ex };
@@ -217,18 +240,18 @@ export class Experiment {
     let replicas: ReplicaFrame | null = null;
     if (this.replicas.length) {
       const gHat = g.map((v) => v / (values.grad_norm || 1));
-      const top = spectrum ? spectrum.step.basis.fromReduced(spectrum.vector(spectrum.m - 1)) : null;
+      const top = curvature ? curvature.topVector() : null;
       const R = this.replicas.length;
       replicas = { step, distances: new Float64Array(R), alongGrad: new Float64Array(R), alongTop: new Float64Array(R).fill(NaN) };
+      const perStepBasis = config.cgd && !config.cgd.basisFile && step >= config.cgd.start;
       this.replicas.forEach((rep, r) => {
         const diff = rep.state.theta.map((v, i) => v - this.state.theta[i]);
         replicas!.distances[r] = norm(diff);
         replicas!.alongGrad[r] = Math.abs(diff.reduce((s, v, i) => s + v * gHat[i], 0));
         if (top) replicas!.alongTop[r] = Math.abs(diff.reduce((s, v, i) => s + v * top[i], 0));
-        const repExact = config.cgd && !config.cgd.basisFile && step >= config.cgd.start ? exactStep(spec, rep.state.theta, x, y, size) : null;
-        const repSpec = repExact ? new HessianSpectrum(repExact, { nullTol: config.spectrum.nullTol }) : null;
-        const rg = this.gradient(rep.state.theta, x, y, size, repExact);
-        sgdStep(rep.state, this.applied(rg.grad, repSpec, step).update, lr, momentum, this.float32);
+        const repCurvature = perStepBasis ? this.curvature(rep.state.theta, batch, step, false) : null;
+        const rg = this.gradient(rep.state.theta, batch, repCurvature);
+        sgdStep(rep.state, this.applied(rg.grad, repCurvature, step).update, lr, momentum, this.float32);
       });
     }
 
@@ -245,12 +268,19 @@ export class Experiment {
     const diverged = !Number.isFinite(lg.loss) || !this.state.theta.every(Number.isFinite);
     return {
       metrics: { step, epoch: batch.epoch, wall: 0, values },
-      spectrum: spectrum?.frame(step) ?? null,
+      spectrum: curvature?.spectrumFrame(step) ?? null,
+      estimated: curvature?.estimatedFrame(step) ?? null,
       lyapunov,
       replicas,
       map,
       diverged,
     };
+  }
+
+  /** Jacobian of this step's map from an estimated spectrum: I − γH (SGD), I − γPHP (CGD), or the 2n×2n momentum map, through H as an operator. */
+  private jacobian(curvature: StepCurvature, pruned: number[]): LinearMap {
+    const { lr, momentum } = this.inp.config.train;
+    return stepJacobian(curvature.hessian, { lr, momentum, n: this.inp.spec.n, pruned: curvature.prunedBasis(pruned), mix: this.inp.config.cgd?.mix });
   }
 
   checkpoint(wall: number): Checkpoint {

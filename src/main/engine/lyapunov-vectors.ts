@@ -93,6 +93,9 @@ export function describeMemory(m: ReplayMemory): string {
 
 export async function lyapunovVectors(library: RunLibrary, id: string, req: VectorsRequest, log: (line: string) => void): Promise<LyapunovVectors> {
   const run = library.find(id);
+  // The step maps (and their inverses) are built from the exact eigendecomposition; an estimate has only the extremes.
+  if (run.config.spectrum.method !== 'exact')
+    throw new Error(`run ${run.id} used spectrum.method '${run.config.spectrum.method}': Lyapunov vectors by replay need the exact spectrum of every step`);
   const dim = (run.config.train.momentum > 0 ? 2 : 1) * run.env.nParams;
   const from = req.from ?? 0;
   const logged = run.lastStep + 1;

@@ -1,8 +1,10 @@
 // What a run holds in memory at once, checked against the memory available BEFORE anything is allocated: a config
 // that cannot fit fails naming the field to change ("model.baseChannels: …"), not with "Invalid typed array length"
-// or an out-of-memory kill half-way into its first step. The sizes follow the exact-spectrum path (DESIGN §2).
+// or an out-of-memory kill half-way into its first step. The sizes follow the spectrum method: the exact Hessian and
+// its eigenvectors (DESIGN §2), or the Lanczos basis (DESIGN §6).
 import { freemem } from 'node:os';
 import type { RunConfig } from '../../shared/config';
+import { stepBatch } from '../../shared/datasets';
 import { modelSpec, type ModelSpec } from './models/spec';
 
 /** Elements in the largest typed array V8 allocates. */
@@ -19,7 +21,7 @@ export const needsHessian = (c: RunConfig): boolean => c.spectrum.every > 0 || c
 export function hessianDim(c: RunConfig, spec: ModelSpec): number {
   if (c.model.kind === 'cnn') return spec.n;
   const h = c.model.hidden;
-  return Math.min(spec.n, h * Math.min(c.train.batchSize, spec.inputSize + 1) + spec.classes * (h + 1));
+  return Math.min(spec.n, h * Math.min(stepBatch(c), spec.inputSize + 1) + spec.classes * (h + 1));
 }
 
 export interface MemoryPart {
@@ -32,10 +34,19 @@ export interface MemoryPart {
 }
 
 /** The parts of a run's memory that grow with the config. */
-export function memoryParts(c: RunConfig, spec: ModelSpec = modelSpec(c.model)): MemoryPart[] {
+export function memoryParts(c: RunConfig, spec: ModelSpec = modelSpec(c.model, c.data.imageSide)): MemoryPart[] {
   const n = spec.n;
   const parts: MemoryPart[] = [{ what: 'parameters, gradients and optimiser state', bytes: 12 * n * F64, largest: n, field: modelField(c) }];
-  if (needsHessian(c)) {
+  if (needsHessian(c) && c.spectrum.method === 'lanczos') {
+    // The Lanczos basis (one vector per step, up to the cap) and the 2k Ritz vectors; SLQ and Hutch++ keep O(n).
+    const vectors = Math.min(c.spectrum.lanczosSteps, n) + 2 * c.spectrum.k;
+    parts.push({
+      what: `the Lanczos basis (${vectors} vectors of ${n.toLocaleString('en')})`,
+      bytes: vectors * n * F64,
+      largest: n,
+      field: 'spectrum.lanczosSteps',
+    });
+  } else if (needsHessian(c)) {
     const m = hessianDim(c, spec);
     // Hr, its copy for the eigensolver, the eigenvectors and dsyevd's workspace (≈ 2m²), plus the Jacobian rows.
     parts.push({
@@ -73,7 +84,7 @@ export const memoryBytes = (parts: MemoryPart[]): number => parts.reduce((t, p) 
  * where that is one number (model size, Lyapunov k).
  */
 export function checkMemory(c: RunConfig, available = freemem()): void {
-  const spec = modelSpec(c.model);
+  const spec = modelSpec(c.model, c.data.imageSide);
   const parts = memoryParts(c, spec);
   const total = memoryBytes(parts);
   const tooLong = parts.find((p) => p.largest > MAX_ARRAY);
@@ -83,8 +94,11 @@ export function checkMemory(c: RunConfig, available = freemem()): void {
     ? `${worst.what} would need an array of ${worst.largest.toExponential(2)} values, more than the ${MAX_ARRAY.toExponential(2)} a typed array holds`
     : `this run needs about ${gib(total)} of memory at once (${worst.what}: ${gib(worst.bytes)}), more than the ${gib(available)} available`;
   const fit = largestFitting(c, worst.field, available);
+  const lanczos = worst.what.startsWith('the exact Hessian')
+    ? "; or set spectrum.method 'lanczos' (estimates from Hessian-vector products, no n×n matrix)"
+    : '';
   throw new Error(
-    `${worst.field}: too large for this machine — ${why} (n = ${spec.n.toLocaleString('en')} parameters)${fit === null ? '' : `; at most ${fit} fits`}`,
+    `${worst.field}: too large for this machine — ${why} (n = ${spec.n.toLocaleString('en')} parameters)${fit === null ? '' : `; at most ${fit} fits`}${lanczos}`,
   );
 }
 

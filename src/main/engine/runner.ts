@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import type { RunConfig } from '../../shared/config';
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
@@ -26,6 +26,7 @@ export interface RunHooks {
   started?(info: { runId: string; env: RunEnvironment; totalSteps: number }): void;
   metrics?(f: MetricFrame): void;
   spectrum?(f: SpectrumFrame): void;
+  estimated?(f: EstimatedSpectrumFrame): void;
   lyapunov?(f: LyapunovFrame): void;
   replicas?(f: ReplicaFrame): void;
   log?(line: string): void;
@@ -113,7 +114,7 @@ function lyapunovSource(source: string, step: number | null, library: RunLibrary
 export async function prepareExperiment(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
   // Before anything is allocated: a config that cannot fit fails naming the field to change.
   checkMemory(config);
-  const spec = modelSpec(config.model);
+  const spec = modelSpec(config.model, config.data.imageSide);
   const t0 = performance.now();
   const data = loadData(config.data);
   log(`data: ${data.train.count} train / ${data.test.count} test from ${data.train.source} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -223,6 +224,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
       sink.step(out);
       hooks.metrics?.(out.metrics);
       if (out.spectrum) hooks.spectrum?.(out.spectrum);
+      if (out.estimated) hooks.estimated?.(out.estimated);
       if (out.lyapunov) hooks.lyapunov?.(out.lyapunov);
       if (out.replicas) hooks.replicas?.(out.replicas);
       if (out.diverged) {

@@ -2,7 +2,16 @@
 // store implements these interfaces (store/run-library.ts) for the app and the CLI; a sweep or a report can
 // implement them too.
 import type { RunConfig } from '../../shared/config';
-import type { LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type {
+  EstimatedSpectrumFrame,
+  LyapunovFrame,
+  MetricFrame,
+  MetricName,
+  ReplicaFrame,
+  RunEnvironment,
+  RunStatus,
+  SpectrumFrame,
+} from '../../shared/frames';
 import type { Series } from '../../shared/records';
 
 /** The whole state of an experiment after `step` steps; restoring it continues bitwise (experiment.ts). */
@@ -16,6 +25,7 @@ export interface Checkpoint {
 export interface StepFrames {
   metrics: MetricFrame;
   spectrum?: SpectrumFrame | null;
+  estimated?: EstimatedSpectrumFrame | null;
   lyapunov?: LyapunovFrame | null;
   replicas?: ReplicaFrame | null;
 }

@@ -77,6 +77,7 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'frames.ack': (r, ctx) => (service.ack(r.runId, subscriberId(ctx), r.seq), null),
     'series.read': (r) => service.readSeries(r.runId, r.metrics, r.from, r.to),
     'spectra.read': (r) => service.readSpectra(r.runId, r.from, r.to, r.stride),
+    'estimated.read': (r) => service.readEstimatedSpectra(r.runId, r.from, r.to, r.stride),
     'lyapunov.read': (r) => service.readLyapunov(r.runId),
     'replicas.read': (r) => service.readReplicas(r.runId),
     'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics, r.band),

@@ -1,8 +1,8 @@
 // Turns a run's frame stream into at most `maxRate` batches per second for one subscriber, with backpressure:
 // at most `maxInFlight` batches may be unacknowledged; while the subscriber lags, metric frames keep
 // accumulating (up to `maxFrames` of each kind, then the oldest are dropped and the batch says `resync`),
-// while the spectrum and progress are replaced by the latest.
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, SpectrumFrame } from '../../shared/frames';
+// while the spectrum (exact or estimated) and progress are replaced by the latest.
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, SpectrumFrame } from '../../shared/frames';
 import type { FrameBatch, Progress } from '../../shared/ipc';
 
 export interface BatcherOptions {
@@ -18,6 +18,7 @@ export class FrameBatcher {
   private replicas: ReplicaFrame[] = [];
   private logs: string[] = [];
   private spectrum: SpectrumFrame | null = null;
+  private estimated: EstimatedSpectrumFrame | null = null;
   private progress: Progress | null = null;
   private env: RunEnvironment | null = null;
   private resync = false;
@@ -39,6 +40,10 @@ export class FrameBatcher {
   }
   pushSpectrum(f: SpectrumFrame): void {
     this.spectrum = f;
+    this.touch();
+  }
+  pushEstimated(f: EstimatedSpectrumFrame): void {
+    this.estimated = f;
     this.touch();
   }
   pushLyapunov(f: LyapunovFrame): void {
@@ -114,6 +119,7 @@ export class FrameBatcher {
       seq: ++this.seq,
       metrics: this.metrics,
       spectrum: this.spectrum,
+      estimated: this.estimated,
       lyapunov: this.lyapunov,
       replicas: this.replicas,
       progress: this.progress,
@@ -125,6 +131,7 @@ export class FrameBatcher {
     this.replicas = [];
     this.logs = [];
     this.spectrum = null;
+    this.estimated = null;
     this.lyapunov = [];
     this.progress = null;
     this.env = null;

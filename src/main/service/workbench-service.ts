@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
-import type { LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName, SweepView } from '../../shared/ipc';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { notContinuable } from '../../shared/frames';
@@ -255,6 +255,9 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   readSpectra(runId: string, from?: number, to?: number, stride?: number): SpectrumFrame[] {
     return this.store.readSpectra(runId, { from, to, stride });
   }
+  readEstimatedSpectra(runId: string, from?: number, to?: number, stride?: number): EstimatedSpectrumFrame[] {
+    return this.store.readEstimatedSpectra(runId, { from, to, stride });
+  }
   readLyapunov(runId: string): LyapunovFrame[] {
     return this.store.readLyapunov(runId);
   }
@@ -348,6 +351,8 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
             return each((b) => b.pushMetrics(m.frame));
           case 'spectrum':
             return each((b) => b.pushSpectrum(m.frame));
+          case 'estimated':
+            return each((b) => b.pushEstimated(m.frame));
           case 'lyapunov':
             return each((b) => b.pushLyapunov(m.frame));
           case 'replicas':

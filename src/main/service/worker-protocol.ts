@@ -1,6 +1,6 @@
 // Messages between the WorkbenchService (main thread) and a worker (src/main/run-worker.ts).
 import type { RunConfig } from '../../shared/config';
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { CostEstimate, Progress } from '../../shared/ipc';
 
 /**
@@ -24,6 +24,7 @@ export type WorkerMessage =
   | { type: 'started'; runId: string; env: RunEnvironment; totalSteps: number }
   | { type: 'metrics'; frame: MetricFrame }
   | { type: 'spectrum'; frame: SpectrumFrame }
+  | { type: 'estimated'; frame: EstimatedSpectrumFrame }
   | { type: 'lyapunov'; frame: LyapunovFrame }
   | { type: 'replicas'; frame: ReplicaFrame }
   | { type: 'progress'; progress: Progress }

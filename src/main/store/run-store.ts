@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } fr
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config';
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import { textLimitErrors } from '../../shared/limits';
 import type { RunSummary, Series } from '../../shared/records';
 import type { Checkpoint, SavedVectors } from '../engine/sink';
@@ -71,6 +71,25 @@ export interface Claim {
   status: RunStatus;
   error: string | null;
   finishedAt: string | null;
+}
+
+interface EstimatedRow {
+  step: number;
+  n: number;
+  lanczos_steps: number;
+  null_tol: number;
+  top: Buffer;
+  top_residuals: Buffer;
+  bottom: Buffer;
+  bottom_residuals: Buffer;
+  probes: number | null;
+  slq_steps: number | null;
+  sigma: number | null;
+  count_tol: number | null;
+  grid_lo: number | null;
+  grid_hi: number | null;
+  density: Buffer | null;
+  density_se: Buffer | null;
 }
 
 const now = (): string => new Date().toISOString();
@@ -497,6 +516,38 @@ export class RunStore {
     ]);
   }
 
+  appendEstimatedSpectra(id: string, frames: EstimatedSpectrumFrame[]): void {
+    this.appendFrames(
+      id,
+      'estimated spectra',
+      frames,
+      `INSERT INTO estimated_spectra (run_id, step, n, lanczos_steps, null_tol, top, top_residuals, bottom, bottom_residuals,
+         probes, slq_steps, sigma, count_tol, grid_lo, grid_hi, density, density_se)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      (f) => {
+        const d = f.density;
+        return [
+          f.step,
+          f.n,
+          f.lanczosSteps,
+          f.nullTol,
+          f64Blob(f.top),
+          f64Blob(f.topResiduals),
+          f64Blob(f.bottom),
+          f64Blob(f.bottomResiduals),
+          d?.probes ?? null,
+          d?.steps ?? null,
+          d?.sigma ?? null,
+          d?.countTol ?? null,
+          d?.lo ?? null,
+          d?.hi ?? null,
+          d ? f64Blob(d.values) : null,
+          d ? f64Blob(d.se) : null,
+        ];
+      },
+    );
+  }
+
   appendLyapunov(id: string, frames: LyapunovFrame[]): void {
     this.appendFrames(id, 'Lyapunov exponents', frames, 'INSERT INTO lyapunov (run_id, step, exponents) VALUES (?, ?, ?)', (f) => [
       f.step,
@@ -662,7 +713,7 @@ export class RunStore {
             const vals = blobF64(c.vals).subarray(0, keep);
             put.run(steps[keep - 1], keep, i32Blob(steps.subarray(0, keep)), f64Blob(vals), rid, c.metric, c.first_step);
           }
-          for (const t of ['spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors'])
+          for (const t of ['spectra', 'estimated_spectra', 'lyapunov', 'replicas', 'checkpoints', 'vectors'])
             this.q(`DELETE FROM ${t} WHERE run_id = ? AND step > ?`).run(rid, step);
           this.q('UPDATE runs SET last_step = min(last_step, ?) WHERE id = ?').run(step, rid);
         })(),
@@ -810,6 +861,61 @@ export class RunStore {
         return { step: r.step, n: r.n, eigenvalues: blobF64(r.eigenvalues), nullCount: r.null_count, nullTol: r.null_tol };
       });
     });
+  }
+
+  /** Estimated spectra with from ≤ step ≤ to, every stride-th of that range (none in a database older than schema v4). */
+  readEstimatedSpectra(id: string, opts: { from?: number; to?: number; stride?: number } = {}): EstimatedSpectrumFrame[] {
+    const stride = opts.stride ?? 1;
+    if (!Number.isInteger(stride) || stride < 1) throw new Error(`readEstimatedSpectra: stride must be an integer ≥ 1, got ${stride}`);
+    return this.guard('reading estimated spectra', () => {
+      const rid = this.resolve(id);
+      if (!this.q("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'estimated_spectra'").get()) return [];
+      const rows = this.q(
+        `SELECT * FROM (
+           SELECT *, row_number() OVER (ORDER BY step) - 1 AS k FROM estimated_spectra WHERE run_id = ? AND step BETWEEN ? AND ?)
+         WHERE k % ? = 0 ORDER BY step`,
+      ).all(rid, opts.from ?? -1e15, opts.to ?? 1e15, stride) as EstimatedRow[];
+      return rows.map((r) => {
+        for (const [name, b] of [
+          ['top', r.top],
+          ['top_residuals', r.top_residuals],
+          ['bottom', r.bottom],
+          ['bottom_residuals', r.bottom_residuals],
+          ['density', r.density],
+          ['density_se', r.density_se],
+        ] as const) {
+          const p = b === null ? null : blobProblem(b, 8, null, name);
+          if (p) throw this.damaged(rid, `the estimated spectrum of step ${r.step}: ${p}`);
+        }
+        return this.estimatedFrame(r);
+      });
+    });
+  }
+
+  private estimatedFrame(r: EstimatedRow): EstimatedSpectrumFrame {
+    return {
+      step: r.step,
+      n: r.n,
+      lanczosSteps: r.lanczos_steps,
+      nullTol: r.null_tol,
+      top: blobF64(r.top),
+      topResiduals: blobF64(r.top_residuals),
+      bottom: blobF64(r.bottom),
+      bottomResiduals: blobF64(r.bottom_residuals),
+      density:
+        r.density === null || r.density_se === null
+          ? null
+          : {
+              probes: r.probes ?? 0,
+              steps: r.slq_steps ?? 0,
+              sigma: r.sigma ?? NaN,
+              countTol: r.count_tol ?? NaN,
+              lo: r.grid_lo ?? NaN,
+              hi: r.grid_hi ?? NaN,
+              values: blobF64(r.density),
+              se: blobF64(r.density_se),
+            },
+    };
   }
 
   readLyapunov(id: string): LyapunovFrame[] {

@@ -1,7 +1,7 @@
 // The engine's RunSink on the store: buffers each step's frames and commits them in one transaction at least
 // every flushMs (checked after each step, so a step is stored whole or not at all), on flush(), checkpoint(),
 // finish() and close(). Frames stay buffered when a flush fails (e.g. disk full), so nothing is silently dropped.
-import type { LyapunovFrame, MetricFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
 import type { Checkpoint, RunSink, SavedVectors, StepFrames } from '../engine/sink';
 import type { RunStore } from './run-store';
 
@@ -10,6 +10,7 @@ export class RunWriter implements RunSink {
   private lastFlush = Date.now();
   private m: MetricFrame[] = [];
   private s: SpectrumFrame[] = [];
+  private e: EstimatedSpectrumFrame[] = [];
   private l: LyapunovFrame[] = [];
   private r: ReplicaFrame[] = [];
 
@@ -24,6 +25,7 @@ export class RunWriter implements RunSink {
   step(f: StepFrames): void {
     this.m.push(f.metrics);
     if (f.spectrum) this.s.push(f.spectrum);
+    if (f.estimated) this.e.push(f.estimated);
     if (f.lyapunov) this.l.push(f.lyapunov);
     if (f.replicas) this.r.push(f.replicas);
     if (Date.now() - this.lastFlush >= this.flushMs) this.flush();
@@ -32,6 +34,7 @@ export class RunWriter implements RunSink {
   private writePending(): void {
     this.store.appendMetrics(this.runId, this.m);
     this.store.appendSpectra(this.runId, this.s);
+    this.store.appendEstimatedSpectra(this.runId, this.e);
     this.store.appendLyapunov(this.runId, this.l);
     this.store.appendReplicas(this.runId, this.r);
   }
@@ -39,6 +42,7 @@ export class RunWriter implements RunSink {
   private clear(): void {
     this.m = [];
     this.s = [];
+    this.e = [];
     this.l = [];
     this.r = [];
     this.lastFlush = Date.now();

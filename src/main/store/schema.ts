@@ -122,6 +122,30 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (sweep_id, idx)
   );
   `,
+  // v4 (issue 14, estimated spectra): spectra estimated from Hessian-vector products (spectrum.method 'lanczos'):
+  // the Lanczos extremes with their residuals, and the SLQ density ± SE on a uniform grid (null without probes)
+  `
+  CREATE TABLE estimated_spectra (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    lanczos_steps INTEGER NOT NULL,
+    null_tol REAL NOT NULL,
+    top BLOB NOT NULL,
+    top_residuals BLOB NOT NULL,
+    bottom BLOB NOT NULL,
+    bottom_residuals BLOB NOT NULL,
+    probes INTEGER,
+    slq_steps INTEGER,
+    sigma REAL,
+    count_tol REAL,
+    grid_lo REAL,
+    grid_hi REAL,
+    density BLOB,
+    density_se BLOB,
+    PRIMARY KEY (run_id, step)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -130,7 +154,18 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export const SERIES_CHUNK = 1024;
 
 /** Tables holding one run's data, parents first (the order export and import copy them in). */
-export const RUN_TABLES = ['runs', 'series', 'spectra', 'lyapunov', 'replicas', 'checkpoints', 'checkpoint_blobs', 'vectors', 'results'] as const;
+export const RUN_TABLES = [
+  'runs',
+  'series',
+  'spectra',
+  'lyapunov',
+  'replicas',
+  'checkpoints',
+  'checkpoint_blobs',
+  'vectors',
+  'results',
+  'estimated_spectra',
+] as const;
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;

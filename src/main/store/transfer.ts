@@ -28,6 +28,8 @@ const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Checkpoint blobs that hold one value per parameter (experiment.ts). */
 const PER_PARAMETER_BLOB = /^(theta|buf|prevGrad|replica\d+\.(theta|buf))$/;
 
+/** The run tables of the schema version `ref` describes (a file of an older version lacks those added since; its run has nothing in them). */
+const tablesOf = (ref: ReferenceSchema): Table[] => RUN_TABLES.filter((t) => t in ref.columns);
 const columnsOf = (ref: ReferenceSchema, t: Table): string[] => ref.columns[t].map((c) => c.name);
 const keyOf = (ref: ReferenceSchema, t: Table): string[] =>
   ref.columns[t]
@@ -37,7 +39,7 @@ const keyOf = (ref: ReferenceSchema, t: Table): string[] =>
 
 /** Copy run `id` from `from` to `to`, table by table in RUN_TABLES order, through the columns of `ref`. */
 function copyRows(from: Database.Database, to: Database.Database, ref: ReferenceSchema, id: string, transform: (t: Table, r: Row) => Row): void {
-  for (const t of RUN_TABLES) {
+  for (const t of tablesOf(ref)) {
     const cols = columnsOf(ref, t);
     const select = from.prepare(`SELECT ${cols.join(', ')} FROM ${t} WHERE ${t === 'runs' ? 'id' : 'run_id'} = ? ORDER BY ${keyOf(ref, t).join(', ')}`);
     const insert = to.prepare(`INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`);
@@ -152,7 +154,7 @@ function checkContent(src: Database.Database, file: string, ref: ReferenceSchema
   const checkpointSteps = new Set<number>();
   /** Last step of the chunks of each series seen so far (rows come sorted by metric, first_step). */
   const seriesEnd = new Map<string, number>();
-  for (const t of RUN_TABLES) {
+  for (const t of tablesOf(ref)) {
     const cols = ref.columns[t];
     const rows = src.prepare(`SELECT ${columnsOf(ref, t).join(', ')} FROM ${t} ORDER BY ${keyOf(ref, t).join(', ')}`).iterate() as Iterable<Row>;
     let i = 0;
@@ -224,6 +226,19 @@ function checkContent(src: Database.Database, file: string, ref: ReferenceSchema
           // With momentum the saved vectors live in (θ, b)-space: dimension 2n.
           const p = vectorsProblem(r as never, 2 * nParams);
           if (p) bad(p);
+          break;
+        }
+        case 'estimated_spectra': {
+          for (const name of ['top', 'top_residuals', 'bottom', 'bottom_residuals', 'density', 'density_se']) {
+            const p = r[name] === null ? null : blobProblem(r[name], 8, null, name);
+            if (p) bad(p);
+          }
+          const len = (name: string): number => (r[name] === null ? 0 : (r[name] as Buffer).length);
+          if (len('top') !== len('top_residuals') || len('bottom') !== len('bottom_residuals') || len('density') !== len('density_se'))
+            bad('its values and their residuals or standard errors differ in length');
+          if (len('top') > 8 * nParams || len('bottom') > 8 * nParams) bad(`it holds more than n = ${nParams} extreme eigenvalues`);
+          if (r.n !== nParams) bad(`its n ${r.n} is not the ${nParams} parameters of the run's model`);
+          maxStep = Math.max(maxStep, step);
           break;
         }
         case 'results': {

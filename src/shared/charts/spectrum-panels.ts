@@ -1,14 +1,15 @@
 // The Hessian spectrum drawn two ways: over steps as a heatmap of counts per symlog λ bin (the spectrogram), and
 // at one step as a histogram with count labels, classes in the semantic colours (negative; positive below 2/γ;
 // chaotic beyond 2/γ, where (1 − γλ)² > 1, DESIGN §2). Guides at λ = 0 and λ = 2/γ; the null part |λ| ≤ τ is a
-// multiplicity, not drawn.
+// multiplicity, not drawn. An estimated spectrum (SLQ, DESIGN §6) is drawn as its expected count per bin with a
+// ± SE band instead of bars, the Lanczos extremes as dots on the axis in the same colours, and labelled an estimate.
 import { readoutNumber } from './format';
-import { GUIDE, SEMANTIC } from './palette';
+import { GUIDE, INK, SEMANTIC } from './palette';
 import { axisTitle } from './quantities';
 import { SYMLOG_C } from './scales';
-import type { ColorScale, Panel, RuleMark } from './spec';
-import type { SpectrumColumn } from './spectrum-bins';
-import { BINS, binRange, occupiedBins } from './spectrum-bins';
+import type { ColorScale, Mark, Panel, RuleMark } from './spec';
+import type { ColumnEstimate, SpectrumColumn } from './spectrum-bins';
+import { BINS, binCentre, binRange, estimateLabel, occupiedBins } from './spectrum-bins';
 
 const guides = (lr: number, axis: 'x' | 'y', prefix: string): RuleMark[] => [
   { type: 'rule', axis, value: 0, text: `${prefix}0`, color: GUIDE },
@@ -23,12 +24,20 @@ export function maxCount(columns: SpectrumColumn[]): number {
 }
 
 /** Counts per bin on a log colour scale from 1 to `max` (shared between panels when the caller passes one max). */
-export const countScale = (max: number): ColorScale => ({ map: 'inferno', kind: 'log', domain: [1, Math.max(2, max)], title: axisTitle('eigen_per_bin') });
+export const countScale = (max: number, estimate = false): ColorScale => ({
+  map: 'inferno',
+  kind: 'log',
+  domain: [1, Math.max(2, max)],
+  title: `${axisTitle('eigen_per_bin')}${estimate ? ' (SLQ estimate)' : ''}`,
+});
 
 export function spectrogramPanel(columns: SpectrumColumn[], o: { lr: number; title?: string; xDomain?: [number, number]; colorMax?: number }): Panel {
   const [b0, b1] = occupiedBins(columns);
   const edges = Array.from({ length: b1 - b0 + 2 }, (_, i) => binRange(b0 + i)[0]);
-  const color = countScale(o.colorMax ?? maxCount(columns));
+  const color = countScale(
+    o.colorMax ?? maxCount(columns),
+    columns.some((c) => c.estimate),
+  );
   const first = columns.length ? columns[0].step : 0;
   const last = columns.length ? columns[columns.length - 1].step : 1;
   return {
@@ -43,7 +52,49 @@ export function spectrogramPanel(columns: SpectrumColumn[], o: { lr: number; tit
   };
 }
 
+/** The class of λ: 0 negative, 1 positive below 2/γ, 2 chaotic beyond 2/γ. */
+const classOf = (lambda: number, lr: number): number => (lambda < 0 ? 0 : lambda > 2 / lr ? 2 : 1);
+
+function estimatedPanel(column: SpectrumColumn, e: ColumnEstimate, o: { lr: number; title?: string }): Panel {
+  const [b0, b1] = occupiedBins([column]);
+  const x: number[] = [];
+  const y: number[] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let b = b0; b <= b1; b++) {
+    x.push(binCentre(b));
+    y.push(column.counts[b]);
+    lo.push(Math.max(0, column.counts[b] - e.se[b]));
+    hi.push(column.counts[b] + e.se[b]);
+  }
+  const label = estimateLabel(e);
+  const marks: Mark[] = e.probes
+    ? [
+        { type: 'band', x, lo, hi, length: x.length, color: INK, opacity: 0.18 },
+        { type: 'line', data: { x, y, length: x.length }, color: INK, label: `${label} ± SE` },
+      ]
+    : [];
+  const names = ['Lanczos λ < 0', 'Lanczos 0 < λ < 2/γ', 'Lanczos λ > 2/γ'];
+  const colors = [SEMANTIC.negative, SEMANTIC.positive, SEMANTIC.chaotic];
+  const ritz = [...e.ritz].sort((a, b) => a - b);
+  for (let k = 0; k < 3; k++) {
+    const at = ritz.filter((l) => classOf(l, o.lr) === k);
+    if (at.length) marks.push({ type: 'dot', data: { x: at, y: at.map(() => 0), length: at.length }, color: colors[k], label: `${names[k]}: ${at.length}` });
+  }
+  const nullNote = e.probes
+    ? `estimated null: ${readoutNumber(column.nullCount)} ± ${readoutNumber(e.nullSe)} with |λ| ≤ τ_c = ${readoutNumber(column.nullTol)} (not drawn; SLQ cannot tell them from null)`
+    : 'no SLQ probes (spectrum.probes empty): the Lanczos extremes only';
+  return {
+    title: o.title,
+    x: { title: axisTitle('lambda'), scale: 'symlog', constant: SYMLOG_C, domain: [binRange(b0)[0], binRange(b1)[1]] },
+    y: { title: `${axisTitle('eigen_per_bin')} (${label})`, scale: 'linear', include: [0, 1] },
+    marks: [...marks, ...guides(o.lr, 'x', '')],
+    notes: [nullNote],
+  };
+}
+
 export function densityPanel(column: SpectrumColumn | null, o: { lr: number; title?: string }): Panel {
+  if (column?.estimate) return estimatedPanel(column, column.estimate, o);
   const [b0, b1] = occupiedBins(column ? [column] : []);
   const x0: number[] = [];
   const x1: number[] = [];

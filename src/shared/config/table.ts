@@ -26,7 +26,14 @@ export const CONFIG_TABLE = table('Run', {
       options: ['fashion-mnist', 'usps'],
       default: 'fashion-mnist',
       label: 'Dataset',
-      help: 'usps is the paper’s data set (needs data.dir); fashion-mnist ships with the app, resized to 16×16.',
+      help: 'usps is the paper’s data set (needs data.dir); fashion-mnist ships with the app (28×28, resized to 16×16 unless data.imageSide is 28).',
+    }),
+    imageSide: int({
+      default: 16,
+      min: 16,
+      max: 28,
+      label: 'Image side',
+      help: 'Side of the square input images: 16 (the paper; Fashion-MNIST resized) or 28 (Fashion-MNIST as it is: the MLP is then 784-H-10).',
     }),
     dir: path('directory', { label: 'USPS directory', help: 'Folder holding zip.train.gz and zip.test.gz (ESL) or usps.bz2 and usps.t.bz2 (LIBSVM).' }),
     trainLimit: int({
@@ -73,6 +80,12 @@ export const CONFIG_TABLE = table('Run', {
     { activation: choice({ options: ['relu', 'sigmoid'], default: 'relu', label: 'Activation', help: 'Nonlinearity of the hidden layers.' }) },
   ),
   train: section('Training', {
+    mode: choice({
+      options: ['sgd', 'gd'],
+      default: 'sgd',
+      label: 'Mode',
+      help: 'sgd: minibatches of train.batchSize, reshuffled every epoch; gd: full-batch gradient descent on train.subset (every step one epoch).',
+    }),
     steps: int({
       default: null,
       none: 'from epochs',
@@ -91,7 +104,14 @@ export const CONFIG_TABLE = table('Run', {
       min: 1,
       max: 4096,
       label: 'Batch size',
-      help: 'Minibatch size B; the spectrum is that of the exact minibatch Hessian (the paper: 8).',
+      help: 'Minibatch size B of train.mode sgd; the spectrum is that of the minibatch Hessian (the paper: 8).',
+    }),
+    subset: int({
+      default: null,
+      none: 'all training images',
+      min: 1,
+      label: 'Full-batch subset',
+      help: 'train.mode gd: the fixed first N training images (class-balanced for Fashion-MNIST) whose mean loss GD descends.',
     }),
     lr: real({
       default: 0.01,
@@ -121,34 +141,79 @@ export const CONFIG_TABLE = table('Run', {
       help: 'Flat initial parameters in PyTorch parameters() order (JSON array or {"params": [...]}).',
     }),
   }),
-  spectrum: section('Hessian spectrum', {
-    every: int({
-      default: 1,
-      min: 0,
-      label: 'Spectrum every (steps)',
-      help: 'Full exact spectrum of the minibatch Hessian every N steps; 0 never. CGD and Lyapunov exponents need 1.',
-    }),
-    nullTol: real({
-      default: null,
-      none: 'n·ε·max|λ|',
-      min: 0,
-      label: 'Null tolerance τ',
-      help: 'Eigenvalues with |λ| ≤ τ are null, neither negative nor positive (DESIGN §2); empty: n·ε₆₄·max|λ|.',
-    }),
-    extremes: int({
-      default: 5,
-      min: 1,
-      max: 64,
-      label: 'Extreme eigenvectors k',
-      help: 'k of the |cos(g, top-k)| and |cos(g, bottom-k)| eigenvector metrics.',
-    }),
-  }),
+  spectrum: variants(
+    'Hessian spectrum',
+    'method',
+    {
+      default: 'exact',
+      label: 'Spectrum method',
+      help: 'exact: every eigenpair of the batch Hessian (up to a few thousand parameters); lanczos: estimates from Hessian-vector products (DESIGN §6).',
+    },
+    {
+      exact: {},
+      lanczos: {
+        k: int({
+          default: 20,
+          min: 1,
+          label: 'Eigenpairs at each end k',
+          help: 'Lanczos computes the top-k and the bottom-k eigenpairs, with residuals; CGD prunes among these 2k only.',
+        }),
+        lanczosSteps: int({
+          default: 300,
+          min: 2,
+          label: 'Lanczos steps (cap)',
+          help: 'Most Lanczos steps (Krylov dimension) for the extremes; it stops earlier once every wanted pair has converged.',
+        }),
+        reorthogonalize: choice({
+          options: ['full', 'partial'],
+          default: 'full',
+          label: 'Reorthogonalisation',
+          help: 'full: Lanczos vectors orthonormal to working precision (tolerance 1e-10); partial: cheaper for large n (tolerance 1e-8).',
+        }),
+        probes: int({
+          default: 10,
+          none: 'no density',
+          min: 2,
+          label: 'SLQ probes P',
+          help: 'Random probes of the spectral density (stochastic Lanczos quadrature) and of the Hutch++ trace; empty: extremes only.',
+        }),
+        slqSteps: int({
+          default: 80,
+          min: 2,
+          label: 'SLQ steps per probe m',
+          help: 'Lanczos steps per probe of the density: its resolution is about the spectrum’s width / m.',
+        }),
+      },
+    },
+    {
+      every: int({
+        default: 1,
+        min: 0,
+        label: 'Spectrum every (steps)',
+        help: 'The Hessian spectrum (exact or estimated) every N steps; 0 never. CGD and Lyapunov exponents need 1.',
+      }),
+      nullTol: real({
+        default: null,
+        none: 'n·ε·max|λ|',
+        min: 0,
+        label: 'Null tolerance τ',
+        help: 'Eigenvalues with |λ| ≤ τ are null, neither negative nor positive (DESIGN §2); empty: n·ε₆₄·max|λ|.',
+      }),
+      extremes: int({
+        default: 5,
+        min: 1,
+        max: 64,
+        label: 'Extreme eigenvectors k',
+        help: 'k of the |cos(g, top-k)| and |cos(g, bottom-k)| eigenvector metrics (at most spectrum.k under lanczos).',
+      }),
+    },
+  ),
   cgd: optionalSection('CGD (chaos-sensitive gradient descent)', {
     prune: choice({
       options: ['neg', 'pos', 'chaotic'],
       default: 'neg',
       label: 'Prune',
-      help: 'Project the gradient off the eigen-directions with λ < −τ (neg), λ > τ (pos) or (1 − γλ)² > 1 (chaotic), as in the paper’s Figure 1.',
+      help: 'Project the gradient off the eigen-directions with λ < −τ (neg), λ > τ (pos) or (1 − γλ)² > 1 (chaotic), as the paper’s Fig. 1. Under Lanczos only the computed top/bottom-k: neg prunes the bottom-k negatives.',
     }),
     k: int({
       default: null,

@@ -94,6 +94,43 @@ describe('CLI series --format csv', () => {
     expect(Number(div[3].split(',')[3])).toBe(json.groups[0].quad.a);
   });
 
+  it('estimated (Lanczos runs): extremes with residuals and the SLQ density with its SE, on the stored grid', () => {
+    const ldb = path.join(dir, 'lanczos.db');
+    const cfg = path.join(dir, 'lanczos.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 },
+        model: { kind: 'mlp', hidden: 4 },
+        train: { steps: 2 },
+        spectrum: { method: 'lanczos', k: 2, lanczosSteps: 30, probes: 2, slqSteps: 10 },
+      }),
+    );
+    const r = cli('run', '--config', cfg, '--db', ldb, '--json');
+    expect(r.status).toBe(0);
+    const lid = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+    const csv = cli('series', lid, 'estimated', '--db', ldb).stdout.trim().split('\n');
+    expect(csv[0]).toBe('step,part,index,lambda,value,error');
+    const store = RunStore.open(ldb, { readonly: true });
+    const f = store.readEstimatedSpectra(lid)[1];
+    store.close();
+    const mine = csv
+      .slice(1)
+      .filter((l) => l.startsWith(`${f.step},`))
+      .map((l) => l.split(','));
+    const top = mine.filter((c) => c[1] === 'top');
+    expect(top.map((c) => Number(c[3]))).toEqual(Array.from(f.top));
+    expect(top.map((c) => Number(c[5]))).toEqual(Array.from(f.topResiduals));
+    const dens = mine.filter((c) => c[1] === 'density');
+    const d = f.density!;
+    expect(dens.length).toBe(d.values.length);
+    expect(Number(dens[0][3])).toBe(d.lo);
+    // The last grid point is lo + (m−1)·h = hi up to one rounding of the sum.
+    expect(Math.abs(Number(dens.at(-1)![3]) - d.hi)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(d.hi)));
+    expect(dens.map((c) => Number(c[4]))).toEqual(Array.from(d.values));
+    expect(dens.map((c) => Number(c[5]))).toEqual(Array.from(d.se));
+  }, 120_000);
+
   it('names the bad series and format with near misses', () => {
     const bad = cli('series', id, 'spectr', '--db', db);
     expect(bad.status).toBe(2);

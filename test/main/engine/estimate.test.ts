@@ -1,7 +1,7 @@
 // The cost estimate: memory checked before anything is allocated (naming the field to change), and a time per step
 // that is measured when the step is cheap and extrapolated from a smaller model of the same kind when it is not.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type RunConfig } from '../../../src/shared/config';
+import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../../src/shared/config';
 import { estimateCost } from '../../../src/main/engine/estimate';
 import { checkMemory, hessianDim, memoryBytes, memoryParts } from '../../../src/main/engine/memory';
 import { modelSpec } from '../../../src/main/engine/models/spec';
@@ -33,7 +33,7 @@ describe('memory', () => {
 
   it('refuses a CNN with 64 base channels naming model.baseChannels, not "Invalid typed array length"', () => {
     expect(() => checkMemory(cnn(64))).toThrow(
-      /^model\.baseChannels: too large for this machine — the exact Hessian \(260,298×260,298\) and its eigenvectors would need an array of 6\.78e\+10 values, more than the 4\.29e\+9 a typed array holds \(n = 260,298 parameters\); at most 19 fits$/,
+      /^model\.baseChannels: too large for this machine — the exact Hessian \(260,298×260,298\) and its eigenvectors would need an array of 6\.78e\+10 values, more than the 4\.29e\+9 a typed array holds \(n = 260,298 parameters\); at most 19 fits; or set spectrum\.method 'lanczos' \(estimates from Hessian-vector products, no n×n matrix\)$/,
     );
     expect(() => estimateCost(cnn(64))).toThrow(/^model\.baseChannels: too large/);
   });
@@ -41,8 +41,10 @@ describe('memory', () => {
   it('refuses what exceeds the available memory, naming the largest part’s field and the largest value that fits', () => {
     const need = memoryBytes(memoryParts(cnn(8)));
     expect(() => checkMemory(cnn(8), need)).not.toThrow();
-    expect(() => checkMemory(cnn(8), need - 1)).toThrow(/^model\.baseChannels: too large for this machine — this run needs about .* GiB .*; at most 7 fits$/);
-    expect(() => checkMemory(mlp(2000), 4 * GiB)).toThrow(/^model\.hidden: too large .*; at most \d+ fits$/);
+    expect(() => checkMemory(cnn(8), need - 1)).toThrow(
+      /^model\.baseChannels: too large for this machine — this run needs about .* GiB .*; at most 7 fits; or set spectrum\.method 'lanczos'.*$/,
+    );
+    expect(() => checkMemory(mlp(2000), 4 * GiB)).toThrow(/^model\.hidden: too large .*; at most \d+ fits; or set spectrum\.method 'lanczos'/);
     const lyap: RunConfig = { ...mlp(20), lyapunov: { k: 'all', saveAt: [], saveAtEpochs: [], explicitSteps: 0 } };
     expect(() => checkMemory(lyap, 0.5 * GiB)).toThrow(/^lyapunov\.k: too large .* \(5350 Lyapunov vectors of dimension 5350: 1\.1 GiB\).*; at most \d+ fits$/);
   });
@@ -65,5 +67,54 @@ describe('estimateCost', () => {
     }
     // No spectrum, nothing to time.
     expect(estimateCost({ ...cnn(8), spectrum: { ...DEFAULT_CONFIG.spectrum, every: 0 } })).toMatchObject({ msPerStep: 0, extrapolated: false });
+  });
+});
+
+const config = (raw: object): RunConfig => {
+  const v = validateConfig(raw);
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return v.config;
+};
+
+describe('recommendMethod', () => {
+  it('prices both methods on the paper MLP and follows the prices; a Lanczos config there is allowed and says what exact costs', () => {
+    for (const method of ['exact', 'lanczos'] as const) {
+      const e = estimateCost(config({ spectrum: { method } }));
+      const m = e.method!;
+      expect(m.configured).toBe(method);
+      expect(m.exactMeasured).toBe(true);
+      expect(m.exactDim).toBe(e.rankBound);
+      expect(m.exactBytes).toBe(3 * m.exactDim ** 2 * 8);
+      // The default step cap (300) and 2k = 40 Ritz vectors of n = 5350.
+      expect(m.lanczosBytes).toBe(340 * 5350 * 8);
+      expect(m.exactMs).toBeGreaterThan(0);
+      expect(m.lanczosMs).toBeGreaterThan(0);
+      expect(m.recommended).toBe(m.exactMs <= m.lanczosMs ? 'exact' : 'lanczos');
+      expect(e.msPerStep).toBe(method === 'exact' ? m.exactMs : m.lanczosMs);
+      if (method === 'lanczos' && m.recommended === 'exact')
+        expect(m.note).toMatch(/^Allowed, but exact would be cheaper here and gives every eigenvalue: exact \d/);
+      if (method === m.recommended) expect(m.note).toMatch(new RegExp(`^${method} is the cheaper method here`));
+    }
+  });
+
+  it('refuses an exact spectrum that cannot fit, pointing to Lanczos; the same run with Lanczos is priced and recommended', () => {
+    // Full-batch GD on 2000 images at 28×28: the dense problem has d = 2000·9 + 2·100·9 (rank bound B(C − 1) + 2H(C − 1)).
+    const raw = { data: { imageSide: 28 }, model: { kind: 'mlp', hidden: 100 }, train: { mode: 'gd', subset: 2000, steps: 10 } };
+    expect(() => checkMemory(config({ ...raw, spectrum: { method: 'exact' } }), 8 * GiB)).toThrow(
+      /^model\.hidden: too large .*or set spectrum\.method 'lanczos'/,
+    );
+    const e = estimateCost(config({ ...raw, spectrum: { method: 'lanczos' } }));
+    const m = e.method!;
+    expect(e.nParams).toBe(79_510);
+    expect(m.exactDim).toBe(2000 * 9 + 2 * 100 * 9);
+    expect(m.exactMeasured).toBe(false);
+    expect(m.exactBytes).toBeGreaterThan(2 * 2 ** 30);
+    expect(m.recommended).toBe('lanczos');
+    expect(m.note).toMatch(/^lanczos is the cheaper method here/);
+    expect(e.steps).toBe(10);
+  });
+
+  it('prices nothing for a run without spectra', () => {
+    expect(estimateCost(config({ spectrum: { every: 0 } })).method).toBeNull();
   });
 });

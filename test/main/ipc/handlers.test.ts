@@ -96,6 +96,8 @@ describe('payload validation', () => {
     ['series.read', { runId: 'abc', metrics: ['loss', 'rm -rf'] }, 'metrics'],
     ['series.read', { runId: 'abc', metrics: ['loss'], from: 'start' }, 'from'],
     ['spectra.read', { runId: 'abc', stride: 0 }, 'stride'],
+    ['estimated.read', { runId: 'abc', from: -1 }, 'from'],
+    ['estimated.read', { runId: '../x' }, 'runId'],
     ['runs.import', { file: '/etc/passwd' }, '(payload)'],
     ['sweeps.list', { all: true }, '(payload)'],
     ['sweeps.start', { spec: [], jobs: 2 }, 'spec'],
@@ -172,8 +174,8 @@ describe('valid requests', () => {
     const r = await call('presets.list', null);
     if (!r.ok) throw new Error(r.error);
     const presets = r.value as typeof PRESETS;
-    expect(presets.filter((p) => p.figure === 1).map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
-    expect(presets.filter((p) => p.figure === 2).map((p) => p.config.cgd?.start)).toEqual([2000, 5000, 10000]);
+    expect(presets.filter((p) => p.group === 'Figure 1').map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
+    expect(presets.filter((p) => p.group === 'Figure 2').map((p) => p.config.cgd?.start)).toEqual([2000, 5000, 10000]);
     const fig3 = presets.find((p) => p.id === 'fig3-lyapunov-replicas')!;
     expect(fig3.config.lyapunov?.k).toBe(32);
     expect(fig3.followUp?.replicas).toMatchObject({ strategy: 'max_chaos', eps: [0.1], seeds: [0, 1, 2, 3, 4] });

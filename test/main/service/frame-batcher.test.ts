@@ -1,12 +1,23 @@
 // FrameBatcher: metrics are concatenated without loss, spectra dropped to the latest, and no more than
 // maxInFlight batches are ever unacknowledged (backpressure).
 import { describe, expect, it } from 'vitest';
-import type { MetricFrame, SpectrumFrame } from '../../../src/shared/frames';
+import type { EstimatedSpectrumFrame, MetricFrame, SpectrumFrame } from '../../../src/shared/frames';
 import type { FrameBatch } from '../../../src/shared/ipc';
 import { FrameBatcher } from '../../../src/main/service/frame-batcher';
 
 const metric = (step: number): MetricFrame => ({ step, epoch: 0, wall: step / 100, values: { loss: 1 / (step + 1) } });
 const spectrum = (step: number): SpectrumFrame => ({ step, n: 10, eigenvalues: Float64Array.of(-1, step), nullCount: 8, nullTol: 1e-12 });
+const estimated = (step: number): EstimatedSpectrumFrame => ({
+  step,
+  n: 10,
+  lanczosSteps: 4,
+  top: Float64Array.of(step),
+  topResiduals: Float64Array.of(0),
+  bottom: Float64Array.of(-1),
+  bottomResiduals: Float64Array.of(0),
+  nullTol: 0,
+  density: null,
+});
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 120));
 
 describe('FrameBatcher', () => {
@@ -18,6 +29,7 @@ describe('FrameBatcher', () => {
       for (let i = 0; i < n; i++, step++) {
         b.pushMetrics(metric(step));
         b.pushSpectrum(spectrum(step));
+        if (step % 2 === 0) b.pushEstimated(estimated(step));
       }
     };
     burst(50);
@@ -43,6 +55,8 @@ describe('FrameBatcher', () => {
     expect(steps).toEqual(Array.from({ length: 410 }, (_, i) => i));
     // Spectra: one per batch, the latest at the time it was sent.
     expect(got.map((g) => g.spectrum?.step)).toEqual(got.map((g) => g.metrics[g.metrics.length - 1].step));
+    // Estimated spectra likewise (logged every other step here).
+    expect(got.map((g) => g.estimated?.step)).toEqual(got.map((g) => g.metrics.filter((m) => m.step % 2 === 0).at(-1)?.step));
     expect(got.every((g) => g.runId === 'run1' && !g.resync)).toBe(true);
     b.close();
   });

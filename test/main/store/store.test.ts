@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../../../src/shared/config';
-import type { MetricFrame, RunEnvironment } from '../../../src/shared/frames';
+import type { EstimatedSpectrumFrame, MetricFrame, RunEnvironment } from '../../../src/shared/frames';
 import { RunStore, StoreError } from '../../../src/main/store/run-store';
+import { SCHEMA_VERSION } from '../../../src/main/store/schema';
 import { RunWriter } from '../../../src/main/store/run-writer';
 
 const ENV: RunEnvironment = {
@@ -44,6 +45,33 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'chaoslab-store-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** An estimated spectrum at `step` (spectrum.method 'lanczos'), with the SLQ density unless `density` is false. */
+function estimated(step: number, density = true): EstimatedSpectrumFrame {
+  return {
+    step,
+    n: 5350,
+    lanczosSteps: 170 + step,
+    top: awkward(20, step),
+    topResiduals: awkward(20, step + 1),
+    bottom: awkward(20, step + 2),
+    bottomResiduals: awkward(20, step + 3),
+    nullTol: 1e-11,
+    density: density
+      ? { probes: 10, steps: 80, sigma: 0.03, countTol: 0.12, lo: -1.5, hi: 40.25, values: awkward(256, step + 4), se: awkward(256, step + 5) }
+      : null,
+  };
+}
+const expectSameEstimate = (a: EstimatedSpectrumFrame, b: EstimatedSpectrumFrame): void => {
+  const arrays = (f: EstimatedSpectrumFrame) => [f.top, f.topResiduals, f.bottom, f.bottomResiduals, ...(f.density ? [f.density.values, f.density.se] : [])];
+  const scalars = (f: EstimatedSpectrumFrame) => ({
+    ...f,
+    ...Object.fromEntries(['top', 'topResiduals', 'bottom', 'bottomResiduals'].map((k) => [k, null])),
+    density: f.density && { ...f.density, values: null, se: null },
+  });
+  expect(scalars(a)).toEqual(scalars(b));
+  arrays(a).forEach((x, i) => expectSameBits(x, arrays(b)[i]));
+};
+
 /** Frame i logs loss at every step, acc at even steps, test_acc every 100 steps (absent keys = not computed). */
 function frame(step: number): MetricFrame {
   const values: MetricFrame['values'] = { loss: Math.exp(-step / 1000) + Math.sin(step) / 3 };
@@ -58,7 +86,7 @@ describe('RunStore', () => {
     RunStore.open(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('application_id', { simple: true })).toBe(0x434c4142);
     db.close();
   });
@@ -71,12 +99,13 @@ describe('RunStore', () => {
     store.close();
     // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps (and no sweep tables).
     const raw = new Database(file);
-    raw.exec('ALTER TABLE runs DROP COLUMN total_steps; DROP TABLE sweep_runs; DROP TABLE sweeps');
+    raw.exec('ALTER TABLE runs DROP COLUMN total_steps; DROP TABLE sweep_runs; DROP TABLE sweeps; DROP TABLE estimated_spectra');
     raw.pragma('user_version = 1');
     raw.close();
 
     const ro = RunStore.open(file, { readonly: true });
     expect(ro.get(old)).toMatchObject({ name: 'from v1', lastStep: 1, env: { nParams: 5350, totalSteps: null } });
+    expect(ro.readEstimatedSpectra(old)).toEqual([]);
     ro.close();
     const version = (): unknown => {
       const db = new Database(file, { readonly: true });
@@ -91,8 +120,10 @@ describe('RunStore', () => {
     expect(Array.from(migrated.readSeries(old, 'loss').steps)).toEqual([0, 1]);
     const fresh = migrated.createRun(config({ name: 'v2' }), { ...ENV, totalSteps: 3000 });
     expect(migrated.get(fresh).env.totalSteps).toBe(3000);
+    migrated.appendEstimatedSpectra(fresh, [estimated(0)]);
+    expectSameEstimate(migrated.readEstimatedSpectra(fresh)[0], estimated(0));
     migrated.close();
-    expect(version()).toBe(3);
+    expect(version()).toBe(SCHEMA_VERSION);
   });
 
   it('defaultPath follows XDG_DATA_HOME', () => {
@@ -123,6 +154,8 @@ describe('RunStore', () => {
     store.appendSpectra(id, spectra.slice(2));
     const lyap = [0, 1, 2].map((step) => ({ step, exponents: awkward(32, step + 10) }));
     store.appendLyapunov(id, lyap);
+    const estimates = [estimated(0), estimated(3, false), estimated(6)];
+    store.appendEstimatedSpectra(id, estimates);
     const reps = [0, 1].map((step) => ({ step, distances: awkward(3, step), alongGrad: awkward(3, step + 1), alongTop: awkward(3, step + 2) }));
     store.appendReplicas(id, reps);
     for (const step of [100, 200, 300, 400, 500])
@@ -184,6 +217,12 @@ describe('RunStore', () => {
     expect(() => store.readSpectra(id, { stride: 0 })).toThrow(/stride/);
 
     store.readLyapunov(id).forEach((f, i) => (expect(f.step).toBe(lyap[i].step), expectSameBits(f.exponents, lyap[i].exponents)));
+    const es = store.readEstimatedSpectra(id);
+    expect(es.length).toBe(3);
+    es.forEach((f, i) => expectSameEstimate(f, estimates[i]));
+    expect(es[1].density).toBeNull();
+    expect(store.readEstimatedSpectra(id, { from: 1, stride: 2 }).map((f) => f.step)).toEqual([3]);
+    expect(store.readEstimatedSpectra(id, { stride: 2 }).map((f) => f.step)).toEqual([0, 6]);
     const rr = store.readReplicas(id);
     expect(rr.length).toBe(2);
     rr.forEach((f, i) => {
@@ -274,6 +313,7 @@ describe('RunStore', () => {
       [1000, 1500, 1501].map((step) => ({ step, n: 4, eigenvalues: awkward(2, step), nullCount: 2, nullTol: 0 })),
     );
     store.appendLyapunov(id, [{ step: 1501, exponents: awkward(2, 0) }]);
+    store.appendEstimatedSpectra(id, [estimated(1500), estimated(1501)]);
     store.saveCheckpoint(id, { step: 1500, state: null, blobs: {} });
     store.saveCheckpoint(id, { step: 2000, state: null, blobs: {} });
     store.saveVectors(id, 'v', 2999, 1, 1, awkward(1, 0), awkward(1, 0));
@@ -285,6 +325,7 @@ describe('RunStore', () => {
     expect(loss.steps[1500]).toBe(1500);
     expect(store.readSpectra(id).map((s) => s.step)).toEqual([1000, 1500]);
     expect(store.readLyapunov(id)).toEqual([]);
+    expect(store.readEstimatedSpectra(id).map((f) => f.step)).toEqual([1500]);
     expect(store.latestCheckpoint(id)!.step).toBe(1500);
     expect(store.loadVectors(id, 'v')).toBeNull();
     store.appendMetrics(
@@ -391,6 +432,7 @@ describe('export and import', () => {
     );
     src.appendSpectra(id, [{ step: 3, n: 9, eigenvalues: awkward(4, 1), nullCount: 5, nullTol: 1e-12 }]);
     src.appendLyapunov(id, [{ step: 3, exponents: awkward(5, 2) }]);
+    src.appendEstimatedSpectra(id, [estimated(3)]);
     src.appendReplicas(id, [{ step: 3, distances: awkward(2, 3), alongGrad: awkward(2, 4), alongTop: awkward(2, 5) }]);
     src.saveCheckpoint(id, { step: 1400, state: { s: 'x' }, blobs: { theta: awkward(5350, 6) } });
     src.saveVectors(id, 'final', 1499, 2, 2, awkward(2, 7), awkward(4, 8));
@@ -417,6 +459,7 @@ describe('export and import', () => {
     }
     expectSameBits(dst.readSpectra(id)[0].eigenvalues, awkward(4, 1));
     expectSameBits(dst.readLyapunov(id)[0].exponents, awkward(5, 2));
+    expectSameEstimate(dst.readEstimatedSpectra(id)[0], estimated(3));
     expectSameBits(dst.readReplicas(id)[0].alongTop, awkward(2, 5));
     expectSameBits(dst.latestCheckpoint(id)!.blobs.theta, awkward(5350, 6));
     expectSameBits(dst.loadVectors(id, 'final')!.data, awkward(4, 8));
@@ -441,6 +484,24 @@ describe('export and import', () => {
     const dst = RunStore.open(join(dir, 'dst.db'));
     dst.importRun(join(dir, 'r.chaoslab'));
     expect(dst.get(id).status).toBe('interrupted');
+    dst.close();
+  });
+
+  it('imports an export of schema v2, which has no estimated spectra', () => {
+    const src = RunStore.open(join(dir, 'src.db'));
+    const id = src.createRun(config(), ENV);
+    src.appendMetrics(id, [frame(0)]);
+    const file = join(dir, 'v2.chaoslab');
+    src.exportRun(id, file);
+    src.close();
+    const old = new Database(file);
+    old.exec('DROP TABLE estimated_spectra; DROP TABLE sweep_runs; DROP TABLE sweeps');
+    old.pragma('user_version = 2');
+    old.close();
+    const dst = RunStore.open(join(dir, 'dst.db'));
+    expect(dst.importRun(file)).toEqual({ id, duplicate: false });
+    expect(dst.readSeries(id, 'loss').steps.length).toBe(1);
+    expect(dst.readEstimatedSpectra(id)).toEqual([]);
     dst.close();
   });
 

@@ -137,6 +137,43 @@ describe('the config field table', () => {
     expect(new Set(RULES.map((r) => r.name)).size).toBe(RULES.length);
   });
 
+  it('refuses spectra, image sides and full-batch subsets that cannot be, naming the field', () => {
+    const lanczos = (o: Obj = {}): Obj => ({ spectrum: { method: 'lanczos', ...o } });
+    // The paper's MLP has n = 5350: top-k and bottom-k are distinct up to k = 2675.
+    expect(errorsOf(lanczos({ k: 2675, lanczosSteps: 5350 }))).toEqual([]);
+    expect(errorsOf(lanczos({ k: 2676, lanczosSteps: 5352 }))).toEqual([
+      {
+        field: 'spectrum.k',
+        message: "must be at most n/2 = 2675: the top-k and bottom-k of the model's n = 5350 parameters (for all of them use spectrum.method 'exact')",
+      },
+    ]);
+    // k > n on the CNN (n = 1158), and at 28×28 the MLP grows to n = 15,910.
+    expect(errorsOf({ model: { kind: 'cnn' }, ...lanczos({ k: 1200, lanczosSteps: 2400 }) }).map((e) => e.field)).toEqual(['spectrum.k']);
+    expect(errorsOf({ data: { imageSide: 28 }, ...lanczos({ k: 2676, lanczosSteps: 5352 }) })).toEqual([]);
+    expect(errorsOf(lanczos({ k: 20, lanczosSteps: 39 }))).toEqual([
+      { field: 'spectrum.lanczosSteps', message: 'must be ≥ 2·spectrum.k = 40 (the Krylov space holds the top-k and the bottom-k)' },
+    ]);
+    expect(errorsOf(lanczos({ probes: 0 }))).toEqual([{ field: 'spectrum.probes', message: 'must be ≥ 2' }]);
+    expect(errorsOf(lanczos({ probes: null }))).toEqual([]);
+    expect(errorsOf({ spectrum: { k: 5 } })).toEqual([{ field: 'spectrum.k', message: "unknown field for spectrum.method 'exact' (it belongs to 'lanczos')" }]);
+    expect(errorsOf({ data: { dataset: 'usps', dir: '/d', imageSide: 28 } })).toEqual([
+      { field: 'data.imageSide', message: 'usps images are 16×16: must be 16' },
+    ]);
+    expect(errorsOf({ data: { imageSide: 20 } })).toEqual([{ field: 'data.imageSide', message: 'fashion-mnist images are 16×16 or 28×28: must be 16 or 28' }]);
+    expect(errorsOf({ train: { mode: 'gd', subset: 60_000 } })).toEqual([]);
+    expect(errorsOf({ train: { mode: 'gd', subset: 60_001 } })).toEqual([
+      { field: 'train.subset', message: '60001 exceeds the 60000 training images (fashion-mnist)' },
+    ]);
+    expect(errorsOf({ data: { trainLimit: 1000 }, train: { mode: 'gd', subset: 2000 } })).toEqual([
+      { field: 'train.subset', message: '2000 exceeds the 1000 training images (data.trainLimit)' },
+    ]);
+    expect(errorsOf({ data: { dataset: 'usps', dir: '/d', trainLimit: 7292 } }).map((e) => e.field)).toEqual(['data.trainLimit']);
+    expect(errorsOf({ train: { subset: 100 } })).toEqual([
+      { field: 'train.subset', message: "only used by train.mode 'gd' (for SGD on fewer images use data.trainLimit)" },
+    ]);
+    expect(errorsOf({ train: { mode: 'gd', batchOrderFile: '/o.json' } }).map((e) => e.field)).toEqual(['train.batchOrderFile']);
+  });
+
   it('sets one field by path, checking its value and switching its section on', () => {
     for (const leaf of LEAVES) {
       const value = another(leaf);

@@ -20,7 +20,7 @@ import { Rng } from '../rng';
 export interface SlqOptions {
   /** Rademacher probes P (spectrum.probes), ≥ 2. */
   probes: number;
-  /** Lanczos steps per probe m (spectrum.lanczosSteps). */
+  /** Lanczos steps per probe m (spectrum.slqSteps). */
   steps: number;
   seed: number;
   /** Learning rate γ for the chaotic count: (1 − γλ)² > 1. */
@@ -51,8 +51,8 @@ export interface SpectralDensity {
   densitySe: Float64Array;
   /** τ_c = max(τ, 4σ): the null band of the counts. */
   countTol: number;
-  /** Counts of the smoothed density: λ < −τ_c, λ > τ_c, |λ| ≤ τ_c, and the chaotic ones (λ < −τ_c; λ > max(τ_c, 2/γ)). */
-  counts: { negative: Estimate; positive: Estimate; null: Estimate; chaoticNeg: Estimate; chaoticPos: Estimate };
+  /** Counts of the smoothed density: λ < −τ_c, λ > τ_c, |λ| ≤ τ_c, and the chaotic ones (λ < −τ_c; λ > max(τ_c, 2/γ); both). */
+  counts: { negative: Estimate; positive: Estimate; null: Estimate; chaoticNeg: Estimate; chaoticPos: Estimate; chaotic: Estimate };
   trace: TraceEstimate;
   frobenius: Estimate;
   /** Extreme Ritz values over all probes: inside [λ_min, λ_max], converging to them. */
@@ -65,7 +65,7 @@ export interface SpectralDensity {
 export function checkSlqOptions(n: number, opts: SlqOptions): void {
   if (!Number.isInteger(opts.probes) || opts.probes < 2 || opts.probes > n)
     throw new Error(`spectrum.probes: must be an integer from 2 to n = ${n} (the error estimate needs two or more), got ${opts.probes}`);
-  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new Error(`spectrum.lanczosSteps: must be a positive integer, got ${opts.steps}`);
+  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new Error(`spectrum.slqSteps: must be a positive integer, got ${opts.steps}`);
   if (!(opts.lr > 0)) throw new Error(`train.lr: must be > 0, got ${opts.lr}`);
   if (!(opts.nullTol >= 0)) throw new Error(`spectrum.nullTol: must be ≥ 0, got ${opts.nullTol}`);
   if (opts.sigma !== undefined && !(opts.sigma > 0)) throw new Error(`sigma: must be > 0, got ${opts.sigma}`);
@@ -161,6 +161,7 @@ export function stochasticSpectrum(apply: LinearMap, n: number, opts: SlqOptions
       null: sum((x) => 1 - below(-tc)(x) - above(tc)(x)),
       chaoticNeg: sum(below(-tc)),
       chaoticPos: sum(above(c)),
+      chaotic: sum((x) => below(-tc)(x) + above(c)(x)),
     },
     trace,
     // ‖H‖_F = √tr(H²), its standard error by first-order propagation.

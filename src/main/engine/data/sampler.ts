@@ -66,6 +66,13 @@ export class BatchSampler {
     return s;
   }
 
+  /** Full-batch gradient descent (train.mode 'gd'): every step the first `size` samples, one step per epoch. */
+  static fullBatch(size: number, count: number): BatchSampler {
+    if (!Number.isInteger(size) || size < 1 || size > count)
+      throw new Error(`train.subset: must be an integer from 1 to the ${count} training samples, got ${size}`);
+    return BatchSampler.fromOrder([Array.from({ length: size }, (_, i) => i)], count);
+  }
+
   next(): { indices: Int32Array; epoch: number; step: number } {
     const within = this.step - this.epoch * this.stepsPerEpoch;
     let indices: Int32Array;

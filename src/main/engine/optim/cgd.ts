@@ -7,12 +7,12 @@ import { isChaotic } from '../../../shared/math/chaos';
 import type { HessianSpectrum } from '../curvature/spectrum';
 
 /**
- * Indices (into spectrum.values) of the directions to prune at this step.
+ * Indices (into `values`, the eigenvalues computed at this step) of the directions to prune.
  * neg = {λ < −τ}, pos = {λ > τ}, chaotic = {(1−γλ)² > 1, |λ| > τ}; with k, the k most extreme of the set
- * (smallest λ for neg, largest λ for pos, largest (1−γλ)² for chaotic) or k drawn at random.
+ * (smallest λ for neg, largest λ for pos, largest (1−γλ)² for chaotic) or k drawn at random. Only computed
+ * eigenvalues can be pruned: under Lanczos (DESIGN §6) the sets are those of the top-k and bottom-k pairs.
  */
-export function selectPruned(spec: HessianSpectrum, cfg: CgdConfig, lr: number, rng: Rng): number[] {
-  const { values, tau } = spec;
+export function selectPruned(values: ArrayLike<number>, tau: number, cfg: CgdConfig, lr: number, rng: Rng): number[] {
   const set: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

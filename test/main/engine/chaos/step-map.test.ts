@@ -63,7 +63,7 @@ function cases(): Case[] {
     const tag = momentum > 0 ? ' + momentum' : '';
     out.push({ name: `SGD${tag}`, map: stepMap({ spectrum, lr, momentum, pruned: [], mix: 1, fixedBasis: null, step: 0 }), F: wrap(grad) });
     for (const c of [cgd('neg', 1), cgd('chaotic', 0.6)]) {
-      const pruned = selectPruned(spectrum, c, lr, new Rng(0));
+      const pruned = selectPruned(spectrum.values, spectrum.tau, c, lr, new Rng(0));
       expect(pruned.length).toBeGreaterThan(0);
       out.push({
         name: `CGD ${c.prune} mix ${c.mix}${tag}`,

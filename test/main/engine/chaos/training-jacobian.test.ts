@@ -53,7 +53,7 @@ describe('training-map Jacobians vs finite differences (MLP, USPS batch, float64
   it('CGD: J = I − γPHP with the pruned eigenvectors frozen over the step', () => {
     const sp = new HessianSpectrum(exact, { nullTol: null });
     const cfg: CgdConfig = { ...defaultSection('cgd'), prune: 'neg', k: null, select: 'magnitude' };
-    const pruned = selectPruned(sp, cfg, lr, new Rng(0));
+    const pruned = selectPruned(sp.values, sp.tau, cfg, lr, new Rng(0));
     expect(pruned.length).toBeGreaterThan(10);
     const F = (t: Float64Array) => {
       const u = cgdUpdate(sp, pruned, grad(t), cfg, new Rng(0)).update;

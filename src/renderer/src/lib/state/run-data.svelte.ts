@@ -1,9 +1,9 @@
 // Everything the Live run view draws for one run: loaded from the store, then extended by streamed batches.
-import type { LyapunovFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../../../shared/frames';
+import type { EstimatedSpectrumFrame, LyapunovFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../../../shared/frames';
 import type { FrameBatch, LabApi, Progress, RunDetail, Series } from '../../../../shared/ipc';
 import { GrowSeries } from './series';
 import type { SpectrumColumn } from '../../../../shared/charts/spectrum-bins';
-import { binSpectrum } from '../../../../shared/charts/spectrum-bins';
+import { binDensity, binSpectrum } from '../../../../shared/charts/spectrum-bins';
 
 export const PLOTTED: MetricName[] = [
   'loss',
@@ -14,6 +14,10 @@ export const PLOTTED: MetricName[] = [
   'n_pos',
   'n_null',
   'n_chaotic',
+  'n_neg_est',
+  'n_neg_est_se',
+  'n_chaotic_est',
+  'n_chaotic_est_se',
   'pruned',
   'lambda_min',
   'lambda_max',
@@ -58,6 +62,11 @@ export class RunData {
     return this.detail.config.train.lr;
   }
 
+  /** The spectra are estimates from Hessian-vector products (spectrum.method 'lanczos'). */
+  get estimated(): boolean {
+    return this.detail.config.spectrum.method === 'lanczos';
+  }
+
   metric(name: MetricName): GrowSeries {
     let s = this.series.get(name);
     if (!s) this.series.set(name, (s = new GrowSeries()));
@@ -74,9 +83,9 @@ export class RunData {
     ]);
     for (const [name, s] of Object.entries(series)) this.series.set(name as MetricName, GrowSeries.from(s.steps, s.values));
     const stride = Math.max(1, Math.ceil((this.detail.lastStep + 1) / MAX_COLUMNS));
-    const spectra = await api.call('spectra.read', { runId: id, stride });
     this.columns.length = 0;
-    for (const f of spectra) this.addSpectrum(f);
+    if (this.estimated) for (const f of await api.call('estimated.read', { runId: id, stride })) this.addEstimated(f);
+    else for (const f of await api.call('spectra.read', { runId: id, stride })) this.addSpectrum(f);
     this.lyapunov.length = 0;
     for (const f of lyap) this.addLyapunov(f);
     this.replicas.length = 0;
@@ -93,6 +102,7 @@ export class RunData {
       if (f.step > this.lastStep) this.lastStep = f.step;
     }
     if (b.spectrum) this.addSpectrum(b.spectrum);
+    if (b.estimated) this.addEstimated(b.estimated);
     for (const f of b.lyapunov) this.addLyapunov(f);
     for (const f of b.replicas) this.addReplicas(f);
     if (b.progress) this.progress = b.progress;
@@ -103,9 +113,16 @@ export class RunData {
     this.version++;
   }
 
-  private addSpectrum(f: SpectrumFrame): void {
+  /** A spectrum column of `step`, unless a later one is there already (frames replayed after a reload). */
+  private addColumn(step: number, column: () => SpectrumColumn): void {
     const last = this.columns[this.columns.length - 1];
-    if (!last || f.step > last.step) this.columns.push(binSpectrum(f));
+    if (!last || step > last.step) this.columns.push(column());
+  }
+  private addSpectrum(f: SpectrumFrame): void {
+    this.addColumn(f.step, () => binSpectrum(f));
+  }
+  private addEstimated(f: EstimatedSpectrumFrame): void {
+    this.addColumn(f.step, () => binDensity(f));
   }
   private addLyapunov(f: LyapunovFrame): void {
     f.exponents.forEach((x, i) => (this.lyapunov[i] ??= new GrowSeries()).push(f.step, x));
