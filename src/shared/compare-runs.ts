@@ -1,5 +1,5 @@
-// Pure helpers of the Compare view: the config fields that differ, groups of runs that differ only by seed, and
-// a spectrum step every compared run has (run colours: charts/palette.ts). No DOM, no Node: unit-tested in Node.
+// Pure helpers of the Compare view: the config fields that differ, groups of runs that differ only by seed, how
+// often a run has a spectrum, and a spectrum step every compared run has (run colours: charts/palette.ts). No DOM, no Node: unit-tested in Node.
 import type { ConfigPath, RunConfig } from './config';
 import { LEAVES, readAt, showValue } from './config';
 
@@ -33,6 +33,11 @@ export function seedGroups<T extends { id: string; config: RunConfig }>(runs: T[
     groups.get(k)!.push(r);
   }
   return [...groups.values()];
+}
+
+/** Every how many steps a run computes the Hessian spectrum (0: never): every step under CGD with the per-step basis or with Lyapunov exponents. */
+export function spectrumEvery(c: RunConfig): number {
+  return (c.cgd && !c.cgd.basisFile) || c.lyapunov ? 1 : c.spectrum.every;
 }
 
 /** The largest step ≤ every run's last step at which every run computed a spectrum (null: there is none). */

@@ -5,14 +5,18 @@ import { PATH_FIELDS, isPathField } from './config';
 import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, MetricName, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from './frames';
 import { METRICS, RUN_STATUSES } from './frames';
 import { NAME_MAX, TAG_MAX, textLimitErrors } from './limits';
-import type { CostEstimate, Progress, RunSummary, Series } from './records';
-import type { CurveAnalysis } from './math/divergence';
+import type { CostEstimate, Progress, RunSummary, RunTableRow, Series } from './records';
+import { MAX_RUN_IDS, isRunId } from './records';
+import type { CompareState, SavedCompareView } from './compare-view';
+import { VIEW_NAME_MAX, parseCompareState } from './compare-view';
+import type { GroupDivergence } from './math/divergence';
 import type { BandKind, GroupBand } from './math/group';
 import type { SweepRecord } from './sweep/records';
 
 export type { BandKind, GroupBand } from './math/group';
 
-export type { CostEstimate, Progress, RunSummary, Series } from './records';
+export type { CostEstimate, Progress, RunSummary, RunTableRow, Series } from './records';
+export type { CompareState, SavedCompareView } from './compare-view';
 
 export interface RunDetail extends RunSummary {
   config: RunConfig;
@@ -70,8 +74,8 @@ export interface GroupResult {
   runIds: string[];
   /** Metric → band over the members that logged it (clipped to the metric's domain). */
   series: Record<string, GroupBand>;
-  /** All replica distance curves of the members as one group, and the analysis of their mean (DESIGN §2). */
-  divergence: { curves: number; band: GroupBand; analysis: CurveAnalysis } | null;
+  /** Per ε: the replica distance curves of every member as one group, and the analysis of their mean (DESIGN §2). */
+  divergence: (GroupDivergence & { eps: number })[];
 }
 /** Figure formats; PDF is sent as the figure's SVG document, which main prints to PDF (Chromium's print). */
 export type ExportFormat = 'png' | 'svg' | 'pdf' | 'csv';
@@ -110,10 +114,14 @@ export interface Channels {
   'runs.cancel': { req: { runId: string }; res: null };
   'runs.continue': { req: { runId: string }; res: { runId: string } };
   'runs.list': { req: SeriesFilter | null; res: RunSummary[] };
+  /** Every run with the Library's summary numbers (computed in main from the stored series, cached per stopped run). */
+  'runs.table': { req: null; res: RunTableRow[] };
   'runs.get': { req: { runId: string }; res: RunDetail };
   'runs.update': { req: { runId: string; name?: string; tags?: string[]; notes?: string }; res: RunSummary };
   'runs.delete': { req: { runId: string }; res: null };
   'runs.export': { req: { runId: string }; res: { file: string | null } };
+  /** Several runs, one .chaoslab file each, into a new folder main asks for. */
+  'runs.exportMany': { req: { runIds: string[] }; res: { dir: string | null } };
   'runs.import': { req: null; res: { runId: string | null } };
   'runs.subscribe': { req: { runId: string }; res: null };
   'runs.unsubscribe': { req: { runId: string }; res: null };
@@ -124,6 +132,9 @@ export interface Channels {
   'lyapunov.read': { req: { runId: string }; res: LyapunovFrame[] };
   'replicas.read': { req: { runId: string }; res: ReplicaFrame[] };
   'compare.group': { req: { runIds: string[]; metrics: SeriesName[]; band?: BandKind }; res: GroupResult };
+  'compareViews.list': { req: null; res: SavedCompareView[] };
+  'compareViews.save': { req: { name: string; state: CompareState }; res: SavedCompareView };
+  'compareViews.delete': { req: { name: string }; res: null };
   'export.save': { req: { format: ExportFormat; name: string; data: string }; res: { file: string | null } };
   'export.saveSet': { req: { name: string; files: { name: string; format: ExportFormat; data: string }[] }; res: { dir: string | null } };
   'dialog.choosePath': { req: { field: PathField }; res: { path: string | null } };
@@ -161,8 +172,6 @@ export class IpcError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** What a run id looks like (a UUID here; 1–64 letters, digits, _ or -). */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function fail(channel: string, field: string, message: string): never {
   throw new IpcError(`${channel}: ${field} ${message}`, [{ field, message }]);
@@ -178,7 +187,7 @@ function nothing(channel: string, v: unknown): null {
 }
 function runId(channel: string, o: Obj): string {
   const v = o.runId;
-  if (typeof v !== 'string' || !RUN_ID_PATTERN.test(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
+  if (!isRunId(v)) fail(channel, 'runId', 'must be a run id (1–64 letters, digits, _ or -)');
   return v;
 }
 function optInt(channel: string, o: Obj, key: string, min: number): number | undefined {
@@ -201,6 +210,17 @@ function jobs(channel: string, o: Obj): number {
 function sweepId(channel: string, o: Obj): string {
   if (typeof o.sweepId !== 'string' || !/^[0-9a-f]{16}$/.test(o.sweepId)) fail(channel, 'sweepId', 'must be a sweep id (16 hex digits)');
   return o.sweepId;
+}
+function runIdList(channel: string, v: unknown, field = 'runIds'): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_RUN_IDS || !v.every(isRunId))
+    fail(channel, field, `must be a non-empty array of at most ${MAX_RUN_IDS} run ids`);
+  return v;
+}
+function viewName(channel: string, o: Obj): string {
+  const v = o.name;
+  if (typeof v !== 'string' || v.trim() === '' || v.length > VIEW_NAME_MAX || /\p{Cc}/u.test(v))
+    fail(channel, 'name', `must be a name of 1–${VIEW_NAME_MAX} characters without control characters`);
+  return v.trim();
 }
 function withRunId(channel: string, v: unknown): { runId: string } {
   return { runId: runId(channel, object(channel, v, ['runId'])) };
@@ -251,6 +271,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) fail(c, 'status', `must be one of ${RUN_STATUSES.join(', ')}`);
     return { search: optString(c, o, 'search', NAME_MAX), tag: optString(c, o, 'tag', TAG_MAX), status: status as RunStatus | undefined };
   },
+  'runs.table': (v) => nothing('runs.table', v),
   'runs.get': (v) => withRunId('runs.get', v),
   'runs.update': (v) => {
     const c = 'runs.update';
@@ -266,6 +287,7 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
   },
   'runs.delete': (v) => withRunId('runs.delete', v),
   'runs.export': (v) => withRunId('runs.export', v),
+  'runs.exportMany': (v) => ({ runIds: runIdList('runs.exportMany', object('runs.exportMany', v, ['runIds']).runIds) }),
   'runs.import': (v) => nothing('runs.import', v),
   'runs.subscribe': (v) => withRunId('runs.subscribe', v),
   'runs.unsubscribe': (v) => withRunId('runs.unsubscribe', v),
@@ -291,12 +313,21 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     const c = 'compare.group';
     const o = object(c, v, ['runIds', 'metrics', 'band']);
     if (o.band !== undefined && o.band !== 'ci95' && o.band !== 'se') fail(c, 'band', "must be 'ci95' or 'se' (groups under 3 always show min–max)");
-    if (!Array.isArray(o.runIds) || o.runIds.length === 0 || o.runIds.length > 100 || o.runIds.some((id) => typeof id !== 'string' || !RUN_ID_PATTERN.test(id)))
-      fail(c, 'runIds', 'must be a non-empty array of at most 100 run ids');
+    const runIds = runIdList(c, o.runIds);
     if (!Array.isArray(o.metrics) || o.metrics.length > 60 || o.metrics.some((m) => !isSeriesName(m)))
       fail(c, 'metrics', 'must be an array of metric names (or epoch, wall)');
-    return { runIds: o.runIds as string[], metrics: o.metrics as SeriesName[], band: o.band as BandKind | undefined };
+    return { runIds, metrics: o.metrics as SeriesName[], band: o.band as BandKind | undefined };
   },
+  'compareViews.list': (v) => nothing('compareViews.list', v),
+  'compareViews.save': (v) => {
+    const c = 'compareViews.save';
+    const o = object(c, v, ['name', 'state']);
+    const name = viewName(c, o);
+    const parsed = parseCompareState(o.state);
+    if (!parsed.ok) fail(c, `state.${parsed.field}`, parsed.message);
+    return { name, state: parsed.state };
+  },
+  'compareViews.delete': (v) => ({ name: viewName('compareViews.delete', object('compareViews.delete', v, ['name'])) }),
   'export.save': (v) => {
     const c = 'export.save';
     const o = object(c, v, ['format', 'name', 'data']);

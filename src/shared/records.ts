@@ -71,3 +71,30 @@ export interface MethodAdvice {
 
 /** A config as its cost estimate sees it: runs that differ only by name, seed, tags or notes cost the same. */
 export const costConfig = (c: RunConfig): RunConfig => ({ ...c, name: 'estimate', seed: 0, tags: [], notes: '' });
+
+/** Run ids as the store makes them (UUIDs) and as users abbreviate them: 1–64 letters, digits, _ or -. */
+export const isRunId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
+/** At most this many runs in one request: a compare group, a bulk export, a saved compare view. */
+export const MAX_RUN_IDS = 100;
+
+/** A row of the Library's runs table: the summary, the optimiser in words, and numbers read from the stored series. */
+export interface RunTableRow extends RunSummary {
+  /** "SGD", "CGD neg, k = 10", … (config/summary.ts optimizerLabel). */
+  optimizer: string;
+  /** Steps recorded (last step + 1) and planned (null: not known). */
+  steps: number;
+  totalSteps: number | null;
+  /** Seconds of training, the last logged wall time (null: nothing logged). */
+  durationSec: number | null;
+  finalTestAcc: number | null;
+  bestTestAcc: number | null;
+  finalLoss: number | null;
+  /** Mean number of negative eigenvalues over the steps with a spectrum. */
+  meanNegative: number | null;
+  /** The largest finite-time Lyapunov exponent at the last step (1/step). */
+  topLyapunov: number | null;
+  /** replicas.lyapunovSource when the run perturbs along another run's Lyapunov vectors (a run id, or a file). */
+  lyapunovSource: string | null;
+  /** Runs whose replicas perturb along this run's vectors. */
+  replicaRuns: string[];
+}

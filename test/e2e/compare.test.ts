@@ -148,8 +148,8 @@ describe('compare view in headless Chromium', () => {
     await loss()
       .locator('rect.overlay')
       .hover({ position: { x: 150, y: 50 } });
-    await expect.poll(() => page.locator('[data-cursor-row]').count()).toBe(3);
-    expect(await page.getByTestId('cursor-table').locator('th').first().textContent()).toMatch(/^step \d+$/);
+    await expect.poll(() => loss().getByTestId('tooltip').locator('[data-tip-row]').count()).toBe(3);
+    expect(await loss().getByTestId('tooltip').locator('.tip-title').textContent()).toMatch(/^step \d+$/);
     // Spectrogram small multiples and the spectra of all runs at one common step.
     await expect.poll(() => page.locator('[data-spectrogram]').count(), { timeout: 20_000 }).toBe(3);
     await expect.poll(() => page.getByTestId('compare-spectra').locator('.legend-entry').count(), { timeout: 20_000 }).toBe(3);
@@ -236,9 +236,10 @@ describe('compare view in headless Chromium', () => {
     await page.getByTestId('group-seeds').check();
     await expect.poll(() => view().getAttribute('data-groups')).toBe('1');
     await expect.poll(() => loss().locator('.legend-entry').allTextContents()).toEqual(['sgd seed 1 ×2: mean, min–max (n = 2)', 'cgd neg']);
-    await expect
-      .poll(() => page.getByTestId('group-fit').textContent())
-      .toMatch(/^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/);
+    // The group's divergence: 4 replica curves (2 runs × 2 seeds), their mean with a 95 % CI, and the fitted parameters.
+    const table = page.locator('[data-testid="divergence-table"][data-group="sgd seed 1 ×2"]');
+    await expect.poll(() => table.locator('tr[data-param="d0"] td').nth(5).textContent()).toBe('measured at t = 0');
+    expect(await page.getByTestId('compare-divergence-early').locator('.legend-entry').first().textContent()).toBe('sgd seed 1 ×2: mean ± 95 % CI (n = 4)');
     await screenshot(page, 'compare-grouped');
 
     const csv = parseCsv(await exportFrom(loss(), loss().locator('[data-export="csv"]')));
@@ -387,7 +388,7 @@ describe('compare view in headless Chromium', () => {
     expect(csv.header.slice(0, 4)).toEqual(['chart', 'series', 'step', 'value']);
     expect(new Set(csv.rows.map((r) => r[0]))).toEqual(
       new Set([
-        ...['loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'lambda_max', 'Replica divergence ‖θᵢ − θ₀‖: sgd seed 1 ×2'],
+        ...['loss', 'acc', 'test_loss', 'test_acc', 'n_neg', 'lambda_max', 'ln d against t (early exponential)', 'log d against log t (late power law)'],
         `Spectrum at step ${await page.getByTestId('spectrum-step').inputValue()}`,
         ...['Spectrogram sgd seed 1', 'Spectrogram sgd seed 2', 'Spectrogram cgd neg'],
       ]),

@@ -83,6 +83,7 @@ describe('workbench in headless Chromium', () => {
   });
 
   it('rejects an invalid form, naming the field, inline and again in main', async () => {
+    await page.getByTestId('nav-new').click();
     await page.locator('[data-preset="fig1-sgd"]').click();
     await expect.poll(() => page.getByTestId('est-params').textContent(), { timeout: 60_000 }).toBe('5,350');
     await screenshot(page, 'new-run');
@@ -166,7 +167,7 @@ describe('workbench in headless Chromium', () => {
     const loss0 = await draws('chart-loss');
     await until('the charts to redraw', async () => (await draws('chart-loss')) > loss0 && (await draws('spectrogram')) > 1);
     expect(await attr('data-columns')).toBeGreaterThan(0);
-    expect(await page.getByTestId('backend').textContent()).toMatch(/TF\.js backend \S+ · LAPACK /);
+    expect(await page.getByTestId('backend').textContent()).toMatch(/TF\.js backend\s*\S+\s*LAPACK/);
 
     await page.getByTestId('pause').click();
     await until('paused', async () => (await page.getByTestId('status').textContent()) === 'paused');
@@ -401,10 +402,15 @@ describe('workbench in headless Chromium', () => {
     await page.locator(`[data-run-row="${replicaRun}"]`).getByTestId('open').click();
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
     expect(await page.getByTestId('status').textContent()).toBe('finished');
-    expect(await page.getByTestId('fit').textContent()).toMatch(
-      /^fit d² = a·t \+ b·t² \+ d₀²: a = \S+ (± \S+|\(at bound\)), b = \S+ (± \S+|\(at bound\)), d₀² = \S+ \(measured\), R² = [\d.-]+, n = \d+$/,
+    // The divergence first: its two panels and the fitted parameters (a, b ≥ 0, d₀ measured) of the 5 replicas.
+    const table = page.getByTestId('divergence-table');
+    await table.waitFor();
+    expect(await table.locator('tr[data-param]').evaluateAll((r) => r.map((e) => e.getAttribute('data-param')))).toEqual(
+      expect.arrayContaining(['a', 'b', 'd0']),
     );
-    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(6);
+    expect(await table.locator('tr[data-param="d0"] td').nth(5).textContent()).toBe('measured at t = 0');
+    expect(await page.getByTestId('live-divergence-early').count()).toBe(1);
+    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(5);
     // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
     await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);

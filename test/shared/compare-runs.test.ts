@@ -3,12 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, defaultSection } from '../../src/shared/config';
 import type { RunConfig } from '../../src/shared/config';
-import { commonSpectrumStep, configDiff, seedGroups } from '../../src/shared/compare-runs';
+import { commonSpectrumStep, configDiff, seedGroups, spectrumEvery } from '../../src/shared/compare-runs';
 import { ema } from '../../src/shared/math/ema';
 
 const cfg = (over: Partial<RunConfig>): RunConfig => ({ ...DEFAULT_CONFIG, ...over });
 
 describe('compare helpers', () => {
+  it('knows how often a run has a spectrum: spectrum.every, or every step under CGD with the step basis or Lyapunov', () => {
+    expect(spectrumEvery(cfg({ spectrum: { ...DEFAULT_CONFIG.spectrum, every: 0 } }))).toBe(0);
+    expect(spectrumEvery(cfg({ spectrum: { ...DEFAULT_CONFIG.spectrum, every: 5 } }))).toBe(5);
+    expect(spectrumEvery(cfg({ spectrum: { ...DEFAULT_CONFIG.spectrum, every: 5 }, cgd: defaultSection('cgd') }))).toBe(1);
+    expect(spectrumEvery(cfg({ spectrum: { ...DEFAULT_CONFIG.spectrum, every: 0 }, cgd: { ...defaultSection('cgd'), basisFile: 'b.json' } }))).toBe(0);
+    expect(spectrumEvery(cfg({ spectrum: { ...DEFAULT_CONFIG.spectrum, every: 0 }, lyapunov: defaultSection('lyapunov') }))).toBe(1);
+  });
+
   it('lists only the config fields that differ, labelled, in words: off for a section switched off, no JSON', () => {
     const a = cfg({ name: 'a', seed: 1 });
     const b = cfg({ name: 'b', seed: 2, cgd: defaultSection('cgd') });

@@ -82,7 +82,7 @@ function write(channel: string, file: string, bytes: Buffer, database: string): 
   }
 }
 
-type Choose = (defaultName: string, filter: { name: string; extensions: string[] }) => Promise<string | null>;
+export type Choose = (defaultName: string, filter: { name: string; extensions: string[] }) => Promise<string | null>;
 
 /**
  * Ask for a target and write the file; the chosen path gets the format's extension if it lacks it. The dialog
@@ -114,14 +114,24 @@ export async function saveExportSet(
 ): Promise<string | null> {
   const bytes: Buffer[] = [];
   for (const [i, f] of files.entries()) bytes.push(await exportBytes('export.saveSet', `files[${i}].data`, f.format, f.data, print));
+  const dir = await newFolder('export.saveSet', choose, name);
+  if (dir) files.forEach((f, i) => write('export.saveSet', join(dir, f.name), bytes[i], database));
+  return dir;
+}
+
+/** Ask for a folder to create (it must not exist yet) and create it. Null: cancelled. */
+export async function newFolder(channel: string, choose: Choose, name: string): Promise<string | null> {
   const dir = await choose(name, FOLDER_FILTER);
   if (!dir) return null;
-  if (existsSync(dir)) throw new IpcError(`export.saveSet: ${dir} exists; choose a new folder name`);
+  if (existsSync(dir)) throw new IpcError(`${channel}: ${dir} exists; choose a new folder name`);
   try {
     mkdirSync(dir);
   } catch (e) {
-    throw new IpcError(`export.saveSet: could not create ${dir}: ${(e as Error).message}`);
+    throw new IpcError(`${channel}: could not create ${dir}: ${(e as Error).message}`);
   }
-  files.forEach((f, i) => write('export.saveSet', join(dir, f.name), bytes[i], database));
   return dir;
 }
+
+/** A run's export file name: its name in safe characters (with the id's start when several go in one folder). */
+export const runFileName = (run: { id: string; name: string }, withId = false): string =>
+  `${run.name.replace(/[^\w.-]+/g, '_')}${withId ? `_${run.id.slice(0, 8)}` : ''}.chaoslab`;

@@ -6,8 +6,9 @@ import { PATH_FIELDS } from '../../shared/config';
 import { IpcError, validators } from '../../shared/ipc';
 import type { WorkbenchService } from '../service/workbench-service';
 import { groupRuns } from '../service/compare-groups';
+import { join } from 'node:path';
 import type { PdfPrinter } from './export-file';
-import { saveExport, saveExportSet } from './export-file';
+import { newFolder, runFileName, saveExport, saveExportSet } from './export-file';
 import type { SenderPolicy } from './sender-policy';
 
 export interface IpcContext {
@@ -55,15 +56,22 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'runs.cancel': (r) => (service.cancel(r.runId), null),
     'runs.continue': async (r) => ({ runId: await service.continueRun(r.runId) }),
     'runs.list': (r) => service.listRuns(r ?? {}),
+    'runs.table': () => service.runTable(),
     'runs.get': (r) => service.getRun(r.runId),
     'runs.update': (r) => service.updateRun(r.runId, { name: r.name, tags: r.tags, notes: r.notes }),
     'runs.delete': (r) => (service.deleteRun(r.runId), null),
     'runs.export': async (r) => {
       const run = service.getRun(r.runId);
-      const file = await dialogs.saveFile(`${run.name.replace(/[^\w.-]+/g, '_')}.chaoslab`);
+      const file = await dialogs.saveFile(runFileName(run));
       // The save dialog asked before replacing an existing file; the open database is refused all the same.
       if (file) service.store.exportRun(r.runId, file, { overwrite: true });
       return { file };
+    },
+    'runs.exportMany': async (r) => {
+      const runs = r.runIds.map((id) => service.getRun(id));
+      const dir = await newFolder('runs.exportMany', (name, filter) => dialogs.saveFile(name, filter), `${runs.length} Chaoslab runs`);
+      if (dir) for (const run of runs) service.store.exportRun(run.id, join(dir, runFileName(run, true)));
+      return { dir };
     },
     'runs.import': async () => {
       const file = await dialogs.openFile();
@@ -81,6 +89,9 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'lyapunov.read': (r) => service.readLyapunov(r.runId),
     'replicas.read': (r) => service.readReplicas(r.runId),
     'compare.group': (r) => groupRuns(service.store, r.runIds, r.metrics, r.band),
+    'compareViews.list': () => service.compareViews(),
+    'compareViews.save': (r) => service.saveCompareView(r.name, r.state),
+    'compareViews.delete': (r) => (service.store.deleteCompareView(r.name), null),
     'data.fetchUsps': async () => ({ dir: await service.fetchUsps() }),
     'dialog.choosePath': async (r) => {
       const path = await dialogs.choosePath(PATH_FIELDS[r.field], r.field);

@@ -9,7 +9,22 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors, validateConfig } from '../../shared/config';
 import type { EstimatedSpectrumFrame, LyapunovFrame, ReplicaFrame, RunStatus, SpectrumFrame } from '../../shared/frames';
-import type { AppInfo, CostEstimate, FrameBatch, Preset, RunDetail, RunStatusEvent, RunSummary, Series, SeriesName, SweepView } from '../../shared/ipc';
+import type {
+  AppInfo,
+  CompareState,
+  CostEstimate,
+  FrameBatch,
+  Preset,
+  RunDetail,
+  RunStatusEvent,
+  RunSummary,
+  RunTableRow,
+  SavedCompareView,
+  Series,
+  SeriesName,
+  SweepView,
+} from '../../shared/ipc';
+import { parseCompareState } from '../../shared/compare-view';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
 import { notContinuable } from '../../shared/frames';
 import { PRESETS } from '../../shared/presets';
@@ -20,6 +35,7 @@ import { RunStore, type Claim } from '../store/run-store';
 import { FrameBatcher } from './frame-batcher';
 import { PathGrants } from './path-grants';
 import { SweepScheduler } from './sweep-scheduler';
+import { RunTable } from './run-table';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './worker-protocol';
 
 export interface WorkerEntry {
@@ -65,6 +81,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   /** Paths a renderer may name in a config (path-grants.ts). */
   private readonly paths = new PathGrants();
   private readonly sweeps: SweepScheduler;
+  private readonly table: RunTable;
 
   constructor(
     readonly dbFile: string,
@@ -82,6 +99,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
       estimate: (config) => this.estimate(config),
       checkPaths: (config) => this.checkPaths(config),
     });
+    this.table = new RunTable(this.store);
   }
 
   /** About box: versions, the database (and whether it is read-only), the linear-algebra path and the TF.js backend of the latest run. */
@@ -230,6 +248,25 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
 
   listRuns(filter: { search?: string; tag?: string; status?: RunStatus }): RunSummary[] {
     return this.store.list(filter).map((r) => this.withLiveStatus(r));
+  }
+  /** The Library's runs table: every run, newest first, with its summary numbers. */
+  runTable(): RunTableRow[] {
+    return this.table.rows(this.listRuns({}));
+  }
+  /** Saved Compare views; a stored state that no longer checks out (edited, or from a newer version) is left out. */
+  compareViews(): SavedCompareView[] {
+    return this.store.listCompareViews().flatMap((v) => {
+      let parsed: ReturnType<typeof parseCompareState>;
+      try {
+        parsed = parseCompareState(JSON.parse(v.state));
+      } catch {
+        return [];
+      }
+      return parsed.ok ? [{ name: v.name, state: parsed.state, updatedAt: v.updatedAt }] : [];
+    });
+  }
+  saveCompareView(name: string, state: CompareState): SavedCompareView {
+    return { name, state, updatedAt: this.store.saveCompareView(name, JSON.stringify(state)) };
   }
   getRun(runId: string): RunDetail {
     const r = this.store.get(runId);

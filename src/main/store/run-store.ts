@@ -994,6 +994,36 @@ export class RunStore {
     );
   }
 
+  /** Saved Compare views as stored (state: JSON text), by name; none in a read-only database of an older schema. */
+  listCompareViews(): { name: string; state: string; updatedAt: string }[] {
+    return this.guard('reading saved compare views', () => {
+      if (!this.q("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'compare_views'").get()) return [];
+      return this.q('SELECT name, state, updated_at AS updatedAt FROM compare_views ORDER BY name').all() as {
+        name: string;
+        state: string;
+        updatedAt: string;
+      }[];
+    });
+  }
+
+  /** Store a Compare view under `name` (replacing one of that name); returns the time it was saved. */
+  saveCompareView(name: string, state: string): string {
+    return this.guard('saving a compare view', () => {
+      const t = now();
+      this.q(
+        'INSERT INTO compare_views (name, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+      ).run(name, state, t);
+      return t;
+    });
+  }
+
+  deleteCompareView(name: string): void {
+    this.guard('deleting a compare view', () => {
+      if (this.q('DELETE FROM compare_views WHERE name = ?').run(name).changes === 0)
+        throw new StoreError('not-found', `No saved compare view '${name}' in ${this.file}.`);
+    });
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -146,6 +146,8 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, step)
   );
   `,
+  // v5 (views, issue 12): Compare views saved by name (runs, metrics, axes, smoothing, band as checked JSON)
+  `CREATE TABLE compare_views (name TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { formatErrors, validateConfig } from '../../shared/config';
 import { RUN_STATUSES, type RunStatus } from '../../shared/frames';
-import { RUN_ID_PATTERN } from '../../shared/ipc';
+import { isRunId } from '../../shared/records';
 import { textLimitErrors } from '../../shared/limits';
 import { printable } from '../../shared/printable';
 import { modelSpec } from '../engine/models/spec';
@@ -256,7 +256,7 @@ function checkContent(src: Database.Database, file: string, ref: ReferenceSchema
 }
 
 function checkRun(r: Row, bad: (what: string) => never): RunFacts {
-  if (!RUN_ID_PATTERN.test(r.id as string)) bad('its id is not a run id (1–64 letters, digits, _ or -)');
+  if (!isRunId(r.id)) bad('its id is not a run id (1–64 letters, digits, _ or -)');
   if (!RUN_STATUSES.includes(r.status as RunStatus)) bad(`its status is not one of ${RUN_STATUSES.join(', ')}`);
   const json = (col: string): unknown => {
     const p = jsonProblem(r[col], col);

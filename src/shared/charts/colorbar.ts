@@ -18,7 +18,7 @@ export function colorPosition(s: ColorScale, v: number): number {
 /** The colour of `v`, or null where the scale has none. */
 export function colorOf(s: ColorScale, v: number): string | null {
   const t = colorPosition(s, v);
-  return Number.isNaN(t) ? null : sequential(s.map, t);
+  return Number.isNaN(t) ? null : sequential(s.map, t, s.dark);
 }
 
 /** Ticks of a colour bar `length` long (bottom to top = domain lo to hi). */

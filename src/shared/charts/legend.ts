@@ -26,9 +26,7 @@ function entriesOf(m: Mark): LegendEntry[] {
     case 'band':
       return m.label ? [{ ...base, label: m.label, color: m.color, symbol: 'rect', opacity: m.opacity ?? 0.2, off: !!m.off }] : [];
     case 'bar':
-      return m.classes
-        .filter((_, k) => Array.prototype.some.call(m.cls, (c: number, i: number) => c === k && m.y[i] > 0))
-        .map((c) => ({ ...base, ...c, symbol: 'rect' }));
+      return m.classes.filter((_, k) => Array.prototype.some.call(m.parts[k], (c: number) => c > 0)).map((c) => ({ ...base, ...c, symbol: 'rect' }));
     default:
       return [];
   }

@@ -26,6 +26,8 @@ export interface Guide {
   value: number;
   text: string;
   color?: string;
+  /** A horizontal line at y = value (default), or a vertical one at x = value. */
+  axis?: 'x' | 'y';
 }
 export interface LinePanelSpec {
   title?: string;
@@ -60,7 +62,7 @@ export function linePanel(series: LineSeries[], o: LinePanelSpec): Panel {
     marks.push({ type: 'line', data: s.data, color: s.color, dash: s.dash, opacity, width, label: s.smooth ? undefined : label, off: s.off });
     if (s.smooth) marks.push({ type: 'line', data: { x: s.data.x, y: s.smooth, length: s.data.length }, color: s.color, dash: s.dash, label, off: s.off });
   }
-  for (const g of o.guides ?? []) marks.push({ type: 'rule', axis: 'y', value: g.value, text: g.text, color: g.color ?? GUIDE });
+  for (const g of o.guides ?? []) marks.push({ type: 'rule', axis: g.axis ?? 'y', value: g.value, text: g.text, color: g.color ?? GUIDE });
   // What log axes cannot show, over the shown series.
   let nx = 0;
   let ny = 0;

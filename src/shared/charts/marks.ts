@@ -54,10 +54,13 @@ export interface Rect {
 }
 export interface BarRect extends Rect {
   color: string;
+  /** The whole bar's value (all its classes). */
   value: number;
+  /** The top segment of its bar (where the bar's label goes). */
+  top: boolean;
 }
 
-/** Non-empty bars inside the x domain, clipped to the plot; bars are separated by a hairline gap. */
+/** Non-empty bars inside the x domain, clipped to the plot, one rect per class segment; bars are separated by a hairline gap. */
 export function barRects(m: BarMark, x: PositionScale, y: PositionScale): BarRect[] {
   const [r0, r1] = x.range();
   const out: BarRect[] = [];
@@ -67,10 +70,16 @@ export function barRects(m: BarMark, x: PositionScale, y: PositionScale): BarRec
     if (!(v > 0)) continue;
     const a = Math.max(Math.min(r0, r1), x(m.x0[i]));
     const b = Math.min(Math.max(r0, r1), x(m.x1[i]));
-    const top = y(v);
-    if (!(b > a) || !Number.isFinite(top)) continue;
+    if (!(b > a) || !Number.isFinite(y(v))) continue;
     const gap = Math.min(0.5, (b - a) / 4);
-    out.push({ x: a, y: top, w: b - a - gap, h: base - top, color: m.classes[m.cls[i]].color, value: v });
+    let below = 0;
+    const segments = m.classes.flatMap((c, k) => (m.parts[k][i] > 0 ? [{ color: c.color, count: m.parts[k][i] }] : []));
+    segments.forEach((s, j) => {
+      const bottom = below > 0 ? y(below) : base;
+      below += s.count;
+      const top = y(below);
+      out.push({ x: a, y: top, w: b - a - gap, h: bottom - top, color: s.color, value: v, top: j === segments.length - 1 });
+    });
   }
   return out;
 }

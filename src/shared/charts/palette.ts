@@ -34,18 +34,23 @@ export const isHexColor = (v: unknown): v is string => typeof v === 'string' && 
 
 export const SEQUENTIAL = { viridis: interpolateViridis, inferno: interpolateInferno } as const;
 export type SequentialName = keyof typeof SEQUENTIAL;
-/** The part of each map used: inferno's darkest tenth is indistinguishable from black, viridis' last from white. */
+/**
+ * The part of each map used. On white: inferno's darkest tenth is indistinguishable from black, viridis' last
+ * from white. On the dark theme (theme.ts) the dark end goes instead: viridis from 0.4 keeps every colour at 3:1
+ * or more against the background (lines), inferno from 0.3 keeps a heatmap's lowest counts visible.
+ */
 const SPAN: Record<SequentialName, [number, number]> = { viridis: [0, 0.92], inferno: [0.1, 1] };
+const SPAN_ON_DARK: Record<SequentialName, [number, number]> = { viridis: [0.4, 1], inferno: [0.3, 1] };
 
-/** Colour of t ∈ [0, 1] on a sequential map. */
-export function sequential(name: SequentialName, t: number): string {
-  const [a, b] = SPAN[name];
+/** Colour of t ∈ [0, 1] on a sequential map (on a dark background: `dark`). */
+export function sequential(name: SequentialName, t: number, dark = false): string {
+  const [a, b] = (dark ? SPAN_ON_DARK : SPAN)[name];
   return SEQUENTIAL[name](a + (b - a) * Math.min(1, Math.max(0, t)));
 }
 
 /** k ordered colours (index 0 = first), e.g. the exponents λ₁ ≥ … ≥ λ_k. */
-export function sequentialColors(name: SequentialName, k: number): string[] {
-  return Array.from({ length: k }, (_, i) => sequential(name, k > 1 ? i / (k - 1) : 0));
+export function sequentialColors(name: SequentialName, k: number, dark = false): string[] {
+  return Array.from({ length: k }, (_, i) => sequential(name, k > 1 ? i / (k - 1) : 0, dark));
 }
 
 function hash(s: string): number {

@@ -60,13 +60,16 @@ export interface RuleMark {
   text: string;
   color: string;
 }
-/** Histogram bars [x0, x1) × [0, y], each of a class (colour and legend entry), optionally with count labels. */
+/**
+ * Histogram bars [x0, x1) × [0, y], each a stack of classes (colour and legend entry): parts[k][i] of bar i is of
+ * class k, bottom to top, Σₖ parts[k][i] = y[i]; optionally with count labels.
+ */
 export interface BarMark {
   type: 'bar';
   x0: ArrayLike<number>;
   x1: ArrayLike<number>;
   y: ArrayLike<number>;
-  cls: ArrayLike<number>;
+  parts: ArrayLike<number>[];
   classes: { label: string; color: string }[];
   /** Write each non-zero bar's value above it where it fits. */
   labels: boolean;
@@ -79,6 +82,8 @@ export interface ColorScale {
   steps?: number;
   /** Colour-bar title with its unit. */
   title: string;
+  /** Drawn on a dark background (theme.ts): the map's dark end is left out. */
+  dark?: boolean;
 }
 /** Cells of columns × rows: column c spans x[c] to x[c+1] (the last as wide as the one before), row r spans edges[r] to edges[r+1]. */
 export interface HeatmapMark {

@@ -2,6 +2,7 @@
 // 40,000-step spectrogram is 40,000 small count columns instead of millions of eigenvalues. Exact spectra give
 // counts; estimated ones (SLQ, DESIGN §6) the density's expected count per bin with its standard error.
 import type { EstimatedSpectrumFrame, SpectralDensityFrame, SpectrumFrame } from '../frames';
+import { isChaotic } from '../math/chaos';
 import { SYMLOG_C } from './scales';
 
 export const BINS = 160;
@@ -21,6 +22,8 @@ export function binOf(lambda: number): number {
 export function binRange(b: number): [number, number] {
   return [edge(b), edge(b + 1)];
 }
+/** Bins below the centre hold λ < 0 (λ = 0 is the edge between bins BINS/2 − 1 and BINS/2, up to round-off). */
+export const isNegativeBin = (b: number): boolean => b < BINS / 2;
 /** The bin's centre on the symlog axis. */
 export const binCentre = (b: number): number => symexp(-Y_MAX + (2 * Y_MAX * (b + 0.5)) / BINS);
 
@@ -28,6 +31,8 @@ export interface SpectrumColumn {
   step: number;
   /** Eigenvalues per bin, the null ones (|λ| ≤ nullTol) left out: counted, or expected under an estimate. */
   counts: Float32Array;
+  /** Chaotic eigenvalues per bin (expected ones under an estimate) by the shared rule isChaotic(λ, γ, τ): every λ < −τ, and λ > 2/γ. */
+  chaotic: Float32Array;
   nullCount: number;
   nullTol: number;
   n: number;
@@ -52,16 +57,20 @@ export interface ColumnEstimate {
 export const estimateLabel = (e: ColumnEstimate): string =>
   e.probes ? `estimate (SLQ, ${e.probes} probes × ${e.steps} steps)` : 'estimate (Lanczos extremes only, no SLQ probes)';
 
-export function binSpectrum(f: SpectrumFrame): SpectrumColumn {
+/** Counts per bin of a spectrum taken with learning rate `lr` (which eigenvalues are chaotic depends on it). */
+export function binSpectrum(f: SpectrumFrame, lr: number): SpectrumColumn {
   const counts = new Float32Array(BINS);
+  const chaotic = new Float32Array(BINS);
   let min = Infinity;
   let max = -Infinity;
   for (const l of f.eigenvalues) {
-    counts[binOf(l)]++;
+    const b = binOf(l);
+    counts[b]++;
+    if (isChaotic(l, lr, f.nullTol)) chaotic[b]++;
     if (l < min) min = l;
     if (l > max) max = l;
   }
-  return { step: f.step, counts, nullCount: f.nullCount, nullTol: f.nullTol, n: f.n, min, max, estimate: null };
+  return { step: f.step, counts, chaotic, nullCount: f.nullCount, nullTol: f.nullTol, n: f.n, min, max, estimate: null };
 }
 
 /** ∫ of a piecewise-linear function on the uniform grid lo … hi from lo to x (0 before lo, the total after hi). */
@@ -85,8 +94,9 @@ function integral(d: SpectralDensityFrame, v: Float64Array): (x: number) => numb
  * mass is the estimated null count, as the counts of DESIGN §6), each with its standard error. Without a density
  * (extremes only) the bins are empty.
  */
-export function binDensity(f: EstimatedSpectrumFrame): SpectrumColumn {
+export function binDensity(f: EstimatedSpectrumFrame, lr: number): SpectrumColumn {
   const counts = new Float32Array(BINS);
+  const chaotic = new Float32Array(BINS);
   const se = new Float32Array(BINS);
   const d = f.density;
   let nullCount = 0;
@@ -104,6 +114,8 @@ export function binDensity(f: EstimatedSpectrumFrame): SpectrumColumn {
       ])
         if (z > a) {
           counts[b] += mass(z) - mass(a);
+          // Chaotic: all of it below −τ_c, and what lies beyond 2/γ above it.
+          chaotic[b] += a < 0 ? mass(z) - mass(a) : Math.max(0, mass(z) - mass(Math.max(a, 2 / lr)));
           se[b] += err(z) - err(a);
         }
     }
@@ -116,6 +128,7 @@ export function binDensity(f: EstimatedSpectrumFrame): SpectrumColumn {
   return {
     step: f.step,
     counts,
+    chaotic,
     nullCount,
     nullTol: d ? d.countTol : f.nullTol,
     n: f.n,

@@ -1,15 +1,16 @@
 // The Hessian spectrum drawn two ways: over steps as a heatmap of counts per symlog λ bin (the spectrogram), and
-// at one step as a histogram with count labels, classes in the semantic colours (negative; positive below 2/γ;
-// chaotic beyond 2/γ, where (1 − γλ)² > 1, DESIGN §2). Guides at λ = 0 and λ = 2/γ; the null part |λ| ≤ τ is a
-// multiplicity, not drawn. An estimated spectrum (SLQ, DESIGN §6) is drawn as its expected count per bin with a
-// ± SE band instead of bars, the Lanczos extremes as dots on the axis in the same colours, and labelled an estimate.
+// at one step as a histogram with count labels, stacked by class in the semantic colours (negative; positive and
+// stable; chaotic beyond 2/γ, where (1 − γλ)² > 1, DESIGN §2, counted per eigenvalue). Guides at λ = 0 and
+// λ = 2/γ; the null part |λ| ≤ τ is a multiplicity, not drawn. An estimated spectrum (SLQ, DESIGN §6) is drawn as its
+// expected count per bin with a ± SE band instead of bars, the Lanczos extremes as dots on the axis in the same
+// colours, and labelled an estimate.
 import { readoutNumber } from './format';
 import { GUIDE, INK, SEMANTIC } from './palette';
 import { axisTitle } from './quantities';
 import { SYMLOG_C } from './scales';
 import type { ColorScale, Mark, Panel, RuleMark } from './spec';
 import type { ColumnEstimate, SpectrumColumn } from './spectrum-bins';
-import { BINS, binCentre, binRange, estimateLabel, occupiedBins } from './spectrum-bins';
+import { BINS, binCentre, binRange, estimateLabel, isNegativeBin, occupiedBins } from './spectrum-bins';
 
 const guides = (lr: number, axis: 'x' | 'y', prefix: string): RuleMark[] => [
   { type: 'rule', axis, value: 0, text: `${prefix}0`, color: GUIDE },
@@ -93,25 +94,37 @@ function estimatedPanel(column: SpectrumColumn, e: ColumnEstimate, o: { lr: numb
   };
 }
 
+/**
+ * Bars of counts per bin, stacked by class: negative (λ < −τ, every one of them chaotic), positive and stable, and
+ * positive chaotic, the last two counted eigenvalue by eigenvalue with isChaotic (a bin across 2/γ holds both).
+ */
 export function densityPanel(column: SpectrumColumn | null, o: { lr: number; title?: string }): Panel {
   if (column?.estimate) return estimatedPanel(column, column.estimate, o);
   const [b0, b1] = occupiedBins(column ? [column] : []);
   const x0: number[] = [];
   const x1: number[] = [];
   const y: number[] = [];
-  const cls: number[] = [];
-  const totals = [0, 0, 0];
+  const parts: number[][] = [[], [], []];
   for (let b = b0; b <= b1; b++) {
     const [lo, hi] = binRange(b);
-    const k = hi <= 0 ? 0 : lo >= 2 / o.lr ? 2 : 1;
     const count = column ? column.counts[b] : 0;
+    // Bins never straddle 0 (it is a bin edge): a bin is all negative or all positive.
+    const negative = isNegativeBin(b);
+    const chaotic = column && !negative ? column.chaotic[b] : 0;
     x0.push(lo);
     x1.push(hi);
     y.push(count);
-    cls.push(k);
-    totals[k] += count;
+    parts[0].push(negative ? count : 0);
+    parts[1].push(negative ? 0 : count - chaotic);
+    parts[2].push(chaotic);
   }
-  const notes = column ? [`null: ${column.nullCount} with |λ| ≤ ${readoutNumber(column.nullTol)} (not drawn)`] : [];
+  const total = (k: number): number => parts[k].reduce((a, v) => a + v, 0);
+  const notes = column
+    ? [
+        `null: ${column.nullCount} with |λ| ≤ ${readoutNumber(column.nullTol)} (not drawn)`,
+        `chaotic, (1 − γλ)² > 1: ${total(0) + total(2)} (${total(0)} negative, ${total(2)} beyond 2/γ)`,
+      ]
+    : [];
   return {
     title: o.title,
     x: { title: axisTitle('lambda'), scale: 'symlog', constant: SYMLOG_C, domain: [binRange(b0)[0], binRange(b1)[1]] },
@@ -122,11 +135,11 @@ export function densityPanel(column: SpectrumColumn | null, o: { lr: number; tit
         x0,
         x1,
         y,
-        cls,
+        parts,
         classes: [
-          { label: `negative λ < 0: ${totals[0]}`, color: SEMANTIC.negative },
-          { label: `positive 0 < λ < 2/γ: ${totals[1]}`, color: SEMANTIC.positive },
-          { label: `chaotic λ > 2/γ: ${totals[2]}`, color: SEMANTIC.chaotic },
+          { label: `negative λ < −τ (chaotic): ${total(0)}`, color: SEMANTIC.negative },
+          { label: `positive, (1 − γλ)² ≤ 1: ${total(1)}`, color: SEMANTIC.positive },
+          { label: `chaotic λ > 2/γ: ${total(2)}`, color: SEMANTIC.chaotic },
         ],
         labels: true,
       },

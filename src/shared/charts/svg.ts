@@ -11,9 +11,9 @@ import { sequential } from './palette';
 import { GUIDE } from './palette';
 import { makeScale } from './scales';
 import type { Mark } from './spec';
+import type { ChartTheme } from './theme';
+import { LIGHT_THEME } from './theme';
 
-const INK = '#1d232b';
-const MUTED = '#4a5563';
 const ESC: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string): string => s.replace(/[<>&"']/g, (c) => ESC[c]);
 /** Coordinates with two decimals at most. */
@@ -24,6 +24,8 @@ export interface SvgOptions {
   idPrefix?: string;
   /** Leave out lines, dots, bands and heatmaps (the interactive chart draws them on canvas). */
   canvasMarks?: boolean;
+  /** Colours of axes and text (default: the light theme; the app's dark page passes its own). */
+  theme?: ChartTheme;
 }
 
 function label(l: Label, x: number, y: number, size: number, attrs = ''): string {
@@ -94,12 +96,13 @@ function markSvg(m: Mark, p: PanelLayout, f: Fonts, opts: SvgOptions): string {
 }
 
 /** Count labels above bars: horizontal where they fit the bar, else vertical where the bar is a line high. */
-function barLabels(p: PanelLayout, f: Fonts): string {
+function barLabels(p: PanelLayout, f: Fonts, th: ChartTheme): string {
   let s = '';
   const size = f.barLabel;
   for (const m of p.panel.marks) {
     if (m.type !== 'bar' || !m.labels) continue;
     for (const b of barRects(m, p.x, p.y)) {
+      if (!b.top) continue;
       const text = String(b.value);
       const w = textWidth(text, size);
       const cx = b.x + b.w / 2;
@@ -108,7 +111,7 @@ function barLabels(p: PanelLayout, f: Fonts): string {
         s += `<text class="bar-label" transform="translate(${n(cx + 0.35 * size)},${n(b.y - 0.25 * size)}) rotate(-90)" font-size="${n(size)}">${esc(text)}</text>`;
     }
   }
-  return s ? `<g class="bar-labels" fill="${MUTED}">${s}</g>` : '';
+  return s ? `<g class="bar-labels" fill="${th.muted}">${s}</g>` : '';
 }
 
 function guides(p: PanelLayout, f: Fonts): string {
@@ -140,30 +143,30 @@ function guides(p: PanelLayout, f: Fonts): string {
   return s ? `<g class="guides">${s}</g>` : '';
 }
 
-function axes(p: PanelLayout, f: Fonts): string {
+function axes(p: PanelLayout, f: Fonts, th: ChartTheme): string {
   const lw = Math.max(0.5, f.axis / 12);
   const tick = 0.35 * f.axis;
   const gap = 0.3 * f.axis;
   const { w, h } = p.plot;
   const line = (x1: number, y1: number, x2: number, y2: number): string => `<line x1="${n(x1)}" y1="${n(y1)}" x2="${n(x2)}" y2="${n(y2)}"/>`;
-  let xs = `<g class="axis x-axis" transform="translate(0,${n(h)})"><g stroke="${INK}" stroke-width="${n(lw)}">${line(0, 0, w, 0)}`;
+  let xs = `<g class="axis x-axis" transform="translate(0,${n(h)})"><g stroke="${th.ink}" stroke-width="${n(lw)}">${line(0, 0, w, 0)}`;
   for (const v of p.xMinor) xs += line(p.x(v), 0, p.x(v), tick / 2);
   xs += '</g>';
   for (const t of p.xTicks) {
     const px = p.x(t.value);
-    xs += `<g class="tick" transform="translate(${n(px)},0)"><line y2="${n(tick)}" stroke="${INK}" stroke-width="${n(lw)}"/>${label(t.label, 0, tick + gap + ASCENT * f.tick, f.tick, ' text-anchor="middle"')}</g>`;
+    xs += `<g class="tick" transform="translate(${n(px)},0)"><line y2="${n(tick)}" stroke="${th.ink}" stroke-width="${n(lw)}"/>${label(t.label, 0, tick + gap + ASCENT * f.tick, f.tick, ' text-anchor="middle"')}</g>`;
   }
   const xTitleY = tick + gap + (ASCENT + 0.212) * f.tick + gap + ASCENT * f.axis;
   if (p.panel.x.title) xs += label({ text: p.panel.x.title }, w / 2, xTitleY, f.axis, ' class="axis-title" text-anchor="middle"');
   xs += '</g>';
-  let ys = `<g class="axis y-axis"><g stroke="${INK}" stroke-width="${n(lw)}">${line(0, 0, 0, h)}`;
+  let ys = `<g class="axis y-axis"><g stroke="${th.ink}" stroke-width="${n(lw)}">${line(0, 0, 0, h)}`;
   for (const v of p.yMinor) ys += line(0, p.y(v), -tick / 2, p.y(v));
   ys += '</g>';
   let widest = 0;
   for (const t of p.yTicks) {
     const py = p.y(t.value);
     widest = Math.max(widest, textWidth(t.label.text, f.tick) + (t.label.sup ? textWidth(t.label.sup, 0.7 * f.tick) : 0));
-    ys += `<g class="tick" transform="translate(0,${n(py)})"><line x2="${n(-tick)}" stroke="${INK}" stroke-width="${n(lw)}"/>${label(t.label, -tick - gap, 0.35 * f.tick, f.tick, ' text-anchor="end"')}</g>`;
+    ys += `<g class="tick" transform="translate(0,${n(py)})"><line x2="${n(-tick)}" stroke="${th.ink}" stroke-width="${n(lw)}"/>${label(t.label, -tick - gap, 0.35 * f.tick, f.tick, ' text-anchor="end"')}</g>`;
   }
   if (p.panel.y.title) {
     const x = -(tick + gap + widest + gap + 0.212 * f.axis);
@@ -192,31 +195,31 @@ function legendSvg(l: LegendLayout, f: Fonts, interactive: boolean): string {
   return `${s}</g>`;
 }
 
-function colorBarSvg(c: ColorBarLayout, f: Fonts): string {
+function colorBarSvg(c: ColorBarLayout, f: Fonts, th: ChartTheme): string {
   const { bar, scale } = c;
   const steps = scale.steps ?? 64;
   const h = bar.h / steps;
   let s = `<g class="colorbar" data-lo="${scale.domain[0]}" data-hi="${scale.domain[1]}" transform="translate(${n(bar.x)},${n(bar.y)})">`;
   for (let i = 0; i < steps; i++) {
     const t = steps > 1 ? i / (steps - 1) : 0;
-    s += `<rect x="0" y="${n(bar.h - (i + 1) * h)}" width="${n(bar.w)}" height="${n(h + 0.05)}" fill="${sequential(scale.map, t)}"/>`;
+    s += `<rect x="0" y="${n(bar.h - (i + 1) * h)}" width="${n(bar.w)}" height="${n(h + 0.05)}" fill="${sequential(scale.map, t, scale.dark)}"/>`;
   }
   const tick = 0.35 * f.axis;
   const gap = 0.3 * f.axis;
   const pos = makeScale(scale.kind, scale.domain, [bar.h - (scale.steps ? h / 2 : 0), scale.steps ? h / 2 : 0]);
   let widest = 0;
-  s += `<rect width="${n(bar.w)}" height="${n(bar.h)}" fill="none" stroke="${INK}" stroke-width="${n(Math.max(0.5, f.axis / 12))}"/>`;
+  s += `<rect width="${n(bar.w)}" height="${n(bar.h)}" fill="none" stroke="${th.ink}" stroke-width="${n(Math.max(0.5, f.axis / 12))}"/>`;
   for (const t of c.ticks) {
     const py = pos(t.value);
     widest = Math.max(widest, textWidth(t.label.text, f.tick) + (t.label.sup ? textWidth(t.label.sup, 0.7 * f.tick) : 0));
-    s += `<g class="tick" transform="translate(${n(bar.w)},${n(py)})"><line x2="${n(tick)}" stroke="${INK}"/>${label(t.label, tick + gap, 0.35 * f.tick, f.tick)}</g>`;
+    s += `<g class="tick" transform="translate(${n(bar.w)},${n(py)})"><line x2="${n(tick)}" stroke="${th.ink}"/>${label(t.label, tick + gap, 0.35 * f.tick, f.tick)}</g>`;
   }
   const tx = bar.w + tick + gap + widest + gap + ASCENT * f.axis;
   s += `<text class="colorbar-title" transform="translate(${n(tx)},${n(bar.h / 2)}) rotate(-90)" text-anchor="middle" font-size="${n(f.axis)}">${esc(scale.title)}</text>`;
   return `${s}</g>`;
 }
 
-function panelSvg(p: PanelLayout, f: Fonts, opts: SvgOptions, i: number, interactive: boolean): string {
+function panelSvg(p: PanelLayout, f: Fonts, opts: SvgOptions, i: number, interactive: boolean, th: ChartTheme): string {
   const clip = `${opts.idPrefix ?? 'chart'}-clip-${i}`;
   const marks = p.panel.marks.map((m) => markSvg(m, p, f, opts)).join('');
   let s = `<g class="panel" data-panel="${i}">`;
@@ -225,34 +228,32 @@ function panelSvg(p: PanelLayout, f: Fonts, opts: SvgOptions, i: number, interac
   s += `<g class="plot" transform="translate(${n(p.plot.x)},${n(p.plot.y)})">`;
   s += `<clipPath id="${esc(clip)}"><rect width="${n(p.plot.w)}" height="${n(p.plot.h)}"/></clipPath>`;
   if (marks) s += `<g class="marks" clip-path="url(#${esc(clip)})">${marks}</g>`;
-  s += guides(p, f) + barLabels(p, f) + axes(p, f) + '</g>';
+  s += guides(p, f) + barLabels(p, f, th) + axes(p, f, th) + '</g>';
   if (p.legend) s += legendSvg(p.legend, f, interactive);
-  if (p.colorBar) s += colorBarSvg(p.colorBar, f);
-  for (const note of p.notes) s += `<text class="note" x="${n(note.x)}" y="${n(note.y)}" font-size="${n(f.note)}" fill="${MUTED}">${esc(note.text)}</text>`;
+  if (p.colorBar) s += colorBarSvg(p.colorBar, f, th);
+  for (const note of p.notes) s += `<text class="note" x="${n(note.x)}" y="${n(note.y)}" font-size="${n(f.note)}" fill="${th.muted}">${esc(note.text)}</text>`;
   return s + '</g>';
 }
 
 /** The figure's content (no root element): panels, figure title, shared legend and colour bar. */
 export function svgLayers(l: FigureLayout, opts: SvgOptions = {}): string {
   const f = l.fonts;
+  const th = opts.theme ?? LIGHT_THEME;
   let s = '';
   if (l.title)
     s += `<text class="figure-title" x="${n(l.title.x)}" y="${n(l.title.y)}" font-size="${n(f.title)}" font-weight="bold">${esc(l.title.text)}</text>`;
-  s += l.panels.map((p, i) => panelSvg(p, f, opts, i, !!l.figure.interactive)).join('');
+  s += l.panels.map((p, i) => panelSvg(p, f, opts, i, !!l.figure.interactive, th)).join('');
   if (l.legend) s += legendSvg(l.legend, f, !!l.figure.interactive);
-  if (l.colorBar) s += colorBarSvg(l.colorBar, f);
+  if (l.colorBar) s += colorBarSvg(l.colorBar, f, th);
   return s;
 }
 
-/** Root attributes shared by documents and the app's layers. */
-export const svgTextAttrs = `font-family="${esc(FONT_FAMILY)}" fill="${INK}"`;
-
-/** A standalone SVG document of the figure: width and height in the figure's unit, a white background. */
-export function svgDocument(l: FigureLayout, opts: SvgOptions = {}): string {
+/** A standalone SVG document of the figure (light theme: for print): width and height in the figure's unit, a white background. */
+export function svgDocument(l: FigureLayout, opts: Omit<SvgOptions, 'theme'> = {}): string {
   const { width, height, unit } = l.figure;
   const u = unit === 'pt' ? 'pt' : '';
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}${u}" height="${n(height)}${u}" viewBox="0 0 ${n(width)} ${n(height)}" ${svgTextAttrs}>` +
-    `<rect width="${n(width)}" height="${n(height)}" fill="#fff"/>${svgLayers(l, opts)}</svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}${u}" height="${n(height)}${u}" viewBox="0 0 ${n(width)} ${n(height)}" font-family="${esc(FONT_FAMILY)}" fill="${LIGHT_THEME.ink}">` +
+    `<rect width="${n(width)}" height="${n(height)}" fill="${LIGHT_THEME.background}"/>${svgLayers(l, opts)}</svg>`
   );
 }

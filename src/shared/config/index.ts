@@ -8,3 +8,5 @@ export { RULES } from './rules';
 export { closest, didYouMean } from './suggest';
 export type * from './types';
 export { DEFAULT_CONFIG, defaultSection, formatErrors, setAt, validateConfig } from './validate';
+export type { SummaryItem } from './summary';
+export { configSummary, optimizerLabel } from './summary';

@@ -3,6 +3,7 @@
 // The engine stores it with every replica run; the app, the CLI and reports show it.
 import type { ReplicaFrame } from '../frames';
 import { detectCrossover, exponentialRate, fitDivergence, powerLaw } from './divergence-fit';
+import type { BandKind } from './group';
 import { groupBand } from './group';
 
 export interface ReplicaLabel {
@@ -35,17 +36,31 @@ export function analyseCurve(t: Float64Array, d: Float64Array) {
 }
 export type CurveAnalysis = ReturnType<typeof analyseCurve>;
 
+/**
+ * Distance curves of one ε as one group (replicas of a run, or of every run in a seed group): the band around
+ * their mean (min–max under 3 curves) and the analysis of the mean curve.
+ */
+export function groupDivergence(curves: { steps: ArrayLike<number>; values: ArrayLike<number> }[], kind?: BandKind) {
+  const band = groupBand(curves, { kind, domain: 'nonneg' });
+  return { curves: curves.length, band, analysis: analyseCurve(band.steps, band.mean) };
+}
+export type GroupDivergence = ReturnType<typeof groupDivergence>;
+
+/** Replica curves grouped by ε, in order of first appearance (each ε is one experiment; the seeds are its samples). */
+export function byEps<T>(labels: ReplicaLabel[], curve: (r: number) => T): { eps: number; curves: T[] }[] {
+  return [...new Set(labels.map((l) => l.eps))].map((eps) => ({ eps, curves: labels.flatMap((l, r) => (l.eps === eps ? [curve(r)] : [])) }));
+}
+
 export function divergenceAnalysis(frames: ReplicaFrame[], labels: ReplicaLabel[]) {
   const t = Float64Array.from(frames, (f) => f.step);
   const series = labels.map((_, r) => Float64Array.from(frames, (f) => f.distances[r]));
   const replicas = labels.map((label, r) => ({ ...label, ...analyseCurve(t, series[r]) }));
-  const groups = [...new Set(labels.map((l) => l.eps))].map((eps) => {
-    const members = labels.flatMap((l, r) => (l.eps === eps ? [{ steps: t, values: series[r] }] : []));
-    const band = groupBand(members, { domain: 'nonneg' });
+  const groups = byEps(labels, (r) => ({ steps: t, values: series[r] })).map(({ eps, curves }) => {
+    const { band, analysis } = groupDivergence(curves);
     return {
       eps,
-      seeds: members.length,
-      ...analyseCurve(band.steps, band.mean),
+      seeds: curves.length,
+      ...analysis,
       band: {
         kind: band.kind,
         lo: Array.from(band.lo),

@@ -17,6 +17,8 @@ import { WorkbenchService } from '../../../src/main/service/workbench-service';
 
 const APP_FILE = '/opt/chaoslab/out/renderer/index.html';
 const ENV: RunEnvironment = { appVersion: '0.1.0', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 'test', nParams: 5350, totalSteps: 1 };
+/** A valid Compare view state. */
+const VIEW = { runIds: ['abc'], metrics: ['loss'], x: 'step', yScales: {}, smoothing: 0, band: 'ci95', grouped: false };
 let dir: string;
 let service: WorkbenchService;
 let handlers: HandlerTable;
@@ -107,6 +109,20 @@ describe('payload validation', () => {
     ['sweeps.continue', { sweepId: '../x', jobs: 2, retryFailed: false }, 'sweepId'],
     ['sweeps.continue', { sweepId: '0123456789abcdef', jobs: 2, retryFailed: 'yes' }, 'retryFailed'],
     ['sweeps.stop', { sweepId: 'abc' }, 'sweepId'],
+    ['runs.table', { all: true }, '(payload)'],
+    ['runs.exportMany', { runIds: [] }, 'runIds'],
+    ['runs.exportMany', { runIds: ['abc', '../../x'] }, 'runIds'],
+    ['runs.exportMany', { runIds: ['abc'], dir: '/tmp' }, 'dir'],
+    ['compareViews.save', { name: ' ', state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'bell\u0007', state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'x'.repeat(81), state: VIEW }, 'name'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, smoothing: 1 } }, 'state.smoothing'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, metrics: ['loss', 'rm -rf'] } }, 'state.metrics'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, yScales: { loss: 'cubic' } } }, 'state.yScales'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, runIds: [] } }, 'state.runIds'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, band: 'sd' } }, 'state.band'],
+    ['compareViews.save', { name: 'v', state: { ...VIEW, path: '/etc' } }, 'state.path'],
+    ['compareViews.delete', { name: 5 }, 'name'],
   ];
   it.each(cases)('%s rejects %j naming %s', async (channel, payload, field) => {
     const r = refused(await call(channel, payload));

@@ -8,7 +8,7 @@ import type { BrowserContext } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPrinter } from '../../e2e/harness';
-import { DEFAULT_CONFIG } from '../../../src/shared/config';
+import { DEFAULT_CONFIG, defaultSection } from '../../../src/shared/config';
 import type { GroupResult, Reply } from '../../../src/shared/ipc';
 import type { IpcContext } from '../../../src/main/ipc/handlers';
 import { createHandlers } from '../../../src/main/ipc/handlers';
@@ -135,8 +135,10 @@ describe('PDF and figure sets', () => {
 
 describe('compare.group', () => {
   const env = { appVersion: 't', backend: 'cpu', backendNotes: [], lapack: 'none', machine: 't', nParams: 3, totalSteps: 100 };
-  function run(seed: number, loss: [number, number][], replicas: number[][]): string {
-    const id = service.store.createRun({ ...DEFAULT_CONFIG, seed, name: `seed ${seed}` }, env);
+  /** A stored run with loss points and replica distances, one column per (seed, ε) of `eps` × `seeds` (replicaLabels order). */
+  function run(seed: number, loss: [number, number][], replicas: number[][], eps = [0.1], seeds = [0, 1]): string {
+    const config = { ...DEFAULT_CONFIG, seed, name: `seed ${seed}`, replicas: { ...defaultSection('replicas'), eps, seeds } };
+    const id = service.store.createRun(config, env);
     service.store.appendMetrics(
       id,
       loss.map(([step, v]) => ({ step, epoch: 0, wall: step / 10, values: { loss: v } })),
@@ -185,8 +187,9 @@ describe('compare.group', () => {
     expect(Array.from(loss.hi)).toEqual([4, 1.5, 3]);
     expect(Array.from(g.series.wall.mean)).toEqual([0, 0.1, 0.2]);
 
-    const div = g.divergence!;
-    expect(div.curves).toBe(4);
+    expect(g.divergence.length).toBe(1);
+    const div = g.divergence[0];
+    expect([div.eps, div.curves]).toEqual([0.1, 4]);
     // Four replica curves: a 95 % t-interval of their mean.
     const t = studentTQuantile(0.975, 3);
     const at = (k: number): number => d(5, k);
@@ -203,9 +206,32 @@ describe('compare.group', () => {
     expect(quad.d0sq).toBeCloseTo(1e-4, 12);
     const se = await call('compare.group', { runIds: [a, b], metrics: ['loss'], band: 'se' });
     if (!se.ok) throw new Error(se.error);
-    expect((se.value as GroupResult).divergence!.band.kind).toBe('se');
+    expect((se.value as GroupResult).divergence[0].band.kind).toBe('se');
     const bad = await call('compare.group', { runIds: [a, b], metrics: ['loss'], band: 'sd' });
     expect(bad.ok).toBe(false);
+  });
+
+  it('keeps each ε its own divergence group: replicas perturbed by different ε are not pooled', async () => {
+    // One seed, ε = 0.1 and 0.2 (replicaLabels order: seed 0 × [0.1, 0.2]); the 0.2 curve is twice the 0.1 curve.
+    const d = (t: number): number => Math.sqrt(0.01 * t + 0.001 * t * t + 1e-4);
+    const id = run(
+      3,
+      [[0, 1]],
+      Array.from({ length: 40 }, (_, t) => [d(t), 2 * d(t)]),
+      [0.1, 0.2],
+      [0],
+    );
+    const r = await call('compare.group', { runIds: [id], metrics: [] });
+    if (!r.ok) throw new Error(r.error);
+    const div = (r.value as GroupResult).divergence;
+    expect(div.map((g) => [g.eps, g.curves])).toEqual([
+      [0.1, 1],
+      [0.2, 1],
+    ]);
+    expect(div[0].analysis.quad!.a).toBeCloseTo(0.01, 8);
+    // d → 2d multiplies d² by 4.
+    expect(div[1].analysis.quad!.a).toBeCloseTo(0.04, 8);
+    expect(div[1].analysis.quad!.b).toBeCloseTo(0.004, 9);
   });
 
   it('names a bad run id or metric', async () => {

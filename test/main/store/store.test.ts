@@ -97,15 +97,16 @@ describe('RunStore', () => {
     const old = store.createRun(config({ name: 'from v1' }), ENV);
     store.appendMetrics(old, [frame(0), frame(1)]);
     store.close();
-    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps (and no sweep tables).
+    // Make it what Chaoslab 0.1.0 wrote: schema v1 had no runs.total_steps (no sweep tables, estimated spectra or saved compare views).
     const raw = new Database(file);
-    raw.exec('ALTER TABLE runs DROP COLUMN total_steps; DROP TABLE sweep_runs; DROP TABLE sweeps; DROP TABLE estimated_spectra');
+    raw.exec('ALTER TABLE runs DROP COLUMN total_steps; DROP TABLE sweep_runs; DROP TABLE sweeps; DROP TABLE estimated_spectra; DROP TABLE compare_views');
     raw.pragma('user_version = 1');
     raw.close();
 
     const ro = RunStore.open(file, { readonly: true });
     expect(ro.get(old)).toMatchObject({ name: 'from v1', lastStep: 1, env: { nParams: 5350, totalSteps: null } });
     expect(ro.readEstimatedSpectra(old)).toEqual([]);
+    expect(ro.listCompareViews()).toEqual([]);
     ro.close();
     const version = (): unknown => {
       const db = new Database(file, { readonly: true });
@@ -122,6 +123,8 @@ describe('RunStore', () => {
     expect(migrated.get(fresh).env.totalSteps).toBe(3000);
     migrated.appendEstimatedSpectra(fresh, [estimated(0)]);
     expectSameEstimate(migrated.readEstimatedSpectra(fresh)[0], estimated(0));
+    migrated.saveCompareView('v', '{}');
+    expect(migrated.listCompareViews().map((v) => v.name)).toEqual(['v']);
     migrated.close();
     expect(version()).toBe(SCHEMA_VERSION);
   });
@@ -495,7 +498,7 @@ describe('export and import', () => {
     src.exportRun(id, file);
     src.close();
     const old = new Database(file);
-    old.exec('DROP TABLE estimated_spectra; DROP TABLE sweep_runs; DROP TABLE sweeps');
+    old.exec('DROP TABLE estimated_spectra; DROP TABLE sweep_runs; DROP TABLE sweeps; DROP TABLE compare_views');
     old.pragma('user_version = 2');
     old.close();
     const dst = RunStore.open(join(dir, 'dst.db'));

@@ -70,7 +70,7 @@ describe('SweepStore', () => {
     const run = store.createRun(plan([0]).entries[0].config, ENV);
     store.close();
     const raw = new Database(file);
-    raw.exec('DROP TABLE sweep_runs; DROP TABLE sweeps; DROP TABLE estimated_spectra');
+    raw.exec('DROP TABLE sweep_runs; DROP TABLE sweeps; DROP TABLE estimated_spectra; DROP TABLE compare_views');
     raw.pragma('user_version = 2');
     raw.close();
     const ro = RunStore.open(file, { readonly: true });

@@ -11,7 +11,7 @@ import { linePanel } from '../../../src/shared/charts/line-panel';
 import { SEMANTIC, sequentialColors } from '../../../src/shared/charts/palette';
 import type { Figure, Panel } from '../../../src/shared/charts/spec';
 import { densityPanel, spectrogramPanel } from '../../../src/shared/charts/spectrum-panels';
-import { binRange, binSpectrum } from '../../../src/shared/charts/spectrum-bins';
+import { binOf, binRange, binSpectrum } from '../../../src/shared/charts/spectrum-bins';
 import { svgDocument } from '../../../src/shared/charts/svg';
 import { findAll, hasClass, parseXml, textOf } from '../../helpers/xml';
 
@@ -27,7 +27,10 @@ const lossPanel = (n = 2000, title = 'Loss'): Panel =>
   );
 const figure = (panels: Panel[], over: Partial<Figure> = {}): Figure => ({ width: 252, height: 160, fontSize: 8, unit: 'pt', panels, ...over });
 const spectra = Array.from({ length: 50 }, (_, t) =>
-  binSpectrum({ step: t * 10, n: 100, nullCount: 60, nullTol: 1e-9, eigenvalues: Float64Array.from({ length: 40 }, (_, i) => (i - 8) * 0.05 * (1 + t / 50)) }),
+  binSpectrum(
+    { step: t * 10, n: 100, nullCount: 60, nullTol: 1e-9, eigenvalues: Float64Array.from({ length: 40 }, (_, i) => (i - 8) * 0.05 * (1 + t / 50)) },
+    0.1,
+  ),
 );
 
 /** A label's width as drawn: the exponent at 70 %. */
@@ -169,9 +172,41 @@ describe('chart core', () => {
     expect(labels.every((c) => nonEmpty.includes(c))).toBe(true);
     expect(labels.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(40);
     const neg = [...column.counts].reduce((t, c, b) => t + (binRange(b)[1] <= 0 ? c : 0), 0);
-    expect(findAll(root, hasClass('legend-entry')).map(textOf)).toEqual([`negative λ < 0: ${neg}`, `positive 0 < λ < 2/γ: ${40 - neg}`]);
+    expect(findAll(root, hasClass('legend-entry')).map(textOf)).toEqual([`negative λ < −τ (chaotic): ${neg}`, `positive, (1 − γλ)² ≤ 1: ${40 - neg}`]);
     expect(new Set(bars.map((b) => b.attrs.fill))).toEqual(new Set([SEMANTIC.negative, SEMANTIC.positive]));
-    expect(findAll(root, hasClass('note')).map(textOf)).toEqual(['null: 60 with |λ| ≤ 1e\u22129 (not drawn)']);
+    expect(findAll(root, hasClass('note')).map(textOf)).toEqual([
+      'null: 60 with |λ| ≤ 1e\u22129 (not drawn)',
+      `chaotic, (1 − γλ)² > 1: ${neg} (${neg} negative, 0 beyond 2/γ)`,
+    ]);
+  });
+
+  it('colours chaotic eigenvalues one by one with isChaotic: a bin across 2/γ is a stack of stable and chaotic parts', () => {
+    const lr = 0.1;
+    const b = binOf(2 / lr);
+    const [lo, hi] = binRange(b);
+    expect(lo).toBeLessThan(20);
+    expect(hi).toBeGreaterThan(20);
+    // Three stable and two chaotic eigenvalues in the one bin holding 2/γ = 20; one negative elsewhere, and one
+    // just below 0, in the bin whose upper edge is 0 up to round-off.
+    const eigenvalues = Float64Array.from([-0.5, -1e-5, lo + 1e-9, (lo + 20) / 2, 20, 20 + 1e-9, (20 + hi) / 2]);
+    const column = binSpectrum({ step: 0, n: 10, nullCount: 4, nullTol: 1e-6, eigenvalues }, lr);
+    expect(column.counts[b]).toBe(5);
+    expect(column.chaotic[b]).toBe(2);
+    expect(column.chaotic[binOf(-0.5)]).toBe(1);
+    expect(binRange(binOf(-1e-5))[1]).not.toBeLessThan(0);
+    const p = densityPanel(column, { lr });
+    const bars = p.marks.find((m) => m.type === 'bar')!;
+    if (bars.type !== 'bar') throw new Error('no bars');
+    const root = parseXml(svgDocument(layoutFigure(figure([p], { width: 400, height: 220 }))));
+    const rects = findAll(root, hasClass('bar'));
+    const inBin = rects.filter((r) => r.attrs.fill !== SEMANTIC.negative);
+    expect(inBin.map((r) => r.attrs.fill)).toEqual([SEMANTIC.positive, SEMANTIC.chaotic]);
+    // Stacked: the chaotic part sits on the stable part, heights 3 : 2.
+    const [stable, chaotic] = inBin.map((r) => ({ y: Number(r.attrs.y), h: Number(r.attrs.height) }));
+    expect(chaotic.y + chaotic.h).toBeCloseTo(stable.y, 1);
+    expect(stable.h / chaotic.h).toBeCloseTo(3 / 2, 1);
+    expect(findAll(root, hasClass('bar-label')).map(textOf).sort()).toEqual(['1', '1', '5']);
+    expect(findAll(root, hasClass('legend-entry')).map(textOf)).toEqual(['negative λ < −τ (chaotic): 2', 'positive, (1 − γλ)² ≤ 1: 3', 'chaotic λ > 2/γ: 2']);
   });
 
   it('escapes text and survives empty, flat and non-finite data', () => {

@@ -31,7 +31,9 @@ describe('binDensity', () => {
       nullTol: 1e-9,
       density: { probes: 6, steps: 40, sigma: 0.1, countTol: 0.4, lo, hi, values, se: values.map((v) => 0.1 * v) },
     };
-    const c = binDensity(frame);
+    // γ = 0.2: 2/γ = 10 lies inside the density, so some bins are partly chaotic.
+    const lr = 0.2;
+    const c = binDensity(frame, lr);
     const phi = (x: number): number => n * normalCdf((x - mu) / s);
     let total = c.nullCount;
     for (let b = 0; b < BINS; b++) {
@@ -39,6 +41,9 @@ describe('binDensity', () => {
       const outside = Math.max(0, phi(Math.min(z, -0.4)) - phi(a)) + Math.max(0, phi(z) - phi(Math.max(a, 0.4)));
       // normalCdf itself is good to 1.2e-7; the grid's piecewise-linear density to ~h² = 4e-5 of the curvature.
       expect(Math.abs(c.counts[b] - outside), `bin ${b}`).toBeLessThan(1e-3);
+      // Chaotic: the mass below −τ_c and beyond 2/γ, bin by bin.
+      const chaotic = Math.max(0, phi(Math.min(z, -0.4)) - phi(a)) + Math.max(0, phi(z) - phi(Math.max(a, 2 / lr)));
+      expect(Math.abs(c.chaotic[b] - chaotic), `chaotic, bin ${b}`).toBeLessThan(1e-3);
       expect(c.estimate!.se[b]).toBeCloseTo(0.1 * c.counts[b], 3);
       total += c.counts[b];
     }
@@ -48,7 +53,7 @@ describe('binDensity', () => {
     expect(Array.from(c.estimate!.ritz)).toEqual([-3, -2, 9, 8]);
     expect(estimateLabel(c.estimate!)).toBe('estimate (SLQ, 6 probes × 40 steps)');
     // Without probes: empty bins, the extremes still set the range drawn.
-    const bare = binDensity({ ...frame, density: null });
+    const bare = binDensity({ ...frame, density: null }, 0.01);
     expect(bare.counts.every((v) => v === 0)).toBe(true);
     expect(bare.nullTol).toBe(1e-9);
     expect(estimateLabel(bare.estimate!)).toBe('estimate (Lanczos extremes only, no SLQ probes)');
@@ -69,8 +74,8 @@ describe('binDensity', () => {
       const t = d.lo + ((d.hi - d.lo) * i) / (g - 1);
       return all.reduce((a, x) => a + k * Math.exp(-0.5 * ((t - x) / d.sigma) ** 2), 0);
     });
-    const est = binDensity(frame);
-    const exact = binDensity({ ...frame, density: { ...d, values: smooth } });
+    const est = binDensity(frame, 0.01);
+    const exact = binDensity({ ...frame, density: { ...d, values: smooth } }, 0.01);
     const z = (scale: number): number[] => {
       const out: number[] = [];
       for (let b = 0; b < BINS; b++)

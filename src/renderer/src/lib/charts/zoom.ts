@@ -1,4 +1,5 @@
-// Wheel zoom and drag pan on x over a chart's overlay (1× to 1000×, kept inside the data); double-click resets.
+// Wheel zoom and drag pan on x over a chart's overlay (1× to 1000×, kept inside the data); double-click resets;
+// the keyboard zooms through scaleBy and reset.
 // The zoom is kept as an x domain in data units, so that it survives layout changes and can be linked between
 // charts; `show` moves d3's transform to a domain set from outside without echoing it back. One zoom behaviour
 // lives as long as its overlay: d3 keeps an active gesture (a wheel's, for 150 ms) on the element, and a
@@ -12,6 +13,9 @@ export interface ZoomHandle {
   rescale(base: PositionScale, height: number): void;
   /** Show `domain` (null: all) over the full-domain scale, without calling back. */
   show(domain: [number, number] | null): void;
+  /** Zoom by factor k (> 1: in) around plot x `px`, or back to all of it; the chart hears of it as from the wheel. */
+  scaleBy(k: number, px: number): void;
+  reset(): void;
   detach(): void;
 }
 
@@ -56,6 +60,8 @@ export function attachZoom(overlay: SVGRectElement, onZoom: (domain: [number, nu
         quiet = false;
       }
     },
+    scaleBy: (k, px) => void sel.call(zoom.scaleBy, k, [px, 0]),
+    reset: () => void sel.call(zoom.transform, d3.zoomIdentity),
     detach: () => void sel.on('.zoom', null),
   };
 }

@@ -119,10 +119,10 @@ export class RunData {
     if (!last || step > last.step) this.columns.push(column());
   }
   private addSpectrum(f: SpectrumFrame): void {
-    this.addColumn(f.step, () => binSpectrum(f));
+    this.addColumn(f.step, () => binSpectrum(f, this.lr));
   }
   private addEstimated(f: EstimatedSpectrumFrame): void {
-    this.addColumn(f.step, () => binDensity(f));
+    this.addColumn(f.step, () => binDensity(f, this.lr));
   }
   private addLyapunov(f: LyapunovFrame): void {
     f.exponents.forEach((x, i) => (this.lyapunov[i] ??= new GrowSeries()).push(f.step, x));

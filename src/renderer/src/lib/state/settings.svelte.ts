@@ -1,13 +1,16 @@
-// Chart settings the user chooses, kept in this browser profile (localStorage): the run palette (Okabe–Ito,
-// Tol bright or Tol muted) and colours picked for single runs. Read back validated: a stored value that is not
-// a known palette or a #rrggbb colour is ignored.
+// Settings the user chooses, kept in this browser profile (localStorage): the run palette (Okabe–Ito, Tol bright
+// or Tol muted) and colours picked for single runs, and the Library's columns. Read back validated: a stored
+// value that is not a known palette, a #rrggbb colour or a column is ignored.
 import { RUN_PALETTES, isHexColor, isRunPaletteName, runColors } from '../../../../shared/charts/palette';
 import type { RunPaletteName } from '../../../../shared/charts/palette';
 
 const PALETTE_KEY = 'chaoslab.runPalette';
 const COLORS_KEY = 'chaoslab.runColors';
 
-function read(key: string): unknown {
+/** A value kept under `key`, as JSON. */
+export const write = (key: string, value: unknown): void => localStorage.setItem(key, JSON.stringify(value));
+
+export function read(key: string): unknown {
   try {
     return JSON.parse(localStorage.getItem(key) ?? 'null');
   } catch {
@@ -23,7 +26,7 @@ class ChartSettings {
 
   setPalette(name: RunPaletteName): void {
     this.palette = name;
-    localStorage.setItem(PALETTE_KEY, JSON.stringify(name));
+    write(PALETTE_KEY, name);
   }
   /** A run's own colour (null: back to the palette's). */
   setRunColor(runId: string, color: string | null): void {
@@ -31,7 +34,7 @@ class ChartSettings {
     if (color && isHexColor(color)) next[runId] = color.toLowerCase();
     else delete next[runId];
     this.picked = next;
-    localStorage.setItem(COLORS_KEY, JSON.stringify(next));
+    write(COLORS_KEY, next);
   }
   /** The colour of each run: picked, else stable in the chosen palette. */
   colors(ids: string[]): Map<string, string> {
