@@ -1,7 +1,7 @@
 // What a researcher looks at first about a run, in words: the run in one line (data, model, optimiser) and its
 // headline numbers — final loss, test accuracy, eigenvalue counts at the last spectrum, the replica divergence
 // fit (DESIGN §2), the top Lyapunov exponent, duration — as `run` ends and `runs show` prints them.
-import type { RunConfig } from '../../shared/config';
+import { optimizerLabel, type RunConfig } from '../../shared/config';
 import type { DivergenceAnalysis } from '../../shared/math/divergence';
 import { fitText } from '../../shared/math/divergence-fit';
 import type { RunRecord, RunStore } from '../store/run-store';
@@ -9,7 +9,7 @@ import { duration, numberText } from './format';
 
 const DATASET_NAMES: Record<string, string> = { usps: 'USPS', 'fashion-mnist': 'Fashion-MNIST' };
 
-/** Dataset, model, optimiser and spectrum in words, e.g. "USPS 16×16 · MLP 256-20-10 (relu), 5350 parameters · SGD, γ = 0.01, batch 8, float32 · exact spectrum". */
+/** Dataset, model, optimiser and spectrum in words, e.g. "USPS 16×16 · MLP 256-20-10 (relu), 5350 parameters · SGD, γ = 0.01, batch 8, float32 · exact spectrum every 1". */
 export function describeRun(c: RunConfig, nParams: number): string {
   const side = c.data.imageSide;
   const data = `${DATASET_NAMES[c.data.dataset] ?? c.data.dataset} ${side}×${side}`;
@@ -17,10 +17,10 @@ export function describeRun(c: RunConfig, nParams: number): string {
   const model =
     m.kind === 'mlp' ? `MLP ${side * side}-${m.hidden}-10 (${m.activation})` : `CNN ${m.baseChannels} base channels × ${m.blocks} blocks (${m.activation})`;
   const t = c.train;
+  // The optimiser as the Library names it (shared/config/summary.ts), then the step size, batch and precision.
   const opt = [
-    c.cgd ? `CGD (gradient projected off the ${c.cgd.prune} directions from step ${c.cgd.start})` : t.mode === 'gd' ? 'GD' : 'SGD',
+    t.mode === 'gd' && !c.cgd ? optimizerLabel(c).replace(/^SGD/, 'GD') : optimizerLabel(c),
     `γ = ${t.lr}`,
-    ...(t.momentum ? [`momentum ${t.momentum}`] : []),
     t.mode === 'gd' ? `full batch of ${t.subset ?? 'all'} images` : `batch ${t.batchSize}`,
     t.precision,
   ];
