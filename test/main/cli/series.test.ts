@@ -1,11 +1,10 @@
 // `series --format csv` for every kind, with a header, values at the precision the run stored them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../../src/main/store/run-store';
-import { cli } from '../../helpers/cli';
-import { USPS_DIR } from '../../helpers/fixtures';
+import { cli, smallRun } from '../../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-series-'));
 const db = path.join(dir, 'series.db');
@@ -18,20 +17,7 @@ const rows = (...args: string[]): string[] => {
 };
 
 beforeAll(() => {
-  const cfg = path.join(dir, 'run.json');
-  writeFileSync(
-    cfg,
-    JSON.stringify({
-      data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 },
-      model: { kind: 'mlp', hidden: 4 },
-      train: { steps: 6, lr: 0.05 },
-      lyapunov: { k: 2 },
-      replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] },
-    }),
-  );
-  const r = cli('run', '--config', cfg, '--db', db, '--json');
-  expect(r.status).toBe(0);
-  id = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+  id = smallRun(db, { train: { steps: 6, lr: 0.05 }, lyapunov: { k: 2 }, replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] } });
 }, 120_000);
 
 describe('CLI series --format csv', () => {
@@ -96,19 +82,7 @@ describe('CLI series --format csv', () => {
 
   it('estimated (Lanczos runs): extremes with residuals and the SLQ density with its SE, on the stored grid', () => {
     const ldb = path.join(dir, 'lanczos.db');
-    const cfg = path.join(dir, 'lanczos.json');
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 },
-        model: { kind: 'mlp', hidden: 4 },
-        train: { steps: 2 },
-        spectrum: { method: 'lanczos', k: 2, lanczosSteps: 30, probes: 2, slqSteps: 10 },
-      }),
-    );
-    const r = cli('run', '--config', cfg, '--db', ldb, '--json');
-    expect(r.status).toBe(0);
-    const lid = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+    const lid = smallRun(ldb, { train: { steps: 2 }, spectrum: { method: 'lanczos', k: 2, lanczosSteps: 30, probes: 2, slqSteps: 10 } });
     const csv = cli('series', lid, 'estimated', '--db', ldb).stdout.trim().split('\n');
     expect(csv[0]).toBe('step,part,index,lambda,value,error');
     const store = RunStore.open(ldb, { readonly: true });
