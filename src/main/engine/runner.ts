@@ -180,7 +180,9 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
       const cp = resumed.checkpoint;
       sink = library.claim(resumed.id, cp?.step ?? 0);
       if (cp) wallOffset = exp.restore(cp).wall;
-      log(`resuming run ${resumed.id} at step ${exp.step}`);
+      // Steps logged after the checkpoint (0-based metric steps ≥ its step) are dropped by the claim and run again.
+      const redo = Math.max(0, resumed.lastStep - exp.step + 1);
+      log(`resuming run ${resumed.id} at step ${exp.step} (${redo} recorded step${redo === 1 ? '' : 's'} will be recomputed)`);
     } else sink = library.create(config, env);
   } catch (e) {
     tf?.dispose();
