@@ -55,7 +55,7 @@ export default ts.config(
     rules: {
       'no-restricted-imports': forbid(
         [
-          ['**/store/**', '**/service/**', '**/ipc/**', '**/renderer/**', '**/cli', 'better-sqlite3'],
+          ['**/store/**', '**/service/**', '**/ipc/**', '**/renderer/**', '**/cli', '**/cli/**', 'better-sqlite3'],
           'The engine writes to a RunSink (engine/sink.ts), never to the store, the service or IPC.',
         ],
         ELECTRON,
@@ -72,7 +72,7 @@ export default ts.config(
     },
   },
   {
-    files: ['src/main/service/**', 'src/main/sweep/**', 'src/main/cli.ts', 'src/main/cli-input.ts', 'src/main/run-worker.ts'],
+    files: ['src/main/service/**', 'src/main/sweep/**', 'src/main/cli.ts', 'src/main/cli/**', 'src/main/run-worker.ts'],
     rules: { 'no-restricted-imports': forbid(ELECTRON) },
   },
 );

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   }
   if (want('estimate')) {
     console.log('\n## Cost estimate');
-    results.estimate = benchEstimate();
+    results.estimate = await benchEstimate();
   }
   if (want('compare')) {
     console.log('\n## Compare');

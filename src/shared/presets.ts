@@ -7,7 +7,7 @@
 // app's buttons. Fashion-MNIST is the app's default data set because it needs no download: switch data.dataset
 // to 'usps' and set data.dir for the paper's exact data. No Node or DOM imports here.
 import type { CgdConfig, DataConfig, ModelConfig, PruneSet, RunConfig } from './config';
-import { DEFAULT_CONFIG, defaultSection } from './config';
+import { DEFAULT_CONFIG, defaultSection, validateConfig } from './config';
 import type { Preset } from './ipc';
 import { PREVIOUS_RUN } from './ipc';
 
@@ -188,10 +188,40 @@ function presetsOf(s: PaperSettings): Preset[] {
     });
 }
 
+/** A preset written as the fields it sets, the rest defaults: through the validator, like any config. */
+function valid(raw: object): RunConfig {
+  const v = validateConfig(raw);
+  if (!v.ok) throw new Error(`preset ${JSON.stringify(raw)}: ${v.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  return v.config;
+}
+
+/**
+ * Edge of stability (Cohen et al., ICLR 2021): full-batch GD on a fixed subset with step size η; the sharpness λ_max
+ * (Lanczos top eigenvalue of the full-batch loss) rises to 2/η and hovers there while the loss keeps falling,
+ * non-monotonically. Three η; the run stores the sharpness against 2/η (result 'sharpness', shared/math/sharpness.ts).
+ */
+function edgeOfStability(): Preset[] {
+  return [0.1, 0.2, 0.3].map((lr) => ({
+    id: `eos-lr${lr}`,
+    group: 'Edge of stability (Cohen et al. 2021)',
+    title: `Full-batch GD, η = ${lr} (2/η = ${+(2 / lr).toPrecision(3)})`,
+    description: `Full-batch gradient descent on 1000 training images, η = ${lr}, 1000 steps; the sharpness (Lanczos top eigenvalue of the full-batch loss) every 5 steps against 2/η.`,
+    config: valid({
+      name: `eos η=${lr}`,
+      tags: ['eos', `lr-${lr}`],
+      data: { testEvery: 0 },
+      train: { mode: 'gd', subset: 1000, steps: 1000, lr, precision: 'float64' },
+      spectrum: { method: 'lanczos', k: 1, lanczosSteps: 40, probes: null, every: 5 },
+    }),
+    followUp: null,
+  }));
+}
+
 const APP_DATA = { dataset: DEFAULT_CONFIG.data.dataset, dir: DEFAULT_CONFIG.data.dir };
-/** The app's presets: the paper's settings (MLP and CNN), then the quick MLP variants. */
+/** The app's presets: the paper's settings (MLP and CNN), the quick MLP variants, then the edge of stability. */
 export const PRESETS: Preset[] = [
   ...presetsOf({ data: APP_DATA, model: 'mlp', seeds: 1, quick: false }),
   ...presetsOf({ data: APP_DATA, model: 'cnn', seeds: 1, quick: false }),
   ...presetsOf({ data: APP_DATA, model: 'mlp', seeds: 1, quick: true }),
+  ...edgeOfStability(),
 ];

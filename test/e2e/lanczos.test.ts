@@ -24,6 +24,7 @@ afterAll(async () => {
 
 describe('a Lanczos run in the workbench', () => {
   it('shows the density with its band, the estimate labels and the counts ± SE', async () => {
+    await page.getByTestId('nav-new').click();
     await page.locator('[data-preset="fig1-cgd-neg"]').click();
     expect(await page.locator('[name="spectrum.k"]').count()).toBe(0);
     await fillForm(page, { ...SMALL_RUN, name: 'e2e lanczos', 'train.steps': '25', 'spectrum.method': 'lanczos' });

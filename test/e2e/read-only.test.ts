@@ -76,6 +76,7 @@ describe('a read-only database in the app', () => {
     expect(await page.getByTestId('about-readonly').textContent()).toBe('(read-only: its file system is mounted read-only)');
     await page.getByTestId('about').getByRole('button', { name: 'Close' }).click();
     // New run: nothing can be started.
+    await page.getByTestId('nav-new').click();
     expect(await page.getByTestId('start').isDisabled()).toBe(true);
     expect(await page.getByTestId('start-readonly').textContent()).toMatch(/open read-only/);
   });

@@ -209,7 +209,7 @@ describe('CLI runs: refusals and exit codes (README)', () => {
     expect(list.stdout).toContain('[a\\u2066b]');
     // eslint-disable-next-line no-control-regex -- raw control characters must not reach the terminal
     expect(list.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e\u2066-\u2069]/);
-    const show = cli('runs', 'show', ids[1], '--db', db);
+    const show = cli('runs', 'show', ids[1], '--db', db, '--json');
     expect(show.stdout).not.toMatch(/[\u202a-\u202e]/);
     expect((JSON.parse(show.stdout) as { name: string }).name).toBe('evil\u202egnp.exe \u001b[2Jcleared');
   });

@@ -9,6 +9,7 @@ import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
 import { APP_VERSION } from '../../shared/version';
 import { divergenceAnalysis, replicaLabels } from '../../shared/math/divergence';
+import { sharpnessSummary, sharpnessText } from '../../shared/math/sharpness';
 import type { LyapunovBasis } from './chaos/perturb';
 import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
@@ -234,7 +235,9 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
       const cp = resumed.checkpoint;
       sink = library.claim(resumed.id, cp?.step ?? 0);
       if (cp) wallOffset = exp.restore(cp).wall;
-      log(`resuming run ${resumed.id} at step ${exp.step}`);
+      // Steps logged after the checkpoint (0-based metric steps ≥ its step) are dropped by the claim and run again.
+      const redo = Math.max(0, resumed.lastStep - exp.step + 1);
+      log(`resuming run ${resumed.id} at step ${exp.step} (${redo} recorded step${redo === 1 ? '' : 's'} will be recomputed)`);
     } else sink = library.create(config, env);
   } catch (e) {
     tf?.dispose();
@@ -259,6 +262,15 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
   const saveLyapunov = (): void => {
     const s = exp.lyapunovState();
     if (s) sink.saveVectors('lyapunov', { step: exp.step, k: s.k, n: s.dim, values: s.exponents, data: s.vectors });
+  };
+  /** Full-batch GD: the sharpness λ_max against 2/η over the whole run (edge of stability, shared/math/sharpness.ts). */
+  const saveSharpness = (): void => {
+    sink.flush();
+    const s = library.series(runId, 'lambda_max');
+    const summary = sharpnessSummary(s.steps, s.values, config.train.lr);
+    if (!summary) return;
+    sink.saveResult('sharpness', summary);
+    log(sharpnessText(summary));
   };
   try {
     while (exp.step < total) {
@@ -300,6 +312,7 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     if (status === 'finished' || status === 'cancelled') sink.checkpoint(exp.checkpoint(wall()));
     saveLyapunov();
     if (config.replicas) sink.saveResult('divergence', divergenceAnalysis(sink.replicaFrames(), replicaLabels(config.replicas)));
+    if (config.train.mode === 'gd') saveSharpness();
   } catch (e) {
     error ??= `while saving results: ${e instanceof Error ? e.message : String(e)}`;
     if (status === 'finished') status = 'failed';

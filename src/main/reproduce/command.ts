@@ -2,11 +2,10 @@
 // resumable local sweep, then write the report folder (report.ts). Rerunning reuses every finished run.
 import { availableParallelism, cpus, hostname, platform } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { PaperFigure, PaperSettings } from '../../shared/presets';
 import { PAPER_FIGURES, paperSet } from '../../shared/presets';
 import { duration } from '../../shared/format';
-import { UsageError } from '../cli-input';
+import { UsageError, parseFlags } from '../cli/input';
 import { loadData } from '../engine/data';
 import { RunStore } from '../store/run-store';
 import { runSweepLocally, type SweepEvent } from '../sweep/local';
@@ -32,10 +31,10 @@ function int(v: string | undefined, name: string, def: number): number {
 }
 
 export async function cmdReproduce(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags(
+    'reproduce',
     args,
-    allowPositionals: true,
-    options: {
+    {
       dataset: { type: 'string', default: 'usps' },
       usps: { type: 'string' },
       model: { type: 'string', default: 'mlp' },
@@ -47,7 +46,8 @@ export async function cmdReproduce(args: string[]): Promise<number> {
       db: { type: 'string' },
       steps: { type: 'string' },
     },
-  });
+    true,
+  );
   const which = positionals[0];
   const figures: PaperFigure[] = which === 'all' ? [...PAPER_FIGURES] : /^fig[123]$/.test(which ?? '') ? [Number(which!.slice(3)) as PaperFigure] : [];
   if (!figures.length) throw new UsageError(`reproduce needs fig1, fig2, fig3 or all, got '${which ?? ''}'`);

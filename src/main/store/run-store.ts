@@ -983,13 +983,14 @@ export class RunStore {
   }
 
   /** CSV with header "step,<m1>,<m2>…", one row per step, empty cells where a metric is absent. */
-  seriesCsv(id: string, metrics: string[]): string {
+  seriesCsv(id: string, metrics: string[], num?: (v: number) => string): string {
     const rec = this.get(id);
     for (const m of metrics)
       if (!rec.series.includes(m)) throw new StoreError('not-found', `Run ${rec.id} has no series '${m}' (it has: ${rec.series.join(', ')}).`);
     return seriesCsv(
       metrics,
       metrics.map((m) => this.readSeries(rec.id, m)),
+      num,
     );
   }
 

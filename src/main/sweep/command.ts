@@ -3,11 +3,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { duration } from '../../shared/format';
 import { entryState, stateCounts } from '../../shared/sweep/records';
 import type { RunStatus } from '../../shared/frames';
-import { UsageError } from '../cli-input';
+import { UsageError, parseFlags, suggestion } from '../cli/input';
 import { RunStore } from '../store/run-store';
 import { execChild } from './child';
 import type { SweepEvent } from './local';
@@ -41,11 +40,12 @@ function intOption(v: string | undefined, name: string, def: number, min = 1): n
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags(
+    'sweep run',
     args,
-    allowPositionals: true,
-    options: { db: { type: 'string' }, jobs: { type: 'string' }, threads: { type: 'string' }, 'retry-failed': { type: 'boolean' }, json: { type: 'boolean' } },
-  });
+    { db: { type: 'string' }, jobs: { type: 'string' }, threads: { type: 'string' }, 'retry-failed': { type: 'boolean' }, json: { type: 'boolean' } },
+    true,
+  );
   if (!positionals[0]) throw new UsageError('sweep run needs SPEC');
   const s = loadSweep(positionals[0]);
   const dbFile = resolve(values.db ?? RunStore.defaultPath());
@@ -86,10 +86,10 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 function cmdSlurm(args: string[]): number {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags(
+    'sweep slurm',
     args,
-    allowPositionals: true,
-    options: {
+    {
       out: { type: 'string' },
       partition: { type: 'string' },
       time: { type: 'string' },
@@ -98,7 +98,8 @@ function cmdSlurm(args: string[]): number {
       'max-parallel': { type: 'string' },
       submit: { type: 'boolean' },
     },
-  });
+    true,
+  );
   if (!positionals[0]) throw new UsageError('sweep slurm needs SPEC');
   if (!values.out) throw new UsageError('sweep slurm needs --out DIR (a directory the cluster nodes can read and write)');
   const s = loadSweep(positionals[0]);
@@ -124,7 +125,7 @@ function cmdSlurm(args: string[]): number {
 }
 
 function cmdStatus(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' } } });
+  const { values, positionals } = parseFlags('sweep status', args, { db: { type: 'string' } }, true);
   const target = positionals[0];
   if (!target) throw new UsageError('sweep status needs DIR (a Slurm sweep) or SWEEP_ID (a sweep in the database)');
   if (existsSync(new SweepDir(target).manifest)) {
@@ -156,7 +157,7 @@ function cmdStatus(args: string[]): number {
 }
 
 function cmdCollect(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' } } });
+  const { values, positionals } = parseFlags('sweep collect', args, { db: { type: 'string' } }, true);
   if (!positionals[0]) throw new UsageError('sweep collect needs DIR');
   const r = collectSweep(positionals[0], values.db ?? RunStore.defaultPath());
   for (const p of r.problems) {
@@ -173,11 +174,13 @@ function cmdCollect(args: string[]): number {
 /** Exit code of a sweep's run process (`sweep exec`, `sweep task`): as `run`, plus 130 when stopped by a signal. */
 const runExit = (status: string): number => (status === 'finished' ? 0 : status === 'cancelled' ? 130 : 1);
 
+const SUBCOMMANDS = ['plan', 'run', 'slurm', 'status', 'collect'];
+
 export async function cmdSweep(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'plan': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      const { values, positionals } = parseFlags('sweep plan', rest, { json: { type: 'boolean' } }, true);
       if (!positionals[0]) throw new UsageError('sweep plan needs SPEC');
       const s = loadSweep(positionals[0]);
       const cost = planCost(s.plan.entries);
@@ -205,7 +208,7 @@ export async function cmdSweep(args: string[]): Promise<number> {
     case 'collect':
       return cmdCollect(rest);
     case 'exec': {
-      const { values } = parseArgs({ args: rest, options: { db: { type: 'string' }, sweep: { type: 'string' }, index: { type: 'string' } } });
+      const { values } = parseFlags('sweep exec', rest, { db: { type: 'string' }, sweep: { type: 'string' }, index: { type: 'string' } });
       if (!values.db || !values.sweep || values.index === undefined) throw new UsageError('sweep exec needs --db, --sweep and --index');
       return runExit(await execChild(values.db, values.sweep, intOption(values.index, 'index', 0, 0)));
     }
@@ -215,6 +218,6 @@ export async function cmdSweep(args: string[]): Promise<number> {
       return runExit(await runTask(dir, intOption(index, 'index', 0, 0), (line) => console.log(`[${new Date().toISOString()}] ${line}`)));
     }
     default:
-      throw new UsageError(`sweep: unknown subcommand '${sub ?? ''}' (plan, run, slurm, status, collect)`);
+      throw new UsageError(`sweep: unknown subcommand '${sub ?? ''}'${suggestion(sub ?? '', SUBCOMMANDS)} (${SUBCOMMANDS.join(', ')})`);
   }
 }

@@ -10,7 +10,7 @@ import type { CostEstimate } from '../../shared/records';
 import { costConfig } from '../../shared/records';
 import type { SweepEntry, SweepPlan } from '../../shared/sweep/spec';
 import { expandSweep } from '../../shared/sweep/spec';
-import { UsageError, readJson } from '../cli-input';
+import { UsageError, readJson } from '../cli/input';
 import { loadData, parseBatchOrder } from '../engine/data';
 import { estimateCost } from '../engine/estimate';
 

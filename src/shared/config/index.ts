@@ -5,7 +5,7 @@ export { describeType, showValue } from './display';
 export type { Group, Leaf } from './leaves';
 export { CONFIG_PATHS, GROUPS, LEAVES, OPTIONAL_SECTIONS, PATH_FIELDS, fieldAt, isConfigPath, isPathField, readAt } from './leaves';
 export { RULES } from './rules';
-export { didYouMean } from './suggest';
+export { closest, didYouMean } from './suggest';
 export type * from './types';
 export { DEFAULT_CONFIG, defaultSection, formatErrors, setAt, validateConfig } from './validate';
 export type { SummaryItem } from './summary';

@@ -17,6 +17,21 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Edits a word of this length may be away from a known one and still count as a near miss. */
+const allowedEdits = (length: number): number => (length <= 2 ? 0 : length <= 5 ? 1 : 2);
+
+/** The known word nearest to `word` (ignoring case) within the near-miss distance, or null: CLI flags, commands, names. */
+export function closest(word: string, known: readonly string[]): string | null {
+  const w = word.toLowerCase();
+  let best: string | null = null;
+  let bestD = allowedEdits(w.length) + 1;
+  for (const k of known) {
+    const d = editDistance(w, k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
+
 /**
  * The field or section the user probably meant by an unknown path: its last key within 0 (≤ 2 letters),
  * 1 (≤ 5) or 2 edits of a known one, ignoring case. Being in another section counts as one more edit; on a
@@ -24,7 +39,7 @@ export function editDistance(a: string, b: string): number {
  */
 export function didYouMean(path: string): string | null {
   const key = lastKey(path).toLowerCase();
-  const allowed = key.length <= 2 ? 0 : key.length <= 5 ? 1 : 2;
+  const allowed = allowedEdits(key.length);
   const parent = parentOf(path);
   const sameFirst = [...CANDIDATES].sort((a, b) => Number(parentOf(b) === parent) - Number(parentOf(a) === parent));
   let best: string | null = null;

@@ -16,6 +16,7 @@ import { HessianSpectrum } from '../../../src/main/engine/curvature/spectrum';
 import { gatherBatch } from '../../../src/main/engine/data/sampler';
 import { initParams, modelSpec } from '../../../src/main/engine/models/spec';
 import { RunStore } from '../../../src/main/store/run-store';
+import { sharpnessSummary } from '../../../src/shared/math/sharpness';
 import { StoreLibrary } from '../../../src/main/store/run-library';
 import { ROOT, USPS_DIR, uspsData } from '../../helpers/fixtures';
 
@@ -180,5 +181,13 @@ describe('full-batch gradient descent (train.mode gd)', () => {
     const top = full.values[full.m - 1];
     expect(Math.abs(s.series.lambda_max[0] - top) / top).toBeLessThan(1e-8);
     expect(Math.abs(s.series.loss[0] - exactStep(spec, initParams(spec, c.seed), b.x, b.y, b.size).loss)).toBeLessThan(1e-12);
+    // The edge-of-stability readout is stored with the run, from the stored λ_max against 2/η.
+    const store = RunStore.open(db, { readonly: true });
+    try {
+      const stored = store.readSeries(r.runId, 'lambda_max');
+      expect(store.loadResult(r.runId, 'sharpness')).toEqual(sharpnessSummary(stored.steps, stored.values, 0.05));
+    } finally {
+      store.close();
+    }
   });
 });

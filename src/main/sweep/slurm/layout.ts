@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { RunConfig } from '../../../shared/config';
 import { formatErrors, validateConfig } from '../../../shared/config';
 import type { SweepEntry } from '../../../shared/sweep/spec';
-import { UsageError } from '../../cli-input';
+import { UsageError } from '../../cli/input';
 
 export interface SweepStageJob {
   stage: string;

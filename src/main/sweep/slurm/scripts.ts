@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { PlanCost } from '../plan';
 import type { LoadedSweep } from '../plan';
-import { UsageError } from '../../cli-input';
+import { UsageError } from '../../cli/input';
 import { CLI_ENTRY } from '../local';
 import type { Manifest, SweepStageJob } from './layout';
 import { SweepDir } from './layout';

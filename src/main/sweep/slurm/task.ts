@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { RunStatus } from '../../../shared/frames';
 import { withSource } from '../../../shared/sweep/spec';
-import { UsageError } from '../../cli-input';
+import { UsageError } from '../../cli/input';
 import { RunControl } from '../../engine/runner';
 import { RunStore } from '../../store/run-store';
 import { stopOnSignals } from '../child';
