@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark of the project in one run, with machine facts first.
 // Flags: --dense (include the ~30 s dense 5350×5350 MLP baseline),
 // --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos|sweep|lyapunov-vectors.
-// `--only paper [--usps DIR] [--fig2]` reruns the paper's Figures 1 and 3 (and 2) from the presets; `--only lanczos`:
+// `--only paper --usps DIR [--steps S1,S2] [--full]` times the paper's full Figure 1 set (extrapolated from two slices
+// unless --full); `--only lanczos`:
 // Hessian-vector products, Lanczos and SLQ against the exact path; `--only sweep [--usps DIR]` times a local sweep with
 // 2 jobs against its runs one after another (each minutes; never in the default run); `--only lyapunov-vectors
 // [--usps DIR] [--steps S] [--half-sweeps H]` the initial-frame vectors of Figure 3's Lyapunov run against the run.
@@ -70,8 +71,8 @@ async function main(): Promise<void> {
     results.sweep = benchSweep(arg('--usps'));
   }
   if (only === 'paper') {
-    console.log('\n## The paper, rerun (Figures 1 and 3 presets)');
-    results.paper = await benchPaper(arg('--usps'), args.includes('--fig2'));
+    console.log('\n## The paper’s Figure 1 set, lab reproduce --jobs 2');
+    results.paper = benchPaper(arg('--usps'), (arg('--steps') ?? '100,300').split(',').map(Number), args.includes('--full'));
   }
   if (only === 'lanczos') {
     console.log('\n## Spectra by Hessian-vector products (Lanczos, SLQ, Hutch++)');

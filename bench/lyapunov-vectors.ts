@@ -1,5 +1,5 @@
 // Initial-frame top-32 Lyapunov vectors of a Lyapunov run, computed by replay (DESIGN §7), against the run itself
-// measured in the same process (target ≤ 3× the run). Part of `--only paper` (on Figure 3's Lyapunov run); alone:
+// measured in the same process (target ≤ 3× the run):
 // `npm run bench -- --only lyapunov-vectors [--usps DIR] [--steps S] [--half-sweeps H]` runs Figure 3's Lyapunov
 // preset for S steps (default 2000) first. H half-sweeps (default 6) of plain subspace iteration are timed; their
 // contraction e^{−S·Δλ} gives the half-sweeps a tolerance needs, here and (as e^{−36,480·Δλ}) over the paper's run.
@@ -18,7 +18,7 @@ const K = 32;
 const TOL = 1e-8;
 
 /** Vectors of run `runId` (in dbFile) that took runSeconds for its `steps` steps. */
-export async function benchInitialFrame(dbFile: string, runId: string, runSeconds: number, steps: number, halfSweeps: number): Promise<Record<string, number>> {
+async function benchInitialFrame(dbFile: string, runId: string, runSeconds: number, steps: number, halfSweeps: number): Promise<Record<string, number>> {
   const library = StoreLibrary.open(dbFile);
   const replay = await Replay.open(library, runId, {}, () => {});
   const t0 = performance.now();

@@ -12,6 +12,7 @@ import { RUN_USAGE, cmdRun } from './cli/run';
 import { cmdRuns } from './cli/runs';
 import { cmdSeries } from './cli/series';
 import { SWEEP_USAGE, cmdSweep } from './sweep/command';
+import { REPRODUCE_USAGE, cmdReproduce } from './reproduce/command';
 
 const USAGE = `Usage: npm run lab -- <command> [options]
 
@@ -38,6 +39,7 @@ ${RUN_USAGE}
   fetch-usps DIR [--from URL]                 download the USPS files into DIR (needs internet; default source
                                               $CHAOSLAB_USPS_URL, else the ESL site)
 ${SWEEP_USAGE}
+${REPRODUCE_USAGE}
 
 The default database is ${RunStore.defaultPath()}. Exit codes: 0 done (a run finished or was cancelled),
 1 failed (a run failed or diverged; a write failed on I/O or a full disk and was rolled back), 2 bad input or
@@ -62,6 +64,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   params: cmdParams,
   'lyapunov-vectors': cmdLyapunovVectors,
   'fetch-usps': cmdFetchUsps,
+  reproduce: cmdReproduce,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -60,6 +60,13 @@ export const METRICS = {
     "log|det J_t| of this step's training map (nats), exact from the spectrum: Σ log|1 − γa_i| (SGD, CGD), n·log μ (momentum)",
   ),
   lyap_sum_all: m('Σ all λᵢ (nats/step)', 'running mean of log|det J_t| since step 0 (nats per step): the sum of all n (2n with momentum) Lyapunov exponents'),
+  lyap_subsim_1: m(
+    '‖VᵀW_t‖²_F/k',
+    'similarity of the QR subspace W_t with the one kept after the first lyapunov.subsimAt step (1: same, random: lyap_subsim_random)',
+    'unit',
+  ),
+  lyap_subsim_2: m('‖VᵀW_t‖²_F/k (2nd)', 'the same against the subspace kept after the second lyapunov.subsimAt step', 'unit'),
+  lyap_subsim_random: m('k/dim', 'expected subspace similarity of two random k-dimensional subspaces, max(dim V, dim W)/n', 'unit'),
   step_ms: m('step time (ms)', 'wall time of the step in milliseconds', 'nonneg'),
 } as const satisfies Record<string, MetricInfo>;
 export type MetricName = keyof typeof METRICS;

@@ -17,7 +17,7 @@ import { SEMANTIC } from '../../src/shared/charts/palette';
 import type { RunConfig } from '../../src/shared/config';
 import { validateConfig } from '../../src/shared/config';
 import { isChaotic } from '../../src/shared/math/chaos';
-import { byEps, groupDivergence, replicaLabels } from '../../src/shared/math/divergence';
+import { byGroup, groupDivergence, replicaLabels } from '../../src/shared/math/divergence';
 import { divergenceTable, paramCells } from '../../src/shared/math/divergence-table';
 import { groupBand } from '../../src/shared/math/group';
 import { runExperiment } from '../../src/main/engine/runner';
@@ -328,7 +328,7 @@ describe('views in headless Chromium', () => {
       [ids.s1, ids.s2, ids.s3].flatMap((id) => {
         const frames = s.readReplicas(id);
         const steps = Int32Array.from(frames, (f) => f.step);
-        return byEps(replicaLabels(s.get(id).config.replicas!), (k) => ({ steps, values: Float64Array.from(frames, (f) => f.distances[k]) }))[0].curves;
+        return byGroup(replicaLabels(s.get(id).config.replicas!), (k) => ({ steps, values: Float64Array.from(frames, (f) => f.distances[k]) }))[0].curves;
       }),
     );
     const g = groupDivergence(curves, 'se');

@@ -373,8 +373,10 @@ describe('workbench in headless Chromium', () => {
   it('runs Figure 3: a Lyapunov run, then the replica stage it seeds, with the divergence fit', async () => {
     await page.getByTestId('nav-new').click();
     await page.locator('[data-preset="fig3-lyapunov-replicas"]').click();
-    await fillForm(page, { ...SMALL_RUN, 'train.steps': '60', 'lyapunov.k': '8' });
-    expect(await page.getByTestId('follow-up').textContent()).toMatch(/5 replicas perturbed by ε =\s*0\.1 \(max_chaos\)/);
+    // γ = 0.05: over 60 steps the leading initial-frame vectors separate (at the paper's γ = 0.001 they crowd).
+    await fillForm(page, { ...SMALL_RUN, 'train.steps': '60', 'train.lr': '0.05', 'lyapunov.k': '8' });
+    // The paper's perturb_strat=all: the four Lyapunov strategies for each of 5 seeds.
+    expect(await page.getByTestId('follow-up').textContent()).toMatch(/20 replicas perturbed by\s+ε =\s*0\.1 \(all\)/);
     await page.getByTestId('start').click();
     await live().waitFor();
     const lyapRun = (await live().getAttribute('data-run-id'))!;
@@ -392,7 +394,7 @@ describe('workbench in headless Chromium', () => {
 
     let replicaRun = '';
     await until('the replica stage to start', async () => {
-      replicaRun = readStore((s) => s.list().find((r) => r.name === 'fig3 replicas max_chaos')?.id ?? '');
+      replicaRun = readStore((s) => s.list().find((r) => r.name === 'fig3 replicas all')?.id ?? '');
       return replicaRun !== '';
     });
     expect(readStore((s) => s.get(replicaRun).config.replicas?.lyapunovSource)).toBe(lyapRun);
@@ -402,16 +404,18 @@ describe('workbench in headless Chromium', () => {
     await page.locator(`[data-run-row="${replicaRun}"]`).getByTestId('open').click();
     await until('the replica chart', async () => (await page.getByTestId('chart-replicas').count()) === 1 && (await draws('chart-replicas')) > 0);
     expect(await page.getByTestId('status').textContent()).toBe('finished');
-    // The divergence first: its two panels and the fitted parameters (a, b ≥ 0, d₀ measured) of the 5 replicas.
-    const table = page.getByTestId('divergence-table');
+    // The divergence first: its two panels and the fitted parameters (a, b ≥ 0, d₀ measured) of the replica groups.
+    // One table per group: max_chaos, randn_chaos, max_convergence, randn_convergence at ε = 0.1.
+    const table = page.getByTestId('divergence-table').first();
     await table.waitFor();
+    expect(await page.getByTestId('divergence-table').count()).toBe(4);
     expect(await table.locator('tr[data-param]').evaluateAll((r) => r.map((e) => e.getAttribute('data-param')))).toEqual(
       expect.arrayContaining(['a', 'b', 'd0']),
     );
     expect(await table.locator('tr[data-param="d0"] td').nth(5).textContent()).toBe('measured at t = 0');
     expect(await page.getByTestId('live-divergence-early').count()).toBe(1);
-    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(5);
-    // The offset's components: its CSV holds the RMS over the 5 replicas of the stored distances and projections.
+    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(20);
+    // The offset's components: its CSV holds the RMS over the 20 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
     await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);
     const rows = parseCsv(await exportedFile(parts, parts.locator('[data-export="csv"]'), wb.dir)).rows;

@@ -349,7 +349,7 @@ describe('CLI lyapunov-vectors and params --replica', () => {
       seed: number;
       params: number[];
     };
-    expect(rep).toMatchObject({ step: 40, replica: 1, eps: 0.1, seed: 1 });
+    expect(rep).toMatchObject({ step: 40, replica: 1, eps: 0.1, seed: 1, strategy: 'randn' });
     const s = RunStore.open(db, { readonly: true });
     const cp = s.latestCheckpoint(id)!;
     s.close();

@@ -33,7 +33,7 @@ describe('compare helpers', () => {
     const c = cfg({
       model: { kind: 'cnn', baseChannels: 4, blocks: 2, activation: 'relu' },
       tags: ['x', 'y'],
-      data: { ...DEFAULT_CONFIG.data, testLimit: null },
+      data: { ...DEFAULT_CONFIG.data, testLimit: 1000 },
     });
     const byField = Object.fromEntries(configDiff([a, c]).map((r) => [r.field, r.values]));
     expect(byField).toMatchObject({
@@ -41,7 +41,7 @@ describe('compare helpers', () => {
       'model.hidden': ['20', '—'],
       'model.blocks': ['—', '2'],
       tags: ['none', 'x, y'],
-      'data.testLimit': ['1000', 'all'],
+      'data.testLimit': ['all', '1000'],
     });
   });
 

@@ -84,6 +84,8 @@ export class Experiment {
   private logdetSum: number | null = 0;
   /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
   private explicitY: Float64Array | null = null;
+  /** The QR subspaces kept after the lyapunov.subsimAt steps (subspaceSimilarity). */
+  private subsimRefs: Float64Array[] = [];
   private readonly float32: boolean;
   /** train.mode 'gd': the fixed full batch, gathered once. */
   private fullBatch: Batch | null = null;
@@ -110,18 +112,18 @@ export class Experiment {
     const dim = train.momentum > 0 ? 2 * inp.spec.n : inp.spec.n;
     if (config.lyapunov) {
       const k = config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim);
-      this.lyap = LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
+      this.lyap = config.lyapunov.start === 'identity' ? LyapunovQR.identity(dim, k) : LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
       if (config.lyapunov.explicitSteps > 0) this.explicitY = this.lyap.getState().q.slice();
     } else this.lyap = null;
     this.replicas = [];
     if (config.replicas) {
       const r = config.replicas;
-      const directions = new Map<number, Float64Array>();
-      for (const { eps, seed } of replicaLabels(r)) {
-        let u = directions.get(seed);
+      const directions = new Map<string, Float64Array>();
+      for (const { eps, seed, strategy } of replicaLabels(r)) {
+        let u = directions.get(`${strategy} ${seed}`);
         if (!u) {
-          u = perturbation(r.strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
-          directions.set(seed, u);
+          u = perturbation(strategy, inp.spec.n, new Rng(seed, 'perturb'), inp.lyapSource ?? undefined, inp.direction ?? undefined);
+          directions.set(`${strategy} ${seed}`, u);
         }
         const theta = this.state.theta.map((v, i) => round(v + eps * u[i]));
         this.replicas.push({ eps, seed, state: { theta, buf: null } });
@@ -131,6 +133,30 @@ export class Experiment {
 
   get theta(): Float64Array {
     return this.state.theta;
+  }
+
+  /**
+   * The paper's subspace_sim: after each lyapunov.subsimAt step keep V = Q; at every later step ‖VᵀQ_t‖²_F/k
+   * (1 for the same subspace; k/dim expected for random ones).
+   */
+  private subspaceSimilarity(step: number, values: Metrics): void {
+    const lyap = this.lyap!;
+    const at = this.inp.config.lyapunov?.subsimAt ?? [];
+    if (!at.length) return;
+    const { k, dim } = lyap;
+    const q = lyap.getState().q;
+    if (at.includes(step + 1)) this.subsimRefs.push(q.slice());
+    this.subsimRefs.forEach((v, r) => {
+      let s = 0;
+      for (let i = 0; i < k; i++)
+        for (let j = 0; j < k; j++) {
+          let d = 0;
+          for (let l = 0; l < dim; l++) d += v[i * dim + l] * q[j * dim + l];
+          s += d * d;
+        }
+      values[r === 0 ? 'lyap_subsim_1' : 'lyap_subsim_2'] = s / k;
+    });
+    values.lyap_subsim_random = k / dim;
   }
 
   lyapunovState(): { exponents: Float64Array; vectors: Float64Array; k: number; dim: number } | null {
@@ -228,6 +254,7 @@ export class Experiment {
       values.lyap_sum = ex.reduce((s, v) => s + v, 0);
       values.lyap_npos = ex.filter((v) => v > 0).length;
       values.lyap_paper_max = Math.exp(2 * ex[0]);
+      this.subspaceSimilarity(step, values);
       if (this.explicitY && step < (config.lyapunov?.explicitSteps ?? 0)) {
         const y = (this.explicitY = J(this.explicitY, this.lyap.k));
         const e = gramExponents(y, this.lyap.k, this.lyap.dim, step + 1);
@@ -299,6 +326,7 @@ export class Experiment {
       lyap = { t: s.t };
     }
     if (this.explicitY) blobs['lyap.explicit'] = this.explicitY.slice();
+    this.subsimRefs.forEach((v, r) => (blobs[`lyap.subsim${r}`] = v.slice()));
     return {
       step: this.step,
       state: {
@@ -343,6 +371,7 @@ export class Experiment {
     if (this.lyap && s.lyap)
       this.lyap = LyapunovQR.fromState(this.lyap.dim, this.lyap.k, { t: s.lyap.t, sums: cp.blobs['lyap.sums'].slice(), q: cp.blobs['lyap.q'].slice() });
     if (cp.blobs['lyap.explicit']) this.explicitY = cp.blobs['lyap.explicit'].slice();
+    this.subsimRefs = [0, 1].flatMap((r) => (cp.blobs[`lyap.subsim${r}`] ? [cp.blobs[`lyap.subsim${r}`].slice()] : []));
     return { wall: s.wall };
   }
 }

@@ -7,6 +7,7 @@
 // steps, and a backward sweep re-runs one segment, holds its maps and hands them out last first. Memory then
 // ≤ ⌈T/S⌉·(one checkpoint) + S·(one step's map factors); S = √(T·checkpoint/map) minimises it, ≈ 2√(T·checkpoint·map).
 import type { RunConfig } from '../../shared/config';
+import { defaultSection } from '../../shared/config';
 import type { StepMap } from './chaos/step-map';
 import { Experiment, replicasShareReferenceRng } from './experiment';
 import { prepareExperiment } from './runner';
@@ -45,7 +46,10 @@ function replayConfig(config: RunConfig, qrVectors: number | 'all' | null): RunC
     ...config,
     data: { ...config.data, testEvery: 0 },
     spectrum: { ...config.spectrum, every: 1 },
-    lyapunov: qrVectors === null ? null : { k: qrVectors, saveAt: [], saveAtEpochs: [], explicitSteps: 0 },
+    lyapunov:
+      qrVectors === null
+        ? null
+        : { ...(config.lyapunov ?? defaultSection('lyapunov')), k: qrVectors, saveAt: [], saveAtEpochs: [], subsimAt: [], explicitSteps: 0 },
     replicas: replicasShareReferenceRng(config) ? config.replicas : null,
   };
 }

@@ -3,7 +3,7 @@
 // and by the app's worker threads alike. No Electron and no storage here: the caller passes a RunLibrary.
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
-import type { RunConfig } from '../../shared/config';
+import type { ReplicaConfig, RunConfig } from '../../shared/config';
 import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
@@ -15,6 +15,7 @@ import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
 import { Experiment } from './experiment';
 import { linalgInfo } from './linalg/lapack';
+import { lyapunovVectors, VectorsRequestError } from './lyapunov-vectors';
 import { jsonBound, parseJson, readInputText } from './input-files';
 import { checkMemory } from './memory';
 import { initParams, modelSpec, parseParams } from './models/spec';
@@ -81,11 +82,27 @@ function machineFacts(): string {
   return `${os.hostname()} · ${os.platform()} ${os.release()} · ${cpus[0]?.model ?? 'cpu'} ×${cpus.length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 }
 
+/** Half-sweeps allowed when a replica run computes its source's initial-frame vectors (DESIGN §7: short windows and
+ *  crowded exponents converge slowly; a vector that has not converged is refused, not used). */
+const SOURCE_HALF_SWEEPS = 80;
+
+/** The θ half of k saved vectors of dimension ≥ n (with momentum they live in (θ, b)-space). */
+function parameterHalf(saved: { k: number; n: number; data: Float64Array }, n: number): Float64Array {
+  const vectors = new Float64Array(saved.k * n);
+  for (let j = 0; j < saved.k; j++) vectors.set(saved.data.subarray(j * saved.n, j * saved.n + n), j * n);
+  return vectors;
+}
+
 /**
- * Saved Lyapunov vectors: a run id (or prefix) in this database — those saved at `step`, or the latest — or a
- * JSON file {exponents, vectors}.
+ * The Lyapunov vectors the replica strategies perturb along: a JSON file {exponents, vectors}, or a run id (or
+ * prefix) in this database. A run's frame is its `lyapunov.frame` (DESIGN §7): 'initial' (also for a run without a
+ * lyapunov section) — the initial-frame top vectors (for the chaos strategies) and bottom vectors (convergence)
+ * over its steps 0…S−1, read when saved, else computed by replay and saved with it; 'final' — the QR vectors it
+ * saved at S. S = replicas.lyapunovStep, else the latest (final) or every logged step (initial).
  */
-function lyapunovSource(source: string, step: number | null, library: RunLibrary, n: number): LyapunovBasis {
+async function lyapunovSource(replicas: ReplicaConfig, library: RunLibrary, n: number, log: (s: string) => void): Promise<LyapunovBasis> {
+  const source = replicas.lyapunovSource as string;
+  const step = replicas.lyapunovStep;
   if (existsSync(source)) {
     if (step !== null) throw new Error(`replicas.lyapunovStep: picks among a run's saved vectors; ${source} is a file, so leave it empty`);
     // k ≤ 2n vectors (momentum: (θ, b)-space) of n numbers.
@@ -96,16 +113,54 @@ function lyapunovSource(source: string, step: number | null, library: RunLibrary
     v.vectors.forEach((r, j) => vectors.set(r, j * n));
     return { exponents: Float64Array.from(v.exponents), vectors };
   }
-  const { saved, steps, runId } = library.vectors(source, 'lyapunov', step);
+  const run = library.find(source);
+  if (run.env.nParams !== n) throw new Error(`replicas.lyapunovSource: run ${run.id} has ${run.env.nParams} parameters, the model has ${n}`);
+  if ((run.config.lyapunov?.frame ?? 'initial') === 'initial') {
+    const strategies = replicaLabels(replicas).map((l) => l.strategy);
+    const which = (['top', 'bottom'] as const).filter((w) => strategies.some((s) => s.endsWith(w === 'top' ? '_chaos' : '_convergence')));
+    const parts = [];
+    for (const w of which) {
+      try {
+        const v = await lyapunovVectors(library, run.id, { frame: 'initial', which: w, step, maxHalfSweeps: SOURCE_HALF_SWEEPS }, log);
+        // The max strategies use the first vector: it must have settled. The random combinations use them all; the last
+        // of a crowded block may still turn within it (DESIGN §7), which is logged, not refused.
+        const changes = v.record?.changes ?? [];
+        if (v.record && v.record.converged === false) {
+          const tol = v.record.tol ?? 0;
+          if (changes[0] > tol)
+            throw new Error(
+              `did not converge in ${v.record.halfSweeps} half-sweeps (the leading vector still moved by ${changes[0].toExponential(2)} > tol ${tol}); ` +
+                `compute them first with \`lab lyapunov-vectors ${run.id}${w === 'bottom' ? ' --bottom' : ''} --recompute --max-half-sweeps H\` for a larger H`,
+            );
+          log(
+            `WARNING: initial-frame ${w} vectors of run ${run.id}: the leading vector converged, but vectors ${changes.findIndex((c) => c > tol) + 1}… still moved by up to ` +
+              `${Math.max(...changes).toExponential(2)} > tol ${tol} in the last of ${v.record.halfSweeps} half-sweeps; the random combinations use them as they are`,
+          );
+        }
+        parts.push(v);
+      } catch (e) {
+        const field = e instanceof VectorsRequestError && e.field === 'step' ? 'replicas.lyapunovStep' : 'replicas.lyapunovSource';
+        throw new Error(`${field}: initial-frame ${w} vectors of run ${run.id}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    // Top and bottom together: the chaos strategies take the positive exponents, the convergence ones the negative.
+    const exponents = new Float64Array(parts.reduce((s, p) => s + p.k, 0));
+    const vectors = new Float64Array(exponents.length * n);
+    let j = 0;
+    for (const p of parts) {
+      exponents.set(p.exponents, j);
+      vectors.set(parameterHalf({ k: p.k, n: p.dim, data: p.vectors }, n), j * n);
+      j += p.k;
+    }
+    return { exponents, vectors };
+  }
+  const { saved, steps, runId } = library.vectors(run.id, 'lyapunov', step);
   if (!saved) {
     if (!steps.length) throw new Error(`replicas.lyapunovSource: run ${runId} has no saved Lyapunov vectors (run it with a lyapunov section)`);
     throw new Error(`replicas.lyapunovStep: run ${runId} saved Lyapunov vectors at steps ${steps.join(', ')}, not at ${step}`);
   }
   if (saved.n < n) throw new Error(`replicas.lyapunovSource: saved vectors have dimension ${saved.n}, the model has ${n} parameters`);
-  // With momentum the vectors live in (θ, b)-space: the θ half is the parameter direction.
-  const vectors = new Float64Array(saved.k * n);
-  for (let j = 0; j < saved.k; j++) vectors.set(saved.data.subarray(j * saved.n, j * saved.n + n), j * n);
-  return { exponents: saved.values, vectors };
+  return { exponents: saved.values, vectors: parameterHalf(saved, n) };
 }
 
 /**
@@ -134,7 +189,7 @@ export async function prepareExperiment(config: RunConfig, library: RunLibrary, 
   const direction = replicas?.directionFile
     ? parseParams(read(replicas.directionFile, 'replicas.directionFile', spec.n), replicas.directionFile, spec.n)
     : null;
-  const lyapSource = replicas?.lyapunovSource ? lyapunovSource(replicas.lyapunovSource, replicas.lyapunovStep, library, spec.n) : null;
+  const lyapSource = replicas?.lyapunovSource ? await lyapunovSource(replicas, library, spec.n, log) : null;
   const backend = await initBackend();
   const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
   const la = linalgInfo();

@@ -3,7 +3,7 @@
 // with its analysis (DESIGN §2). The statistics themselves are shared/math: the same code as the CLI and reports.
 import { METRICS, type MetricName } from '../../shared/frames';
 import type { BandKind, GroupResult } from '../../shared/ipc';
-import { byEps, groupDivergence, replicaLabels } from '../../shared/math/divergence';
+import { byGroup, groupDivergence, replicaLabels, type ReplicaStrategy } from '../../shared/math/divergence';
 import { groupBand, type GroupBand } from '../../shared/math/group';
 import type { RunStore, Series } from '../store/run-store';
 
@@ -16,15 +16,23 @@ export function groupRuns(store: RunStore, runIds: string[], metrics: string[], 
     const domain = m in METRICS ? METRICS[m as MetricName].domain : m === 'epoch' || m === 'wall' ? 'nonneg' : 'real';
     if (members.length) series[m] = groupBand(members, { kind, domain });
   }
-  // Every replica of every member with the same ε is one sample of that ε's divergence curve.
-  const perEps = new Map<number, Series[]>();
+  // Every replica of every member with the same strategy and ε is one sample of that group's divergence curve.
+  const perGroup = new Map<string, { eps: number; strategy: ReplicaStrategy; curves: Series[] }>();
   for (const r of runs) {
     if (!r.config.replicas) continue;
     const frames = store.readReplicas(r.id);
     const steps = Int32Array.from(frames, (f) => f.step);
-    for (const { eps, curves } of byEps(replicaLabels(r.config.replicas), (k) => ({ steps, values: Float64Array.from(frames, (f) => f.distances[k]) })))
-      perEps.set(eps, [...(perEps.get(eps) ?? []), ...curves.filter((c) => c.steps.length > 0)]);
+    for (const { eps, strategy, curves } of byGroup(replicaLabels(r.config.replicas), (k) => ({
+      steps,
+      values: Float64Array.from(frames, (f) => f.distances[k]),
+    }))) {
+      const g = perGroup.get(`${strategy} ${eps}`) ?? { eps, strategy, curves: [] };
+      g.curves.push(...curves.filter((c) => c.steps.length > 0));
+      perGroup.set(`${strategy} ${eps}`, g);
+    }
   }
-  const divergence = [...perEps].filter(([, curves]) => curves.length).map(([eps, curves]) => ({ eps, ...groupDivergence(curves, kind) }));
+  const divergence = [...perGroup.values()]
+    .filter((g) => g.curves.length)
+    .map(({ eps, strategy, curves }) => ({ eps, strategy, ...groupDivergence(curves, kind) }));
   return { runIds: ids, series, divergence };
 }

@@ -11,7 +11,9 @@ export interface Rule {
   check(c: RunConfig): string | null;
 }
 
-const LYAPUNOV_STRATEGY = /_(chaos|convergence)$/;
+/** lyapunov.subsimAt steps, one metric series each (frames.ts lyap_subsim_1, lyap_subsim_2). */
+export const SUBSIM_SERIES = 2;
+const LYAPUNOV_STRATEGY = /_(chaos|convergence)$|^all$/;
 
 /** The model's parameter count n, or null when the image side is refused (then data.imageSide says why). */
 function parameters(c: RunConfig): number | null {
@@ -93,6 +95,11 @@ export const RULES: readonly Rule[] = [
     name: 'Lyapunov exponents need every step’s Jacobian',
     field: 'spectrum.every',
     check: (c) => (c.lyapunov && c.spectrum.every !== 1 ? 'Lyapunov exponents need the Hessian at every step (set 1)' : null),
+  },
+  {
+    name: 'subspace similarity has two series',
+    field: 'lyapunov.subsimAt',
+    check: (c) => (c.lyapunov && c.lyapunov.subsimAt.length > SUBSIM_SERIES ? `at most ${SUBSIM_SERIES} steps (lyap_subsim_1, lyap_subsim_2)` : null),
   },
   {
     name: 'a file direction needs its file',

@@ -44,7 +44,13 @@ export const CONFIG_TABLE = table('Run', {
       help: 'Train on the first N samples only (every class equally represented for Fashion-MNIST).',
     }),
     testEvery: int({ default: 100, min: 0, label: 'Test every (steps)', help: 'Evaluate test loss and accuracy every N steps; 0 never.' }),
-    testLimit: int({ default: 1000, none: 'all', min: 1, label: 'Test samples', help: 'Evaluate on the first N test samples only.' }),
+    testLimit: int({
+      default: null,
+      none: 'all',
+      min: 1,
+      label: 'Test samples',
+      help: 'Evaluate on the first N test samples only; empty: the whole test set, as the paper does.',
+    }),
   }),
   model: variants(
     'Model',
@@ -249,6 +255,18 @@ export const CONFIG_TABLE = table('Run', {
       label: 'Exponents k',
       help: 'How many Lyapunov exponents of the training map the QR (Benettin) method tracks, or all (DESIGN §2).',
     }),
+    frame: choice({
+      options: ['initial', 'final'],
+      default: 'initial',
+      label: 'Replica vectors frame',
+      help: 'Vectors that replicas naming this run as source perturb along: initial — at step 0, grow/shrink most until T (the paper; by replay); final — QR vectors at T.',
+    }),
+    start: choice({
+      options: ['random', 'identity'],
+      default: 'random',
+      label: 'QR start',
+      help: 'Start of the QR (Benettin) vectors: a random orthonormal k-frame (seeded), or the first k unit vectors e₁…e_k.',
+    }),
     saveAt: numbers({
       default: [],
       integer: true,
@@ -263,6 +281,13 @@ export const CONFIG_TABLE = table('Run', {
       label: 'Save vectors after epochs',
       help: 'Also save them after these epochs (at epoch × steps per epoch).',
     }),
+    subsimAt: numbers({
+      default: [],
+      integer: true,
+      min: 1,
+      label: 'Subspace similarity from steps',
+      help: 'Keep the QR subspace V after these steps (at most 2) and log ‖VᵀW_t‖²_F/k against every later W_t (the paper’s subspace_sim).',
+    }),
     explicitSteps: int({
       default: 0,
       min: 0,
@@ -273,10 +298,10 @@ export const CONFIG_TABLE = table('Run', {
   }),
   replicas: optionalSection('Replicas', {
     strategy: choice({
-      options: ['randn', 'max_chaos', 'randn_chaos', 'max_convergence', 'randn_convergence', 'file'],
+      options: ['randn', 'max_chaos', 'randn_chaos', 'max_convergence', 'randn_convergence', 'all', 'file'],
       default: 'randn',
       label: 'Perturbation',
-      help: 'Direction u of θ₀ + ε·u: random; the top (max) or a random combination of the expanding (chaos) or contracting (convergence) Lyapunov vectors, as in the paper’s Figure 3; or a file.',
+      help: 'Direction u of θ₀ + ε·u: random; top (max) or random mix of expanding (chaos) / contracting (convergence) Lyapunov vectors (Figure 3); all: those four; or a file.',
     }),
     eps: numbers({
       default: [0.1],

@@ -1,19 +1,27 @@
 // The replica divergence analysis (DESIGN §2, paper Fig. 3): per replica and per ε-group (mean over seeds), the
 // fit d(t)² = a·t + b·t² + d₀², the early exponential rate and the late power law around the detected crossover.
 // The engine stores it with every replica run; the app, the CLI and reports show it.
+import type { PerturbStrategy } from '../config';
 import type { ReplicaFrame } from '../frames';
 import { detectCrossover, exponentialRate, fitDivergence, powerLaw } from './divergence-fit';
 import type { BandKind } from './group';
 import { groupBand } from './group';
 
+/** One replica's direction strategy ('all' expands into the four Lyapunov ones). */
+export type ReplicaStrategy = Exclude<PerturbStrategy, 'all'>;
+/** The paper's perturb_strat=all: one replica per Lyapunov strategy (the origin is the run itself). */
+export const ALL_STRATEGIES: readonly ReplicaStrategy[] = ['max_chaos', 'randn_chaos', 'max_convergence', 'randn_convergence'];
+
 export interface ReplicaLabel {
   eps: number;
   seed: number;
+  strategy: ReplicaStrategy;
 }
 
-/** The replicas of a run in the order of ReplicaFrame.distances: for each seed, one per ε. */
-export function replicaLabels(r: { eps: number[]; seeds: number[] }): ReplicaLabel[] {
-  return r.seeds.flatMap((seed) => r.eps.map((eps) => ({ eps, seed })));
+/** The replicas of a run in the order of ReplicaFrame.distances: for each seed, for each ε, one per strategy. */
+export function replicaLabels(r: { eps: number[]; seeds: number[]; strategy: PerturbStrategy }): ReplicaLabel[] {
+  const strategies = r.strategy === 'all' ? ALL_STRATEGIES : [r.strategy];
+  return r.seeds.flatMap((seed) => r.eps.flatMap((eps) => strategies.map((strategy) => ({ eps, seed, strategy }))));
 }
 
 /** The quadratic fit, and the two regimes when the curve has enough usable (t > 0, d > 0) points. */
@@ -46,19 +54,24 @@ export function groupDivergence(curves: { steps: ArrayLike<number>; values: Arra
 }
 export type GroupDivergence = ReturnType<typeof groupDivergence>;
 
-/** Replica curves grouped by ε, in order of first appearance (each ε is one experiment; the seeds are its samples). */
-export function byEps<T>(labels: ReplicaLabel[], curve: (r: number) => T): { eps: number; curves: T[] }[] {
-  return [...new Set(labels.map((l) => l.eps))].map((eps) => ({ eps, curves: labels.flatMap((l, r) => (l.eps === eps ? [curve(r)] : [])) }));
+/**
+ * Replica curves grouped by strategy and ε, in order of first appearance (each pair is one experiment; the seeds are
+ * its samples; only strategy 'all' gives several strategies).
+ */
+export function byGroup<T>(labels: ReplicaLabel[], curve: (r: number) => T): { eps: number; strategy: ReplicaStrategy; curves: T[] }[] {
+  const keys = [...new Map(labels.map((l) => [`${l.strategy} ${l.eps}`, { eps: l.eps, strategy: l.strategy }])).values()];
+  return keys.map(({ eps, strategy }) => ({ eps, strategy, curves: labels.flatMap((l, r) => (l.eps === eps && l.strategy === strategy ? [curve(r)] : [])) }));
 }
 
 export function divergenceAnalysis(frames: ReplicaFrame[], labels: ReplicaLabel[]) {
   const t = Float64Array.from(frames, (f) => f.step);
   const series = labels.map((_, r) => Float64Array.from(frames, (f) => f.distances[r]));
   const replicas = labels.map((label, r) => ({ ...label, ...analyseCurve(t, series[r]) }));
-  const groups = byEps(labels, (r) => ({ steps: t, values: series[r] })).map(({ eps, curves }) => {
+  const groups = byGroup(labels, (r) => ({ steps: t, values: series[r] })).map(({ eps, strategy, curves }) => {
     const { band, analysis } = groupDivergence(curves);
     return {
       eps,
+      strategy,
       seeds: curves.length,
       ...analysis,
       band: {

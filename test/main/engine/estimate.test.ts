@@ -25,7 +25,7 @@ describe('memory', () => {
     expect(memoryBytes(parts)).toBe((5 * 1158 ** 2 + 8 * 10 * 1158 + 12 * 1158) * 8);
     const lyap = memoryParts({
       ...mlp(20),
-      lyapunov: { k: 'all', saveAt: [], saveAtEpochs: [], explicitSteps: 0 },
+      lyapunov: { k: 'all', frame: 'initial', start: 'random', saveAt: [], saveAtEpochs: [], subsimAt: [], explicitSteps: 0 },
       train: { ...mlp(20).train, momentum: 0.9 },
     });
     expect(lyap.find((p) => p.field === 'lyapunov.k')).toMatchObject({ largest: 10700 * 10700, bytes: 5 * 10700 * 10700 * 8 });
@@ -45,7 +45,10 @@ describe('memory', () => {
       /^model\.baseChannels: too large for this machine — this run needs about .* GiB .*; at most 7 fits; or set spectrum\.method 'lanczos'.*$/,
     );
     expect(() => checkMemory(mlp(2000), 4 * GiB)).toThrow(/^model\.hidden: too large .*; at most \d+ fits; or set spectrum\.method 'lanczos'/);
-    const lyap: RunConfig = { ...mlp(20), lyapunov: { k: 'all', saveAt: [], saveAtEpochs: [], explicitSteps: 0 } };
+    const lyap: RunConfig = {
+      ...mlp(20),
+      lyapunov: { k: 'all', frame: 'initial', start: 'random', saveAt: [], saveAtEpochs: [], subsimAt: [], explicitSteps: 0 },
+    };
     expect(() => checkMemory(lyap, 0.5 * GiB)).toThrow(/^lyapunov\.k: too large .* \(5350 Lyapunov vectors of dimension 5350: 1\.1 GiB\).*; at most \d+ fits$/);
   });
 });

@@ -75,3 +75,47 @@ describe('logdet_j and lyap_sum_all (MLP 256-2-10, USPS, float64)', () => {
     expect(Array.from({ length: 6 }, () => b.next().metrics.values.lyap_sum_all)).toEqual(rest);
   });
 });
+
+// Tolerance: the metric and the explicit ‖VᵀW‖²_F/k from the saved vectors are the same sums in another order (1e-12).
+describe('lyap_subsim (the paper’s subspace_sim, MLP 256-2-10, USPS, float64)', () => {
+  it('is ‖VᵀW_t‖²_F/k between the QR subspace after each chosen step and every later one, beside k/dim; it survives a checkpoint', () => {
+    const over = { lyapunov: { k: 3, subsimAt: [2, 5] } };
+    const exp = experiment(over, 12);
+    const outs: StepOutput[] = [];
+    const kept: Float64Array[] = [];
+    const w: Float64Array[] = [];
+    for (let s = 0; s < 12; s++) {
+      outs.push(exp.next());
+      w.push(exp.lyapunovState()!.vectors);
+      if (s + 1 === 2 || s + 1 === 5) kept.push(w[s]);
+    }
+    const dim = exp.lyapunovState()!.dim;
+    const sim = (v: Float64Array, u: Float64Array): number => {
+      let f = 0;
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          let d = 0;
+          for (let l = 0; l < dim; l++) d += v[i * dim + l] * u[j * dim + l];
+          f += d * d;
+        }
+      return f / 3;
+    };
+    outs.forEach((o, s) => {
+      const v = o.metrics.values;
+      expect(v.lyap_subsim_1 === undefined, `step ${s}`).toBe(s < 1);
+      expect(v.lyap_subsim_2 === undefined, `step ${s}`).toBe(s < 4);
+      if (s >= 1) expect(Math.abs(v.lyap_subsim_1! - sim(kept[0], w[s]))).toBeLessThan(1e-12);
+      if (s >= 4) expect(Math.abs(v.lyap_subsim_2! - sim(kept[1], w[s]))).toBeLessThan(1e-12);
+      expect(v.lyap_subsim_random).toBe(3 / dim);
+    });
+    // The subspace against itself: 1; later ones drift away from it.
+    expect(outs[1].metrics.values.lyap_subsim_1).toBeCloseTo(1, 12);
+    expect(outs[11].metrics.values.lyap_subsim_1).toBeLessThan(1 - 1e-6);
+    // From a checkpoint after step 6 (one subspace kept) the rest is bitwise the same.
+    const a = experiment(over, 12);
+    for (let s = 0; s < 6; s++) a.next();
+    const b = experiment(over, 12);
+    b.restore(a.checkpoint(0));
+    for (let s = 6; s < 12; s++) expect(b.next().metrics.values.lyap_subsim_2).toBe(outs[s].metrics.values.lyap_subsim_2);
+  });
+});

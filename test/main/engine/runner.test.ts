@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type RunConfig } from '../../../src/shared/config';
-import { RunControl, runExperiment } from '../../../src/main/engine/runner';
+import { RunControl, prepareExperiment, runExperiment } from '../../../src/main/engine/runner';
+import { replicaBlob } from '../../../src/main/engine/experiment';
+import { Replay } from '../../../src/main/engine/replay';
+import { eigh, gramAtA } from '../../../src/main/engine/linalg/eigh';
 import { initParams, modelSpec } from '../../../src/main/engine/models/spec';
 import { RunStore } from '../../../src/main/store/run-store';
 import { ROOT, USPS_DIR } from '../../helpers/fixtures';
@@ -223,12 +226,12 @@ describe('runner', () => {
     expect(pruned).toEqual([2, 2, 2, 2, 2]);
   });
 
-  it('saves Lyapunov vectors at chosen steps and epochs, and perturbs replicas along the ones of a chosen step', async () => {
+  it('saves Lyapunov vectors at chosen steps and epochs, and perturbs replicas along the ones of a chosen step (final frame)', async () => {
     const db = path.join(dir, 'i.db');
     // 80 training images in batches of 8: 10 steps per epoch; vectors after 5 steps, after epoch 2, and at the end.
     const data = { dataset: 'usps', dir: USPS_DIR, trainLimit: 80, testEvery: 0 };
     const common = { data, cgd: null, checkpointEvery: 0, train: { steps: null, epochs: 3, batchSize: 8, lr: 0.01 } };
-    const source = await runExperiment(config({ ...common, lyapunov: { k: 3, saveAt: [5], saveAtEpochs: [2] }, replicas: null }), {
+    const source = await runExperiment(config({ ...common, lyapunov: { k: 3, frame: 'final', saveAt: [5], saveAtEpochs: [2] }, replicas: null }), {
       library: StoreLibrary.open(db),
     });
     const s = RunStore.open(db);
@@ -259,6 +262,53 @@ describe('runner', () => {
     await expect(replicaRun(20, file)).rejects.toThrow(/replicas\.lyapunovStep: picks among a run's saved vectors; \S+lyap20\.json is a file/);
     await expect(replicaRun(7)).rejects.toThrow(/replicas\.lyapunovStep: run \S+ saved Lyapunov vectors at steps 5, 20, 30, not at 7/);
   });
+
+  // Tolerance: |cos| ≥ 1 − 1e-8 against the top right singular vector of the dense float64 product Y = J_T⋯J_1.
+  it('perturbs replicas along the initial-frame vectors of their source (strategy all: the four Lyapunov strategies)', async () => {
+    const db = path.join(dir, 'frame.db');
+    const common = {
+      seed: 1,
+      data: { dataset: 'usps', dir: USPS_DIR, trainLimit: 256, testEvery: 0 },
+      model: { kind: 'mlp', hidden: 4, activation: 'relu' },
+      cgd: null,
+      checkpointEvery: 0,
+    };
+    const train = { steps: 200, batchSize: 8, lr: 0.05, precision: 'float64', momentum: 0 };
+    const source = await runExperiment(config({ ...common, train, lyapunov: { k: 3 }, replicas: null }), { library: StoreLibrary.open(db) });
+    const replicas = { strategy: 'all', eps: [0.1], seeds: [5], lyapunovSource: source.runId };
+    const library = StoreLibrary.open(db);
+    const { experiment, tf } = await prepareExperiment(config({ ...common, train: { ...train, steps: 1 }, lyapunov: null, replicas }), library, () => {});
+    tf?.dispose();
+    const cp = experiment.checkpoint(0);
+    const n = cp.blobs.theta.length;
+    const dirs = [0, 1, 2, 3].map((r) => Float64Array.from(cp.blobs[replicaBlob(r, 'theta')], (v, i) => (v - cp.blobs.theta[i]) / 0.1));
+    const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
+    // The source's initial-frame vectors were computed by replay and saved with it.
+    const top = library.vectors(source.runId, 'lyapunov-initial-top', null).saved!;
+    const bottom = library.vectors(source.runId, 'lyapunov-initial-bottom', null).saved!;
+    expect([top.step, top.k, bottom.k]).toEqual([200, 3, 3]);
+    const row = (v: typeof top, j: number): Float64Array => v.data.subarray(j * n, (j + 1) * n);
+    // max_chaos, max_convergence: the first vector of each; the randn ones lie in the span of the expanding / contracting ones.
+    expect(1 - Math.abs(dot(dirs[0], row(top, 0)))).toBeLessThan(1e-8);
+    expect(1 - Math.abs(dot(dirs[2], row(bottom, 0)))).toBeLessThan(1e-8);
+    const inSpan = (u: Float64Array, v: typeof top): number => [0, 1, 2].reduce((s, j) => s + dot(u, row(v, j)) ** 2, 0);
+    expect(inSpan(dirs[1], top)).toBeGreaterThan(1 - 1e-8);
+    expect(inSpan(dirs[3], bottom)).toBeGreaterThan(1 - 1e-8);
+    // Independently: the top right singular vector of the dense product (every J_t applied to the identity).
+    const rep = await Replay.open(StoreLibrary.open(db), source.runId, {}, () => {});
+    let cols: Float64Array = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) cols[j * n + j] = 1;
+    rep.forward((_t, m) => (cols = m.forward(cols, n)));
+    rep.dispose();
+    const y = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) y[b * n + a] = cols[a * n + b];
+    const { vectors } = eigh(gramAtA(y, n, n), n);
+    expect(1 - Math.abs(dot(dirs[0], (vectors as Float64Array).subarray((n - 1) * n, n * n)))).toBeLessThan(1e-8);
+    // The QR (final-frame) vectors of the same run are another direction: the frame matters.
+    const qr = library.vectors(source.runId, 'lyapunov', null).saved!;
+    expect(1 - Math.abs(dot(dirs[0], row(qr, 0)))).toBeGreaterThan(1e-6);
+    library.close();
+  }, 600_000);
 
   it('names the field or file of bad input', async () => {
     const db = path.join(dir, 'f.db');

@@ -190,11 +190,21 @@ describe('valid requests', () => {
     const r = await call('presets.list', null);
     if (!r.ok) throw new Error(r.error);
     const presets = r.value as typeof PRESETS;
-    expect(presets.filter((p) => p.group === 'Figure 1').map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
-    expect(presets.filter((p) => p.group === 'Figure 2').map((p) => p.config.cgd?.start)).toEqual([2000, 5000, 10000]);
+    // The paper's settings first (the MLP): batch 8, γ = 0.001, 40 epochs, no momentum, the whole test set.
+    const paper = presets.filter((p) => /^fig/.test(p.id));
+    for (const p of paper) expect(p.config.train).toMatchObject({ batchSize: 8, lr: 0.001, steps: null, epochs: 40, momentum: 0 });
+    for (const p of paper) expect(p.config.data.testLimit).toBeNull();
+    expect(paper.filter((p) => p.group === 'Figure 1').map((p) => p.config.cgd?.prune ?? 'sgd')).toEqual(['sgd', 'neg', 'pos', 'chaotic']);
+    expect(paper.filter((p) => p.group === 'Figure 2').map((p) => p.config.cgd?.start ?? 'sgd')).toEqual(['sgd', 2000, 5000, 10000]);
     const fig3 = presets.find((p) => p.id === 'fig3-lyapunov-replicas')!;
-    expect(fig3.config.lyapunov?.k).toBe(32);
-    expect(fig3.followUp?.replicas).toMatchObject({ strategy: 'max_chaos', eps: [0.1], seeds: [0, 1, 2, 3, 4] });
+    expect(fig3.config.lyapunov).toMatchObject({ k: 32, frame: 'initial' });
+    expect(fig3.config.seed).toBe(42);
+    expect(fig3.followUp?.replicas).toMatchObject({ strategy: 'all', eps: [0.1], seeds: [0, 1, 2, 3, 4] });
+    // The CNN at 4 base channels and 1 block, and the quick variants, clearly named.
+    expect(presets.filter((p) => p.id.startsWith('cnn-')).every((p) => p.config.model.kind === 'cnn' && p.group.endsWith('(CNN)'))).toBe(true);
+    const quick = presets.filter((p) => p.id.startsWith('quick-'));
+    expect(quick.length).toBe(paper.length);
+    expect(quick.every((p) => p.group.endsWith('(quick)') && p.config.train.steps !== null)).toBe(true);
     for (const p of presets) {
       expect(validateConfig(p.config)).toMatchObject({ ok: true });
       if (p.followUp) expect(validateConfig(p.followUp)).toMatchObject({ ok: true });
@@ -202,7 +212,7 @@ describe('valid requests', () => {
   });
 
   it('runs.estimate measures the MLP in a worker: n = 5350 parameters', async () => {
-    const r = await call('runs.estimate', { config: PRESETS[0].config });
+    const r = await call('runs.estimate', { config: PRESETS.find((p) => p.id === 'quick-fig1-sgd')!.config });
     if (!r.ok) throw new Error(r.error);
     expect(r.value).toMatchObject({ nParams: 5350, steps: 3000 });
     const e = r.value as { msPerStep: number; rankBound: number; diskBytes: number };

@@ -44,7 +44,7 @@ describe('the config field table', () => {
     expect(DEFAULT_CONFIG).toMatchObject({
       name: 'run',
       seed: 0,
-      data: { dataset: 'fashion-mnist', dir: null, trainLimit: null, testEvery: 100, testLimit: 1000 },
+      data: { dataset: 'fashion-mnist', dir: null, trainLimit: null, testEvery: 100, testLimit: null },
       model: { kind: 'mlp', hidden: 20, activation: 'relu' },
       train: { steps: null, epochs: 1, batchSize: 8, lr: 0.01, momentum: 0, precision: 'float32', batchOrderFile: null, initParamsFile: null },
       spectrum: { every: 1, nullTol: null, extremes: 5 },
@@ -56,7 +56,7 @@ describe('the config field table', () => {
       notes: '',
     });
     expect(defaultSection('cgd')).toMatchObject({ prune: 'neg', k: null, select: 'magnitude', start: 0, noise: 0, mix: 1, basisFile: null });
-    expect(defaultSection('lyapunov')).toMatchObject({ k: 32, saveAt: [], saveAtEpochs: [], explicitSteps: 0 });
+    expect(defaultSection('lyapunov')).toMatchObject({ k: 32, frame: 'initial', start: 'random', saveAt: [], saveAtEpochs: [], explicitSteps: 0 });
     expect(defaultSection('replicas')).toMatchObject({
       strategy: 'randn',
       eps: [0.1],
@@ -229,7 +229,8 @@ describe('the config field table', () => {
   it('builds the presets on the defaults, and they validate', () => {
     for (const p of PRESETS) {
       expect(validateConfig(p.config)).toEqual({ ok: true, config: p.config });
-      expect(p.config.model).toEqual(DEFAULT_CONFIG.model);
+      expect(p.config.model).toEqual(p.id.startsWith('cnn-') ? { kind: 'cnn', baseChannels: 4, blocks: 1, activation: 'relu' } : DEFAULT_CONFIG.model);
+      if (p.followUp) expect(validateConfig(p.followUp)).toEqual({ ok: true, config: p.followUp });
     }
   });
 

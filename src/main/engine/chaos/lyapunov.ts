@@ -49,6 +49,14 @@ export class LyapunovQR {
     return new LyapunovQR(dim, k, g);
   }
 
+  /** The start e_1…e_k (lyapunov.start 'identity'). */
+  static identity(dim: number, k: number): LyapunovQR {
+    checkDims(dim, k);
+    const e = new Float64Array(dim * k);
+    for (let j = 0; j < k; j++) e[j * dim + j] = 1;
+    return new LyapunovQR(dim, k, e);
+  }
+
   /** One step: Q ← qr(J_t Q), sums_i += log|R_ii|, t += 1. */
   step(apply: LinearMap): void {
     const y = apply(this.q, this.k);

@@ -1,6 +1,6 @@
 // Initial perturbation directions u (‖u‖ = 1 over all parameters) for replica runs (DESIGN §2):
 // replicas start at θ_0 + ε·u.
-import type { PerturbStrategy } from '../../../shared/config';
+import type { ReplicaStrategy } from '../../../shared/math/divergence';
 import type { Rng } from '../rng';
 
 export interface LyapunovBasis {
@@ -38,7 +38,7 @@ function randomCombination(idx: number[], vectors: Float64Array, n: number, rng:
   return u;
 }
 
-function checkBasis(strategy: PerturbStrategy, n: number, lyap: LyapunovBasis | undefined): LyapunovBasis {
+function checkBasis(strategy: ReplicaStrategy, n: number, lyap: LyapunovBasis | undefined): LyapunovBasis {
   if (!lyap) throw new Error(`perturbation strategy '${strategy}' needs Lyapunov exponents and vectors`);
   const k = lyap.exponents.length;
   if (k === 0) throw new Error(`perturbation strategy '${strategy}': the Lyapunov basis is empty`);
@@ -48,7 +48,7 @@ function checkBasis(strategy: PerturbStrategy, n: number, lyap: LyapunovBasis | 
 }
 
 /** The unit perturbation direction for one replica. `rng` is only drawn from by the random strategies. */
-export function perturbation(strategy: PerturbStrategy, n: number, rng: Rng, lyap?: LyapunovBasis, direction?: Float64Array): Float64Array {
+export function perturbation(strategy: ReplicaStrategy, n: number, rng: Rng, lyap?: LyapunovBasis, direction?: Float64Array): Float64Array {
   if (!Number.isInteger(n) || n < 1) throw new Error(`perturbation: n must be a positive integer, got ${n}`);
   switch (strategy) {
     case 'randn':

@@ -82,7 +82,8 @@ describe('LyapunovQR', () => {
     d.forEach((v, i) => (m[i * dim + i] = v));
     const expected = d.map((v) => Math.log(Math.abs(v))).sort((a, b) => b - a);
 
-    const exact = new LyapunovQR(dim, dim, identityVectors(dim, dim));
+    const exact = LyapunovQR.identity(dim, dim);
+    expect(exact.getState().q).toEqual(identityVectors(dim, dim));
     for (let t = 0; t < 50; t++) exact.step(denseMap(m, dim));
     exact.exponents().forEach((l, i) => expect(l).toBeCloseTo(expected[i], 14));
     // Top vector is ±e_1 (|d| = 2.5).
