@@ -33,8 +33,10 @@ export const visible = (leaf: Leaf, raw: Record<string, string>): boolean => !le
 export function toForm(config: RunConfig): FormState {
   const raw: Record<string, string> = {};
   for (const leaf of LEAVES) {
-    // Fields of a section that is off, or of another model kind, start from what the table suggests.
-    const v = readAt(config, leaf.path) ?? leaf.suggest ?? leaf.default;
+    // Fields of a section that is off, or of another model kind, start from what the table suggests; a field set to
+    // null ("none", e.g. spectrum.probes) stays empty.
+    const at = readAt(config, leaf.path);
+    const v = at !== undefined ? at : (leaf.suggest ?? leaf.default);
     raw[leaf.path] = v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v);
   }
   const enabled = Object.fromEntries(OPTIONAL_SECTIONS.map((s) => [s, config[s] !== null])) as FormState['enabled'];
