@@ -17,8 +17,8 @@ export interface Claim {
 const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
 const pm = (m: number, s: number): string => (Number.isNaN(s) ? pct(m) : `${pct(m)} ± ${pct(s)}`);
 const g = (v: number): string => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
-/** A coefficient with its SE; NaN SE: held at its bound 0 by the constraint a, b ≥ 0. */
-const se = (v: number, s: number): string => (Number.isNaN(s) ? `${g(v)} (at bound)` : `${g(v)} ± ${g(s)}`);
+/** A coefficient with its SE; NaN SE (null once through JSON): held at its bound 0 by the constraint a, b ≥ 0. */
+const se = (v: number, s: number | null): string => (s === null || Number.isNaN(s) ? `${g(v)} (at bound)` : `${g(v)} ± ${g(s)}`);
 
 /** Δ = mean(a) − mean(b) and its standard error over seeds (NaN with one seed each). */
 function delta(a: VariantAccuracy, b: VariantAccuracy): { d: number; se: number } {

@@ -102,6 +102,8 @@ describe('lab reproduce', () => {
     expect(html).toContain('Every run was shortened to 20 steps');
     expect(html.match(/<svg/g)?.length).toBe(3);
     expect(html).not.toMatch(/<script|src="http/);
+    // A coefficient held at its bound by the constraint says so, never '± null' or '± NaN'.
+    expect(html).not.toMatch(/± (null|NaN|undefined)/);
     const csv = readFileSync(path.join(out, 'fig3.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^step,max_chaos eps=0.1 distance mean,.*lambda_5$/);
     expect(csv.length).toBe(21);
