@@ -9,7 +9,7 @@
         "/usr/include/openblas"
       ],
       "cflags": ["-O2", "-std=c11", "-Wall", "-Wextra"],
-      "libraries": ["-llapacke", "-lopenblas", "-ldl"],
+      "libraries": ["-llapacke", "-lopenblas", "-ldl", "-lpthread"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"]
     }
   ]

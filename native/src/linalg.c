@@ -10,6 +10,7 @@
  */
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,22 @@
 #include <node_api.h>
 #include <cblas.h>
 #include <lapacke.h>
+
+/*
+ * One BLAS/LAPACK call at a time per process. The app and the tests call this addon from several JS threads at
+ * once (run workers, the estimate worker, the main thread), and a multithreaded OpenBLAS entered concurrently from
+ * two threads can deadlock in its thread pool (seen here: the caller spinning in sched_yield inside exec_blas under
+ * dsyrk). Each thread keeps the thread count it asked for (setNumThreads); the count is applied inside the lock, so
+ * another thread's setting cannot slip between it and the call.
+ */
+static pthread_mutex_t blas_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int wanted_threads = 0;
+
+static void blas_begin(void) {
+  pthread_mutex_lock(&blas_lock);
+  if (wanted_threads > 0) openblas_set_num_threads(wanted_threads);
+}
+static void blas_end(void) { pthread_mutex_unlock(&blas_lock); }
 
 /* Largest order accepted: LAPACKE's workspace sizes (1 + 6n + 2n^2 for dsyevd) are 32-bit ints. */
 #define MAX_ORDER 30000
@@ -128,7 +145,9 @@ static napi_value js_dsyevd(napi_env env, napi_callback_info info) {
   if (!get_f64(env, argv[0], fn, "a", (size_t)n * n, &a)) return NULL;
   if (!get_f64(env, argv[2], fn, "w", (size_t)n, &w)) return NULL;
   if (napi_get_value_bool(env, argv[3], &vectors) != napi_ok) return throw_type(env, fn, "vectors must be a boolean");
+  blas_begin();
   lapack_int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vectors ? 'V' : 'N', 'L', n, a, n, w);
+  blas_end();
   if (r != 0) return throw_lapack(env, fn, "LAPACKE_dsyevd", r);
   return NULL;
 }
@@ -150,8 +169,10 @@ static napi_value js_dsyevr(napi_env env, napi_callback_info info) {
     return NULL;
   }
   lapack_int m = 0;
+  blas_begin();
   lapack_int r = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'A', 'L', n, a, n, 0.0, 0.0, 0, 0, 0.0, &m, w, z, n,
                                 isuppz);
+  blas_end();
   free(isuppz);
   if (r != 0) return throw_lapack(env, fn, "LAPACKE_dsyevr", r);
   if (m != n) {
@@ -183,8 +204,10 @@ static napi_value js_eigh_tridiag(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "eighTridiag: out of memory");
     return NULL;
   }
+  blas_begin();
   lapack_int r = LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'L', n, a, n, w, e, tau);
   if (r == 0) r = LAPACKE_dstedc(LAPACK_COL_MAJOR, 'I', n, w, e, z, n);
+  blas_end();
   free(e);
   if (r != 0) return throw_lapack(env, fn, "LAPACKE_dsytrd/dstedc", r);
   return NULL;
@@ -205,7 +228,9 @@ static napi_value js_apply_q(napi_env env, napi_callback_info info) {
   if (!get_f64(env, argv[3], fn, "c", (size_t)n * k, &c)) return NULL;
   if (napi_get_value_bool(env, argv[5], &transpose) != napi_ok) return throw_type(env, fn, "transpose must be a boolean");
   if (n == 1) return NULL; /* Q = I */
+  blas_begin();
   lapack_int r = LAPACKE_dormtr(LAPACK_COL_MAJOR, 'L', 'L', transpose ? 'T' : 'N', n, k, a, n, tau, c, n);
+  blas_end();
   if (r != 0) return throw_lapack(env, fn, "LAPACKE_dormtr", r);
   return NULL;
 }
@@ -224,7 +249,9 @@ static napi_value js_gram(napi_env env, napi_callback_info info) {
   if (!get_dim(env, argv[2], fn, "cols", 1, MAX_ORDER, &cols)) return NULL;
   if (!get_f64(env, argv[0], fn, "a", (size_t)rows * cols, &a)) return NULL;
   if (!get_f64(env, argv[3], fn, "c", (size_t)cols * cols, &c)) return NULL;
+  blas_begin();
   cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, cols, rows, 1.0, a, cols, 0.0, c, cols);
+  blas_end();
   /* Upper triangle in column-major = c[j*cols + i], i <= j; mirror it into the lower one. */
   for (size_t j = 0; j < (size_t)cols; j++)
     for (size_t i = 0; i < j; i++) c[i * cols + j] = c[j * cols + i];
@@ -244,7 +271,9 @@ static napi_value js_dgemm(napi_env env, napi_callback_info info) {
   if (!get_f64(env, argv[0], fn, "a", (size_t)m * k, &a)) return NULL;
   if (!get_f64(env, argv[1], fn, "b", (size_t)k * n, &b)) return NULL;
   if (!get_f64(env, argv[5], fn, "c", (size_t)m * n, &c)) return NULL;
+  blas_begin();
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+  blas_end();
   return NULL;
 }
 
@@ -272,8 +301,10 @@ static napi_value js_qr(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "qrThin: out of memory for tau");
     return NULL;
   }
+  blas_begin();
   lapack_int e = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, rows, cols, a, rows, tau);
   if (e != 0) {
+    blas_end();
     free(tau);
     return throw_lapack(env, fn, "LAPACKE_dgeqrf", e);
   }
@@ -282,6 +313,7 @@ static napi_value js_qr(napi_env env, napi_callback_info info) {
     for (size_t j = 0; j < (size_t)cols; j++)
       for (size_t i = 0; i < (size_t)cols; i++) r[j * cols + i] = i <= j ? a[j * rows + i] : 0.0;
   e = LAPACKE_dorgqr(LAPACK_COL_MAJOR, rows, cols, cols, a, rows, tau);
+  blas_end();
   free(tau);
   if (e != 0) return throw_lapack(env, fn, "LAPACKE_dorgqr", e);
   return NULL;
@@ -292,14 +324,16 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   int t;
   if (!get_args(env, info, 1, argv, "setNumThreads")) return NULL;
   if (!get_dim(env, argv[0], "setNumThreads", "threads", 1, 1024, &t)) return NULL;
-  openblas_set_num_threads(t);
+  /* Applied at this thread's next call, inside the lock (blas_begin). */
+  wanted_threads = t;
   return NULL;
 }
 
 static napi_value js_get_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-  CALL(env, napi_create_int32(env, openblas_get_num_threads(), &out));
+  /* What this thread asked for, else OpenBLAS's own default (the core count). */
+  CALL(env, napi_create_int32(env, wanted_threads > 0 ? wanted_threads : openblas_get_num_threads(), &out));
   return out;
 }
 
