@@ -7,7 +7,7 @@
 // 2 jobs against its runs one after another (each minutes; never in the default run); `--only lyapunov-vectors
 // [--usps DIR] [--steps S] [--half-sweeps H]` the initial-frame vectors of Figure 3's Lyapunov run against the run.
 import * as os from 'node:os';
-import { linalgInfo } from '../src/main/engine/linalg/lapack';
+import { linalgInfo, setLinalgThreads } from '../src/main/engine/linalg/lapack';
 import { initBackend } from '../src/main/engine/tensor/backend';
 import { benchEngine } from './engine';
 import { benchLinalg } from './linalg';
@@ -22,6 +22,8 @@ import { benchSweep } from './sweep';
 import { benchLyapunovVectors } from './lyapunov-vectors';
 
 async function main(): Promise<void> {
+  // One JS thread: OpenBLAS may use every core (lapack.ts).
+  setLinalgThreads(os.availableParallelism());
   const args = process.argv.slice(2);
   const arg = (flag: string): string | null => (args.includes(flag) ? args[args.indexOf(flag) + 1] : null);
   const only = arg('--only');

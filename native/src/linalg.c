@@ -32,7 +32,8 @@ static _Thread_local int wanted_threads = 0;
 
 static void blas_begin(void) {
   pthread_mutex_lock(&blas_lock);
-  if (wanted_threads > 0) openblas_set_num_threads(wanted_threads);
+  /* A thread that never asked runs on one thread (no OpenBLAS pool). */
+  openblas_set_num_threads(wanted_threads > 0 ? wanted_threads : 1);
 }
 static void blas_end(void) { pthread_mutex_unlock(&blas_lock); }
 

@@ -1,9 +1,8 @@
 // Worker-thread entry: runs one experiment with the engine and streams its frames to the WorkbenchService, or
 // measures a cost estimate. Bundled as its own entry by electron-vite; under plain Node it is loaded from
 // source with `--import tsx`.
-import { availableParallelism, setPriority } from 'node:os';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { setLinalgThreads } from './engine/linalg/lapack';
 import { RunControl, estimateCost, runExperiment } from './engine/runner';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './service/worker-protocol';
 import { StoreLibrary } from './store/run-library';
@@ -15,8 +14,6 @@ if (!port) throw new Error('run-worker must be started as a worker thread');
 // Compute yields to the UI: on Linux the nice value is per thread, so this lowers this worker (and the threads it
 // starts) only, never the main process. Elsewhere it would apply to the whole process, so leave it.
 if (process.platform === 'linux') setPriority(0, 10);
-// OpenBLAS threads are process-wide: leave one core to the main process and the renderer.
-setLinalgThreads(Math.max(1, availableParallelism() - 1));
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 const errorText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));

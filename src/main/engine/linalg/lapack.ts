@@ -56,6 +56,12 @@ export const EIGH_SINGLE_THREAD_BELOW = 300;
 
 let loaded: { addon: LapackAddon } | { error: string } | undefined;
 /** OpenBLAS threads the front may use: OpenBLAS's own default (the core count) until set. */
+/**
+ * OpenBLAS threads the front may use: 1 unless a process with a single JS thread opts in (the CLI and the bench call
+ * setLinalgThreads). In a process whose worker threads use the addon (the app's run and estimate workers, the test
+ * runner) the OpenBLAS thread pool hung twice in CI: the caller spinning in exec_blas for good with no pool thread
+ * left (gdb), after worker threads had come and gone. On one thread OpenBLAS never uses its pool.
+ */
 let threadBudget = 1;
 
 /** Directories from which to look upwards for native/build: this module's folder and the cwd. */
@@ -96,7 +102,6 @@ function load(): NonNullable<typeof loaded> {
       return loaded;
     }
     loaded = { addon: mod.exports };
-    threadBudget = mod.exports.getNumThreads();
   } catch (err) {
     loaded = { error: `native addon ${file} failed to load (${(err as Error).message}); ${FIX}` };
   }
