@@ -1,7 +1,5 @@
 // Chaoslab headless: the same engine and store as the app, from the command line (`npm run lab -- …`).
 // One module per command under cli/; this file names them, prints the usage and turns errors into exit codes.
-import { availableParallelism } from 'node:os';
-import { setLinalgThreads } from './engine/linalg/lapack';
 import { RunStore, StoreError } from './store/run-store';
 import { fetchUsps } from './engine/data/fetch';
 import { cmdEstimate } from './cli/estimate';
@@ -71,8 +69,6 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  // The CLI is one JS thread (sweeps run their runs in child processes): OpenBLAS may use every core (lapack.ts).
-  setLinalgThreads(availableParallelism());
   if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     console.log(USAGE);
     return 0;

@@ -57,10 +57,11 @@ export const EIGH_SINGLE_THREAD_BELOW = 300;
 let loaded: { addon: LapackAddon } | { error: string } | undefined;
 /** OpenBLAS threads the front may use: OpenBLAS's own default (the core count) until set. */
 /**
- * OpenBLAS threads the front may use: 1 unless a process with a single JS thread opts in (the CLI and the bench call
- * setLinalgThreads). In a process whose worker threads use the addon (the app's run and estimate workers, the test
- * runner) the OpenBLAS thread pool hung twice in CI: the caller spinning in exec_blas for good with no pool thread
- * left (gdb), after worker threads had come and gone. On one thread OpenBLAS never uses its pool.
+ * OpenBLAS threads the front may use: 1 unless the bench opts in (setLinalgThreads). In a process whose worker
+ * threads use the addon (the app's run and estimate workers, the test runner) the OpenBLAS thread pool hung twice in
+ * CI: the caller spinning in exec_blas for good with no pool thread left (gdb), after worker threads had come and
+ * gone; on one thread OpenBLAS never uses its pool. The CLI stays on one thread too: a threaded BLAS call need not
+ * give the same bits as a single-threaded one, and a run must be the same bits in the app, the CLI and a sweep.
  */
 let threadBudget = 1;
 
