@@ -20,7 +20,7 @@ describe('CLI estimate', () => {
     const lines = text.stdout.trim().split('\n');
     expect(lines[0]).toBe('USPS 16×16 · MLP 256-20-10 (relu), 5350 parameters · SGD, γ = 0.01, batch 8, float32 · exact spectrum every 1');
     expect(lines[1]).toBe(`rank(H_B) ≤ ${e.rankBound}`);
-    expect(lines[2]).toMatch(/^time: \d+\.\d ms per step; 3000 steps ≈ (\d+h)?\d+m\d\ds$/);
+    expect(lines[2]).toMatch(/^time: \d+\.\d ms per step; 3000 steps ≈ (\d+h)?(\d+m)?\d{1,2}s$/);
     expect(lines[3]).toMatch(/^memory \d+\.\d MiB at once; disk \d+\.\d MiB$/);
     // The method advice (its note quotes timings measured in each process, so only its start is compared).
     const rec = e.method!.recommended;
