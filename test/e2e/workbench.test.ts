@@ -20,7 +20,7 @@ let parallelRun = '';
 const live = (): ReturnType<Page['locator']> => page.getByTestId('view-live');
 const attr = async (name: string): Promise<number> => Number(await live().getAttribute(name));
 const draws = async (testid: string): Promise<number> => Number((await page.getByTestId(testid).locator('canvas').getAttribute('data-draws')) ?? 0);
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const t0 = Date.now();
   while (!(await cond())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -174,7 +174,7 @@ export class RunStore {
     /** Why the store is read-only ("its folder is not writable (EACCES)", "opened read-only"), null when writable. */
     readonly readonlyReason: string | null,
   ) {
-    this.sweeps = new SweepStore(db, file);
+    this.sweeps = new SweepStore(db, file, (id) => this.deadWriters.has(id));
   }
 
   get readonly(): boolean {

@@ -33,6 +33,8 @@ export class SweepStore {
   constructor(
     private readonly db: Database.Database,
     private readonly file: string,
+    /** A run whose writer died, that a read-only store could not mark: it is reported as interrupted, as RunStore does. */
+    private readonly deadWriter: (runId: string) => boolean,
   ) {}
 
   private guard<T>(action: string, fn: () => T): T {
@@ -97,14 +99,14 @@ export class SweepStore {
       .all(...args) as EntryRow[];
   }
 
-  private static row(r: EntryRow): SweepRunRow {
+  private row(r: EntryRow): SweepRunRow {
     return {
       index: r.idx,
       name: r.name,
       stage: r.stage,
       after: r.after_idx,
       runId: r.run_id,
-      status: r.status,
+      status: r.run_id !== null && r.status !== null && this.deadWriter(r.run_id) ? 'interrupted' : r.status,
       lastStep: r.last_step ?? -1,
       totalSteps: r.total_steps ?? null,
       error: r.error,
@@ -121,7 +123,7 @@ export class SweepStore {
         created_at: string;
       }[];
       const runs = new Map<string, SweepRunRow[]>(sweeps.map((s) => [s.id, []]));
-      for (const r of this.rows('')) runs.get(r.sweep_id)?.push(SweepStore.row(r));
+      for (const r of this.rows('')) runs.get(r.sweep_id)?.push(this.row(r));
       return sweeps.map((s) => ({ id: s.id, title: s.title, createdAt: s.created_at, runs: runs.get(s.id)! }));
     });
   }
@@ -144,7 +146,7 @@ export class SweepStore {
         title: s.title,
         createdAt: s.created_at,
         spec: JSON.parse(s.spec),
-        runs: rows.map((r) => SweepStore.row(r)),
+        runs: rows.map((r) => this.row(r)),
         configs: rows.map((r) => JSON.parse(r.config) as RunConfig),
       };
     });

@@ -1,7 +1,8 @@
 // The sweep tables (schema v3) in real SQLite files: recording a sweep is idempotent and refuses different runs under
 // the same id, runs are linked once created, a deleted run is unlinked (so rerunning the sweep runs it again), and
-// databases from before v3 migrate in place (read-only: no sweeps).
+// databases from before v3 migrate in place (read-only: no sweeps); a run whose writer died shows as interrupted.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,31 @@ describe('SweepStore', () => {
     store.delete(id);
     expect(store.sweeps.get('0123456789abcdef').runs[1].runId).toBeNull();
     store.close();
+  });
+
+  it('reports a run whose writer died as interrupted, also where the store is read-only and cannot mark it', () => {
+    const file = join(dir, 'lab.db');
+    const store = RunStore.open(file);
+    const p = plan([0]);
+    store.sweeps.record('0123456789abcdef', p.title, {}, p.entries);
+    const id = store.createRun(p.entries[0].config, ENV);
+    store.sweeps.link('0123456789abcdef', 0, id);
+    store.close();
+    // The writer: a process that has exited (its pid is free now).
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const raw = new Database(file);
+    raw.prepare('UPDATE runs SET pid = ?, proc_start = NULL WHERE id = ?').run(dead, id);
+    raw.close();
+    const statuses = (s: RunStore) => [s.sweeps.list()[0].runs[0].status, s.sweeps.get('0123').runs[0].status, s.get(id).status];
+    const ro = RunStore.open(file, { readonly: true });
+    expect(statuses(ro)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+    ro.close();
+    const raw2 = new Database(file, { readonly: true });
+    expect(raw2.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id)).toBe('running');
+    raw2.close();
+    const rw = RunStore.open(file);
+    expect(statuses(rw)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+    rw.close();
   });
 
   it('refuses to record other runs under an existing sweep id, changing nothing', () => {
