@@ -76,6 +76,11 @@ describe('a Lanczos run in the workbench', () => {
     expect(stored.n).toBe(25);
     expect(neg.map((r) => Number(r[2]))).toEqual(Array.from(stored.v));
     expect(neg.map((r) => Number(r[4]) - Number(r[2]))).toEqual(Array.from(stored.se, (e, i) => stored.v[i] + e - stored.v[i]));
+    // The run panel's headline: the last estimate with its SE, labelled as an estimate; no exact count.
+    const headline = page.getByTestId('headlines');
+    expect(await headline.locator('[data-headline="n_neg_est"]').textContent()).toContain('negative eigenvalues (SLQ estimate)');
+    expect(await headline.locator('[data-headline="n_neg_est"] b').textContent()).toBe(`${stored.v[24].toFixed(0)} ± ${stored.se[24].toFixed(0)}`);
+    expect(await headline.locator('[data-headline="n_neg"]').count()).toBe(0);
     expect(await page.getByTestId('cgd-lanczos-note').textContent()).toMatch(/CGD under Lanczos prunes only among the 5 bottom and 5 top eigenpairs/);
     expect(await page.locator('[data-testid="chart-extremes"] .title').textContent()).toBe('Extreme eigenvalues (Lanczos)');
     await screenshot(page, 'live-run-lanczos');
