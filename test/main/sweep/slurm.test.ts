@@ -190,7 +190,17 @@ describe.skipIf(unavailable !== null)('sweeps on a one-node Slurm cluster', () =
     expect(cluster.slurm('scontrol', 'show', 'job', jobs.replicas)).toMatch(new RegExp(`Dependency=aftercorr:${jobs.lyapunov}_\\*`));
     const localDb = join(dir, 'fig3-local.db');
     expect(cli(['sweep', 'run', fig3, '--db', localDb]).status).toBe(0);
-    await until('both stages exported', () => existsSync(d3.run(0)) && existsSync(d3.run(1)), 300_000);
+    // Both stages exported, or both jobs gone from the queue (a failed task must fail the test now, with its log).
+    const exported = () => existsSync(d3.run(0)) && existsSync(d3.run(1));
+    const queued = () => {
+      try {
+        return cluster.slurm('squeue', '-h', '-j', `${jobs.lyapunov},${jobs.replicas}`).trim() !== '';
+      } catch {
+        return false;
+      }
+    };
+    await until('both stages exported or their jobs ended', () => exported() || !queued(), 300_000);
+    if (!exported()) throw new Error(`a stage ended without its run:\n${cli(['sweep', 'status', d3.dir], cluster.env).stdout}`);
     const lib3 = join(dir, 'lib3.db');
     expect(cli(['sweep', 'collect', d3.dir, '--db', lib3]).stdout).toMatch(/imported 2 run\(s\) \(tasks 0, 1\)/);
     const [lyap, replicas] = onlySweep(lib3).runs;
