@@ -414,7 +414,14 @@ describe('workbench in headless Chromium', () => {
     );
     expect(await table.locator('tr[data-param="d0"] td').nth(5).textContent()).toBe('measured at t = 0');
     expect(await page.getByTestId('live-divergence-early').count()).toBe(1);
-    expect(await page.getByTestId('chart-replicas').locator('.legend-entry').count()).toBe(20);
+    // The 20 replica curves in their group's colour: one legend entry per group; the CSV still names every replica.
+    const replicaChart = page.getByTestId('chart-replicas');
+    expect(await replicaChart.locator('.legend-entry').evaluateAll((es) => es.map((e) => e.getAttribute('data-label')))).toEqual(
+      ['max_chaos', 'randn_chaos', 'max_convergence', 'randn_convergence'].map((s) => `${s}, ε = 0.1: 5 replicas`),
+    );
+    const curves = parseCsv(await exportedFile(replicaChart, replicaChart.locator('[data-export="csv"]'), wb.dir)).rows;
+    expect(new Set(curves.map((r) => r[0])).size).toBe(20);
+    expect(curves[0][0]).toBe('replica 1 (max_chaos, ε = 0.1, seed 0)');
     // The offset's components: its CSV holds the RMS over the 20 replicas of the stored distances and projections.
     const parts = page.getByTestId('chart-replica-parts');
     await until('the components chart', async () => (await draws('chart-replica-parts')) > 0);

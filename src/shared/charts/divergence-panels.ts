@@ -70,7 +70,8 @@ export function divergencePanels(groups: DivergenceGroup[], domain: [number, num
         dash: true,
         data: curve(span(tc, t1, 64, true), (t) => Math.exp(l.intercept) * t ** l.slope),
       });
-      rules.push({ axis: 'x', value: tc, text: one ? `crossover t = ${tc}` : `${g.label}: t = ${tc}`, color });
+      // Several groups: the rule's colour names its group (long group labels at nearby steps would overprint).
+      rules.push({ axis: 'x', value: tc, text: one ? `crossover t = ${tc}` : `t = ${tc}`, color });
     }
     const q = a.quad;
     if (q && firstPositive !== undefined && t1 > firstPositive)

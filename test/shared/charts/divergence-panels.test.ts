@@ -75,12 +75,12 @@ describe('divergencePanels', () => {
     );
   });
 
-  it('labels each group and its crossover when several share the panels; a curve too short for regimes has no rule', () => {
+  it('labels each group, and marks its crossover in its colour, when several share the panels; a curve too short for regimes has no rule', () => {
     const short = analyseCurve(T.subarray(0, 4), D.subarray(0, 4));
     expect(short.crossover).toBeNull();
     const g = (label: string, a = analysis) => ({ label, color: '#000000', band, analysis: a });
     const [early] = divergencePanels([g('sgd'), g('cgd', short)]);
-    expect(rules(early).map((r) => r.text)).toEqual([`sgd: t = ${analysis.crossover!.step}`]);
+    expect(rules(early).map((r) => [r.text, r.color])).toEqual([[`t = ${analysis.crossover!.step}`, '#000000']]);
     expect(lines(early).map((m) => m.label)).toEqual(['sgd: mean ± 95 % CI (n = 5)', 'sgd: exponential: r = 0.01/step', 'cgd: mean ± 95 % CI (n = 5)']);
   });
 });
