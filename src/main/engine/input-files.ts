@@ -1,7 +1,7 @@
-// Files a config names (train.initParamsFile, train.batchOrderFile, cgd.basisFile, lyapunov.start, replicas.directionFile,
-// a Lyapunov source file, the USPS files) and the CLI's own inputs. They are untrusted: regular files only (a FIFO would block
-// the process forever, a device never ends), read with a size bound derived from what they must hold, and every
-// error names the field and the file but never echoes what the file contains.
+// Files a config names (train.initParamsFile, train.batchOrderFile, cgd.basisFile, lyapunov.start,
+// replicas.directionFile, a Lyapunov source file, the USPS files) and the CLI's own inputs. They are untrusted: regular
+// files only (a FIFO would block the process forever, a device never ends), read with a size bound derived from what
+// they must hold, and every error names the field and the file but never echoes what the file contains.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /** Bytes of JSON per number at most: sign, 17 significant digits, exponent, separator, a line of indentation. */
