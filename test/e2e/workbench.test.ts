@@ -16,6 +16,7 @@ let page: Page;
 let finishedRun = '';
 let cancelledRun = '';
 let parallelRun = '';
+const QR_START = '/chosen/qr-start.json';
 
 const live = (): ReturnType<Page['locator']> => page.getByTestId('view-live');
 const attr = async (name: string): Promise<number> => Number(await live().getAttribute(name));
@@ -38,7 +39,10 @@ const readStore = <T>(f: (s: RunStore) => T): T => {
 
 beforeAll(async () => {
   buildApp();
-  wb = await openWorkbench({ dialogs: { choosePath: async (kind) => (kind === 'directory' ? USPS_DIR : null) } });
+  // Main's chooser: USPS for a directory, a QR start file for lyapunov.start; cancelled for other files.
+  wb = await openWorkbench({
+    dialogs: { choosePath: async (kind, field) => (kind === 'directory' ? USPS_DIR : field === 'lyapunov.start' ? QR_START : null) },
+  });
   page = wb.page;
 }, 180_000);
 afterAll(async () => {
@@ -147,9 +151,28 @@ describe('workbench in headless Chromium', () => {
         if (!shown) continue;
         expect(await page.locator('label.field', { has: input }).getAttribute('title'), leaf.path).toContain(leaf.help);
         expect(await page.locator(`[data-help-for="${leaf.path}"]`).count(), leaf.path).toBe(1);
-        if (leaf.type === 'choice') expect(await input.locator('option').allTextContents(), leaf.path).toEqual(leaf.options);
+        // A choice offers its words: in a select, or (one that may also name a file) as the suggestions of a text input.
+        if (leaf.type === 'choice' && !leaf.names) expect(await input.locator('option').allTextContents(), leaf.path).toEqual(leaf.options);
+        if (leaf.type === 'choice' && leaf.names) {
+          expect(await input.evaluate((e) => e.tagName), leaf.path).toBe('INPUT');
+          const words = page.locator(`[id="${await input.getAttribute('list')}"] option`);
+          expect(await words.evaluateAll((os) => os.map((o) => o.getAttribute('value'))), leaf.path).toEqual(leaf.options);
+        }
         expect(await page.locator(`[data-browse="${leaf.path}"]`).count(), leaf.path).toBe(isPathField(leaf.path) ? 1 : 0);
       }
+    }
+    // lyapunov.start: a word, or a file from main's chooser; empty is named as an error.
+    const start = page.locator('[name="lyapunov.start"]');
+    expect(await start.inputValue()).toBe('random');
+    await page.locator('[data-browse="lyapunov.start"]').click();
+    await expect.poll(() => start.inputValue()).toBe(QR_START);
+    await fillForm(page, { 'lyapunov.start': '' });
+    await expect
+      .poll(() => page.locator('[data-error-for="lyapunov.start"]').textContent())
+      .toBe('lyapunov.start: must be one of random, identity or a path to a file');
+    for (const word of ['identity', 'random']) {
+      await fillForm(page, { 'lyapunov.start': word });
+      await expect.poll(() => page.locator('[data-error-for="lyapunov.start"]').count()).toBe(0);
     }
     // Every section on at its defaults is a valid config.
     expect(await page.locator('[data-error-for]').count()).toBe(0);

@@ -52,9 +52,16 @@ export function refusals(leaf: Leaf): [unknown, string][] {
       if (leaf.max !== undefined) out.push([leaf.max + 1, `must be ≤ ${leaf.max}`]);
       if (leaf.word !== undefined) out.push([leaf.word.toUpperCase(), 'must be a finite number']);
       break;
-    case 'choice':
-      out.push(['nonsense', `must be one of ${leaf.options.join(', ')}`], [3, `must be one of ${leaf.options.join(', ')}`]);
+    case 'choice': {
+      // A choice that may name a file takes any other non-empty string as its path.
+      const msg = `must be one of ${leaf.options.join(', ')}${leaf.names ? ` or a path to a ${leaf.names}` : ''}`;
+      out.push(
+        [3, msg],
+        [null, msg],
+        ...(leaf.names ? [['', msg] as [unknown, string], [' ', msg] as [unknown, string]] : [['nonsense', msg] as [unknown, string]]),
+      );
       break;
+    }
     case 'text':
       if (leaf.none !== undefined) out.push(['', 'must be a non-empty string or null'], [7, 'must be a non-empty string or null']);
       else out.push([7, 'must be a string'], [null, 'must be a string']);

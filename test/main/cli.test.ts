@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, LEAVES } from '../../src/shared/config';
 import { NAME_MAX } from '../../src/shared/limits';
+import { Replay } from '../../src/main/engine/replay';
 import { RunStore } from '../../src/main/store/run-store';
+import { StoreLibrary } from '../../src/main/store/run-library';
 import { ROOT, fixture, USPS_DIR } from '../helpers/fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-cli-'));
@@ -311,6 +313,72 @@ describe('CLI lyapunov-vectors and params --replica', () => {
     expect(more.out).toMatchObject({ stored: false, k: 4 });
     expect(more.r.stderr).toMatch(/the run's own 'lyapunov' vectors at step 40 are kept/);
     expect(vectors('--frame', 'final').out).toMatchObject({ stored: true, k: 3, vectors: own.vectors });
+  }, 240_000);
+
+  // Tolerance: the first step's exponents log|R_ii| of J₀Q₀ against the Cholesky factor of the explicit Gram matrix, 1e-12.
+  it("starts a run from another run's final QR vectors (lyapunov.start = the --out file), replayed bit for bit; too few vectors are refused", async () => {
+    const qFile = path.join(dir, 'final-qr.json');
+    expect(cli('lyapunov-vectors', id, '--db', db, '--frame', 'final', '--out', qFile).status).toBe(0);
+    const q = JSON.parse(readFileSync(qFile, 'utf8')) as VectorsJson;
+    expect(q).toMatchObject({ frame: 'final', k: 3, n: 1078 });
+    const run = (name: string, lyapunov: object) => {
+      const cfg = path.join(dir, `${name}.json`);
+      const data = { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 };
+      writeFileSync(cfg, JSON.stringify({ name, seed: 3, data, model: { kind: 'mlp', hidden: 4 }, train: { steps: 10, lr: 0.05 }, lyapunov }));
+      return cli('run', '--config', cfg, '--db', db, '--json');
+    };
+    const r = run('from final', { k: 3, start: qFile });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const from = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+    const s = RunStore.open(db, { readonly: true });
+    const stored = s.get(from).config;
+    const frames = s.readLyapunov(from);
+    const [loss, ownLoss] = [from, id].map((r) => Array.from(s.readSeries(r, 'loss').values));
+    s.close();
+    expect(stored.lyapunov?.start).toBe(qFile);
+    // The same trajectory as the source's first 10 steps, with the QR method started from the file's vectors.
+    expect(loss).toEqual(ownLoss.slice(0, 10));
+    expect(frames.length).toBe(10);
+    const library = StoreLibrary.open(db);
+    const rep = await Replay.open(library, from, { to: 1 }, () => {});
+    const n = q.n;
+    let y: Float64Array = new Float64Array(3 * n);
+    rep.forward((_t, m) => (y = m.forward(Float64Array.from(q.vectors.flat()), 3)));
+    rep.dispose();
+    library.close();
+    const g = (a: number, b: number) => y.subarray(a * n, (a + 1) * n).reduce((t, v, i) => t + v * y[b * n + i], 0);
+    // Cholesky of the 3×3 Gram matrix: R_ii of the QR of J₀Q₀.
+    const l00 = Math.sqrt(g(0, 0));
+    const l10 = g(1, 0) / l00;
+    const l20 = g(2, 0) / l00;
+    const l11 = Math.sqrt(g(1, 1) - l10 ** 2);
+    const l21 = (g(2, 1) - l20 * l10) / l11;
+    const l22 = Math.sqrt(g(2, 2) - l20 ** 2 - l21 ** 2);
+    const expected = [l00, l11, l22].map(Math.log).sort((a, b) => b - a);
+    Array.from(frames[0].exponents).forEach((e, i) => expect(Math.abs(e - expected[i])).toBeLessThan(1e-12));
+    // Replayed from the file again, the final-frame vectors are the run's own, bit for bit.
+    const own = cli('lyapunov-vectors', from, '--db', db, '--frame', 'final');
+    const replayed = cli('lyapunov-vectors', from, '--db', db, '--frame', 'final', '--recompute');
+    expect(replayed.status).toBe(0);
+    const [a, b] = [own, replayed].map((x) => JSON.parse(x.stdout) as VectorsJson);
+    expect([a.stored, b.stored]).toEqual([true, false]);
+    expect(b.vectors).toEqual(a.vectors);
+    expect(b.exponents).toEqual(a.exponents);
+    // Fewer vectors than lyapunov.k: refused naming the field and the file, and no run is recorded.
+    const runs = () => {
+      const st = RunStore.open(db, { readonly: true });
+      try {
+        return st.list().length;
+      } finally {
+        st.close();
+      }
+    };
+    const before = runs();
+    const refused = run('too few', { k: 4, start: qFile });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(`lyapunov.start: ${qFile}: holds 3 vectors, lyapunov.k needs 4`);
+    expect(runs()).toBe(before);
   }, 240_000);
 
   it('names the bad argument (exit 2) and changes nothing; a replay that does not reproduce the run exits 1', () => {

@@ -73,7 +73,8 @@ function randomBatch(spec: ModelSpec, B: number, rng: Rng): { x: Float64Array; y
  * map and Lyapunov vectors, replicas): real Experiment steps on random data of the configured shape, in float64,
  * warm — the first steps compile and fill caches (measured: 110, 79, 54, … 7, 6 ms for the paper's MLP), so steps
  * are taken until `budgetMs` is spent (at least 3, at most 12) and the median of all but the first two is returned.
- * Files a config names are not read here: replicas perturb along a random direction, CGD uses the per-step basis.
+ * Files a config names are not read here: replicas perturb along a random direction, CGD uses the per-step basis,
+ * the QR vectors start at random.
  */
 export function timeStep(c: RunConfig, budgetMs = 300): number {
   const spec = modelSpec(c.model, c.data.imageSide);
@@ -87,6 +88,7 @@ export function timeStep(c: RunConfig, budgetMs = 300): number {
     train: { ...c.train, precision: 'float64', steps: 12, batchOrderFile: null, initParamsFile: null, ...(c.train.mode === 'gd' ? { subset: count } : {}) },
     spectrum: { ...c.spectrum, every: 1 },
     cgd: c.cgd && { ...c.cgd, basisFile: null },
+    lyapunov: c.lyapunov && { ...c.lyapunov, start: 'random' },
     replicas: c.replicas && { ...c.replicas, strategy: 'randn', lyapunovSource: null, directionFile: null },
   };
   const exp = new Experiment({
@@ -97,6 +99,7 @@ export function timeStep(c: RunConfig, budgetMs = 300): number {
     tf: null,
     order: null,
     cgdBasis: null,
+    lyapStart: null,
     lyapSource: null,
     direction: null,
   });

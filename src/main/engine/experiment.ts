@@ -15,6 +15,7 @@ import { cgdFixedBasis, selectPruned } from './optim/cgd';
 import { sgdStep, type OptimState } from './optim/sgd';
 import { cosine, norm, type Metrics } from './metrics/spectral';
 import { LyapunovQR, gramExponents, stepJacobian } from './chaos/lyapunov';
+import { qrShape, qrStart } from './chaos/qr-start';
 import { stepMap, type StepMap } from './chaos/step-map';
 import type { LinearMap } from './linalg/linear-map';
 import { perturbation, type LyapunovBasis } from './chaos/perturb';
@@ -32,6 +33,8 @@ export interface ExperimentInputs {
   order: number[][] | null;
   /** Fixed global pruning basis (CGD basisFile). */
   cgdBasis: Float64Array[] | null;
+  /** The QR method started from the lyapunov.start file (readQrStart), when it names one. */
+  lyapStart: LyapunovQR | null;
   /** Saved Lyapunov vectors for the replica strategies that need them. */
   lyapSource: LyapunovBasis | null;
   /** Direction for replica strategy 'file'. */
@@ -109,10 +112,9 @@ export class Experiment {
     this.state = { theta: theta0.map(round), buf: null };
     this.pruneRng = new Rng(config.seed, 'prune');
     this.noiseRng = new Rng(config.seed, 'noise');
-    const dim = train.momentum > 0 ? 2 * inp.spec.n : inp.spec.n;
-    if (config.lyapunov) {
-      const k = config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim);
-      this.lyap = config.lyapunov.start === 'identity' ? LyapunovQR.identity(dim, k) : LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
+    const shape = qrShape(config, inp.spec.n);
+    if (config.lyapunov && shape) {
+      this.lyap = qrStart(config, shape, inp.lyapStart);
       if (config.lyapunov.explicitSteps > 0) this.explicitY = this.lyap.getState().q.slice();
     } else this.lyap = null;
     this.replicas = [];

@@ -1,7 +1,7 @@
-// Files a config names (train.initParamsFile, train.batchOrderFile, cgd.basisFile, replicas.directionFile, a Lyapunov
-// source file, the USPS files) and the CLI's own inputs. They are untrusted: regular files only (a FIFO would block
-// the process forever, a device never ends), read with a size bound derived from what they must hold, and every
-// error names the field and the file but never echoes what the file contains.
+// Files a config names (train.initParamsFile, train.batchOrderFile, cgd.basisFile, lyapunov.start,
+// replicas.directionFile, a Lyapunov source file, the USPS files) and the CLI's own inputs. They are untrusted: regular
+// files only (a FIFO would block the process forever, a device never ends), read with a size bound derived from what
+// they must hold, and every error names the field and the file but never echoes what the file contains.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /** Bytes of JSON per number at most: sign, 17 significant digits, exponent, separator, a line of indentation. */
@@ -58,4 +58,25 @@ export function parseJson(text: string, what: string): unknown {
   } catch {
     throw new Error(`${what}: not valid JSON`);
   }
+}
+
+/**
+ * The first `take` vectors (all when null) of a JSON file {"vectors": [[n numbers], …]} — cgd.basisFile, lyapunov.start,
+ * and what `lab lyapunov-vectors --out` writes (its other keys are ignored). `what` names the field and the file. A
+ * vector is allocated only after its length is checked: never more than the file itself holds.
+ */
+export function parseVectors(text: string, what: string, n: number, take: number | null): Float64Array[] {
+  const v = parseJson(text, what);
+  const rows = v && typeof v === 'object' ? (v as { vectors?: unknown }).vectors : undefined;
+  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${what}: expected {"vectors": [[…], …]} with at least one vector`);
+  return rows.slice(0, take ?? rows.length).map((row: unknown, r) => {
+    if (!Array.isArray(row) || row.length !== n) throw new Error(`${what}: vector ${r} must have ${n} numbers`);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x: unknown = row[i];
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${what}: vector ${r}, entry ${i} is not a finite number`);
+      out[i] = x;
+    }
+    return out;
+  });
 }

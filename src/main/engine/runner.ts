@@ -3,7 +3,7 @@
 // and by the app's worker threads alike. No Electron and no storage here: the caller passes a RunLibrary.
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
-import type { ReplicaConfig, RunConfig } from '../../shared/config';
+import { pathAt, type ReplicaConfig, type RunConfig } from '../../shared/config';
 import type { EstimatedSpectrumFrame, LyapunovFrame, MetricFrame, ReplicaFrame, RunEnvironment, RunStatus, SpectrumFrame } from '../../shared/frames';
 import { notContinuable } from '../../shared/frames';
 import type { Progress } from '../../shared/records';
@@ -11,6 +11,7 @@ import { APP_VERSION } from '../../shared/version';
 import { divergenceAnalysis, replicaLabels } from '../../shared/math/divergence';
 import { sharpnessSummary, sharpnessText } from '../../shared/math/sharpness';
 import type { LyapunovBasis } from './chaos/perturb';
+import { qrShape, readQrStart } from './chaos/qr-start';
 import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
 import { Experiment } from './experiment';
@@ -185,7 +186,10 @@ export async function prepareExperiment(config: RunConfig, library: RunLibrary, 
   const order = train.batchOrderFile
     ? parseBatchOrder(read(train.batchOrderFile, 'train.batchOrderFile', orderSize), train.batchOrderFile, data.train.count)
     : null;
-  const cgdBasis = cgd?.basisFile ? parseBasis(read(cgd.basisFile, 'cgd.basisFile', spec.n * spec.n), cgd.basisFile, spec.n, cgd.k) : null;
+  const cgdBasis = cgd?.basisFile ? parseBasis(read(cgd.basisFile, 'cgd.basisFile', spec.n * spec.n), `cgd.basisFile: ${cgd.basisFile}`, spec.n, cgd.k) : null;
+  const startFile = pathAt(config, 'lyapunov.start');
+  const qr = qrShape(config, spec.n);
+  const lyapStart = startFile && qr ? readQrStart(startFile, qr) : null;
   const direction = replicas?.directionFile
     ? parseParams(read(replicas.directionFile, 'replicas.directionFile', spec.n), replicas.directionFile, spec.n)
     : null;
@@ -193,7 +197,7 @@ export async function prepareExperiment(config: RunConfig, library: RunLibrary, 
   const backend = await initBackend();
   const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
   const la = linalgInfo();
-  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapSource, direction });
+  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapStart, lyapSource, direction });
   const env: RunEnvironment = {
     appVersion: APP_VERSION,
     backend: backend.name,

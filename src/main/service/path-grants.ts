@@ -2,14 +2,8 @@
 // download folder) and those in the configs of runs already stored. Anything else is refused, naming the field,
 // before any file is touched: a compromised renderer cannot make main read /etc/passwd.
 import { resolve } from 'node:path';
-import { PATH_FIELDS, readAt, type FieldError, type PathField, type RunConfig } from '../../shared/config';
+import { PATH_FIELDS, pathAt, type FieldError, type PathField, type RunConfig } from '../../shared/config';
 import { IpcError, PREVIOUS_RUN } from '../../shared/ipc';
-
-/** The value of a path field of a config (null when unset or its section is off). */
-export function pathValue(config: RunConfig, field: PathField): string | null {
-  const v = readAt(config, field);
-  return typeof v === 'string' ? v : null;
-}
 
 export class PathGrants {
   private readonly granted = new Set<string>();
@@ -26,13 +20,13 @@ export class PathGrants {
     let known: Set<string> | null = null;
     const errors: FieldError[] = [];
     for (const field of Object.keys(PATH_FIELDS) as PathField[]) {
-      const v = pathValue(config, field);
+      const v = pathAt(config, field);
       if (v === null || this.granted.has(resolve(v))) continue;
       if (field === 'replicas.lyapunovSource' && (v === PREVIOUS_RUN || isRun(v))) continue;
       known ??= new Set(
         stored().flatMap((c) =>
           (Object.keys(PATH_FIELDS) as PathField[])
-            .map((f) => pathValue(c, f))
+            .map((f) => pathAt(c, f))
             .filter((p) => p !== null)
             .map((p) => resolve(p)),
         ),

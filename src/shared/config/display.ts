@@ -22,7 +22,7 @@ export function describeType(leaf: Leaf): string {
     case 'number':
       return `${[leaf.integer ? 'integer' : 'number', bounds(leaf)].filter(Boolean).join(' ')}${leaf.word ? `, or "${leaf.word}"` : ''}${orNull}`;
     case 'choice':
-      return `one of ${leaf.options.join(' | ')}`;
+      return `one of ${leaf.options.join(' | ')}${leaf.names ? `, or a path to a ${leaf.names}` : ''}`;
     case 'text':
       return `${leaf.names ? `path to a ${leaf.names}` : 'text'}${leaf.maxLength !== undefined ? ` of ≤ ${leaf.maxLength} characters` : ''}${orNull}`;
     case 'numbers':

@@ -31,6 +31,8 @@ export interface NumberField<T = unknown> extends Described<T> {
 export interface ChoiceField<T = unknown> extends Described<T> {
   readonly type: 'choice';
   readonly options: readonly string[];
+  /** Also a path to one of these (lyapunov.start: 'random', 'identity' or a file): any other non-empty string is one. */
+  readonly names?: Names;
 }
 export interface TextField<T = unknown> extends Described<T> {
   readonly type: 'text';
@@ -98,11 +100,14 @@ export function real(o: NumberBounds & { default: number }): NumberField<number>
 export function real(o: NumberBounds & { default: unknown; none?: string }): NumberField<never> {
   return number(false, o);
 }
-export const choice = <const T extends string>(o: Doc & { options: readonly T[]; default: NoInfer<T> }): ChoiceField<T> => ({
-  kind: 'field',
-  type: 'choice',
-  ...o,
-});
+/** One of the options; with `names`, also a path to a file or directory (any other non-empty string). */
+export function choice<const T extends string, const N extends Names>(
+  o: Doc & { options: readonly T[]; default: NoInfer<T>; names: N },
+): ChoiceField<T | (string & {})> & { readonly names: N };
+export function choice<const T extends string>(o: Doc & { options: readonly T[]; default: NoInfer<T> }): ChoiceField<T>;
+export function choice(o: Doc & { options: readonly string[]; default: string; names?: Names }): ChoiceField<string> {
+  return { kind: 'field', type: 'choice', ...o };
+}
 export const text = (o: Doc & { default: string; maxLength?: number; nonBlank?: boolean; multiline?: boolean }): TextField<string> => ({
   kind: 'field',
   type: 'text',
@@ -198,7 +203,8 @@ export function checkValue(f: Field, v: unknown): Checked {
     case 'number':
       return checkNumber(f, v);
     case 'choice':
-      return typeof v === 'string' && f.options.includes(v) ? { ok: true, value: v } : bad(`must be one of ${f.options.join(', ')}`);
+      if (typeof v === 'string' && (f.options.includes(v) || (f.names !== undefined && v.trim() !== ''))) return { ok: true, value: v };
+      return bad(`must be one of ${f.options.join(', ')}${f.names ? ` or a path to a ${f.names}` : ''}`);
     case 'text':
       return checkText(f, v);
     case 'numbers':
@@ -207,6 +213,12 @@ export function checkValue(f: Field, v: unknown): Checked {
       return checkTexts(f, v);
   }
 }
+
+/** What a field names when it holds a path: a path field's, or a choice field's besides its options. */
+export const namesOf = (f: Field): Names | undefined => (f.type === 'text' || f.type === 'choice' ? f.names : undefined);
+/** The path `v` names in field `f`, or null (not a path field, unset, or one of a choice field's options). */
+export const pathIn = (f: Field, v: unknown): string | null =>
+  namesOf(f) !== undefined && typeof v === 'string' && !(f.type === 'choice' && f.options.includes(v)) ? v : null;
 
 /** A fresh copy of a field's default (arrays are not shared between configs). */
 export const defaultOf = (f: Field): unknown => (Array.isArray(f.default) ? [...f.default] : f.default);

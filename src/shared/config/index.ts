@@ -3,7 +3,7 @@
 export type { Names } from './field';
 export { describeType, showValue } from './display';
 export type { Group, Leaf } from './leaves';
-export { CONFIG_PATHS, GROUPS, LEAVES, OPTIONAL_SECTIONS, PATH_FIELDS, fieldAt, isConfigPath, isPathField, readAt } from './leaves';
+export { CONFIG_PATHS, GROUPS, LEAVES, OPTIONAL_SECTIONS, PATH_FIELDS, fieldAt, isConfigPath, isPathField, pathAt, readAt } from './leaves';
 export { RULES } from './rules';
 export { closest, didYouMean } from './suggest';
 export type * from './types';

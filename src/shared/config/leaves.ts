@@ -1,6 +1,6 @@
 // The field table flattened: every field with its dotted path, grouped by section in table order, and what
 // follows from it alone (typed lookup, reading a value at a path, the path fields).
-import type { Entries, Entry, Field, Names } from './field';
+import { namesOf, pathIn, type Entries, type Entry, type Field, type Names } from './field';
 import { CONFIG_TABLE } from './table';
 import type { ConfigPath, FieldAt, OptionalSection, PathField, RunConfig, ValueAt } from './types';
 
@@ -79,5 +79,7 @@ export function readAt<P extends ConfigPath>(config: RunConfig, path: P): ValueA
 }
 
 /** The fields that name a file or directory, and which: what main's chooser picks for each. */
-export const PATH_FIELDS = Object.fromEntries(LEAVES.flatMap((l) => (l.type === 'text' && l.names ? [[l.path, l.names]] : []))) as Record<PathField, Names>;
+export const PATH_FIELDS = Object.fromEntries(LEAVES.flatMap((l) => (namesOf(l) ? [[l.path, namesOf(l)]] : []))) as Record<PathField, Names>;
 export const isPathField = (v: unknown): v is PathField => typeof v === 'string' && Object.hasOwn(PATH_FIELDS, v);
+/** The path a path field of `config` names, or null: unset, its section off, or a word (lyapunov.start 'random'). */
+export const pathAt = (config: RunConfig, field: PathField): string | null => pathIn(fieldAt(field), readAt(config, field));

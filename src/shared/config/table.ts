@@ -263,9 +263,12 @@ export const CONFIG_TABLE = table('Run', {
     }),
     start: choice({
       options: ['random', 'identity'],
+      names: 'file',
       default: 'random',
       label: 'QR start',
-      help: 'Start of the QR (Benettin) vectors: a random orthonormal k-frame (seeded), or the first k unit vectors e₁…e_k.',
+      help:
+        'Start of the QR (Benettin) vectors: a random orthonormal k-frame (seeded), e₁…e_k, or a file {"vectors": [[…], …]} ' +
+        '(as lab lyapunov-vectors --out writes) whose first k vectors are orthonormalised (length n; 2n with momentum).',
     }),
     saveAt: numbers({
       default: [],

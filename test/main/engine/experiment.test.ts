@@ -28,6 +28,7 @@ function experiment(over: Record<string, unknown>, steps: number): Experiment {
     tf: null,
     order: null,
     cgdBasis: null,
+    lyapStart: null,
     lyapSource: null,
     direction: null,
   });

@@ -12,11 +12,18 @@ import { replicaBlob } from '../../../src/main/engine/experiment';
 import { Replay } from '../../../src/main/engine/replay';
 import { eigh, gramAtA } from '../../../src/main/engine/linalg/eigh';
 import { initParams, modelSpec } from '../../../src/main/engine/models/spec';
+import { Rng } from '../../../src/main/engine/rng';
 import { RunStore } from '../../../src/main/store/run-store';
 import { ROOT, USPS_DIR } from '../../helpers/fixtures';
 import { StoreLibrary } from '../../../src/main/store/run-library';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-runner-'));
+const N = 5350;
+const unit = (n: number, j: number): number[] => Array.from({ length: n }, (_, i) => (i === j ? 1 : 0));
+// The QR start of the shared config: 4 Gaussian (not orthonormal) vectors of the (θ, b) state, momentum 0.5 making it 2n.
+const startFile = path.join(dir, 'qr-start.json');
+const startRng = new Rng(21);
+writeFileSync(startFile, JSON.stringify({ vectors: Array.from({ length: 4 }, () => Array.from({ length: 2 * N }, () => startRng.normal())) }));
 
 function config(over: Record<string, unknown> = {}): RunConfig {
   const v = validateConfig({
@@ -26,7 +33,7 @@ function config(over: Record<string, unknown> = {}): RunConfig {
     model: { kind: 'mlp', hidden: 20, activation: 'relu' },
     train: { steps: 40, batchSize: 8, lr: 0.01, momentum: 0.5 },
     cgd: { prune: 'neg', k: 10, select: 'random', start: 10, noise: 0.01 },
-    lyapunov: { k: 4, explicitSteps: 10 },
+    lyapunov: { k: 4, explicitSteps: 10, start: startFile },
     replicas: { strategy: 'randn', eps: [0.1], seeds: [0, 1] },
     checkpointEvery: 15,
     ...over,
@@ -54,7 +61,7 @@ describe('runner', () => {
   const cfg = config();
   let reference: ReturnType<typeof snapshot>;
 
-  it('runs CGD + momentum + Lyapunov + replicas and stores every step', async () => {
+  it('runs CGD + momentum + Lyapunov (from a start file) + replicas and stores every step', async () => {
     const db = path.join(dir, 'a.db');
     const r = await runExperiment(cfg, { library: StoreLibrary.open(db) });
     expect(r.status).toBe('finished');
@@ -161,6 +168,29 @@ describe('runner', () => {
     const resumed = await runExperiment(null, { library: StoreLibrary.open(third), resumeId: c.runId });
     expect(resumed.status).toBe('finished');
     expect(snapshot(third, c.runId)).toEqual(ref);
+  });
+
+  it('a lyapunov.start file of e₁…e_k gives bit for bit the run of start identity; a file of other vectors does not', async () => {
+    const common = { cgd: null, replicas: null, checkpointEvery: 0, train: { steps: 6, batchSize: 8, lr: 0.05, momentum: 0 } };
+    const run = async (name: string, start: string) => {
+      const db = path.join(dir, `start-${name}.db`);
+      const r = await runExperiment(config({ ...common, lyapunov: { k: 3, start } }), { library: StoreLibrary.open(db) });
+      expect(r.status).toBe('finished');
+      const { series, lyap, theta } = snapshot(db, r.runId);
+      return { series, lyap, theta };
+    };
+    const file = (name: string, vectors: number[][]) => {
+      const f = path.join(dir, `${name}.json`);
+      writeFileSync(f, JSON.stringify({ vectors }));
+      return f;
+    };
+    const identity = await run('identity', 'identity');
+    expect(identity.lyap.length).toBe(6);
+    expect(await run('e1-ek', file('e1-ek', [unit(N, 0), unit(N, 1), unit(N, 2)]))).toEqual(identity);
+    // The start matters: e₂, e₃, e₄ give other exponents on the same trajectory.
+    const shifted = await run('e2-e4', file('e2-e4', [unit(N, 1), unit(N, 2), unit(N, 3)]));
+    expect(shifted.theta).toEqual(identity.theta);
+    expect(shifted.lyap).not.toEqual(identity.lyap);
   });
 
   it('keeps a diverging run as diverged with the steps before the NaN', async () => {
@@ -330,6 +360,13 @@ describe('runner', () => {
     );
     const passwd = runExperiment(config({ train: { steps: 5, initParamsFile: '/etc/passwd' } }), { library: StoreLibrary.open(db) });
     await expect(passwd).rejects.toThrow(/^\/etc\/passwd: not valid JSON$/);
+    // A QR start file with fewer vectors than lyapunov.k, or of the wrong length, is refused before any run is made.
+    await expect(runExperiment(config({ lyapunov: { k: 5, start: startFile } }), { library: StoreLibrary.open(db) })).rejects.toThrow(
+      `lyapunov.start: ${startFile}: holds 4 vectors, lyapunov.k needs 5`,
+    );
+    await expect(
+      runExperiment(config({ train: { steps: 5, momentum: 0 }, lyapunov: { k: 2, start: startFile } }), { library: StoreLibrary.open(db) }),
+    ).rejects.toThrow(`lyapunov.start: ${startFile}: vector 0 must have 5350 numbers`);
     // Memory is checked before anything is allocated, naming the field.
     await expect(
       runExperiment(config({ model: { kind: 'cnn', baseChannels: 64, blocks: 1, activation: 'relu' } }), { library: StoreLibrary.open(db) }),

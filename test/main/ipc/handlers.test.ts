@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../../src/shared/config';
+import { defaultSection, validateConfig } from '../../../src/shared/config';
 import type { RunEnvironment } from '../../../src/shared/frames';
 import { NAME_MAX, NOTES_MAX, TAGS_MAX, TAG_MAX } from '../../../src/shared/limits';
 import type { Channel, EventName, Events, Reply } from '../../../src/shared/ipc';
@@ -256,6 +256,11 @@ describe('paths, limits and files a renderer cannot choose', () => {
     expect(refused(await call('runs.start', { config: PRESETS[0].config, followUp })).fields).toEqual(['replicas.directionFile']);
     const typed = { ...PRESETS[0].config, data: { ...PRESETS[0].config.data, dataset: 'usps', dir: 'usps' } };
     expect(refused(await call('runs.start', { config: typed })).fields).toEqual(['data.dir']);
+    // lyapunov.start names a file unless it is one of its words: only the file needs Browse….
+    const lyapunov = (start: string) => ({ ...PRESETS[0].config, lyapunov: { ...defaultSection('lyapunov'), start } });
+    expect(refused(await call('runs.start', { config: lyapunov(file) })).fields).toEqual(['lyapunov.start']);
+    const withWord = { ...lyapunov('identity'), train: { ...PRESETS[0].config.train, initParamsFile: file } };
+    expect(refused(await call('runs.start', { config: withWord })).fields).toEqual(['train.initParamsFile']);
     // A sweep names paths too: in its base or on an axis, refused before anything is recorded or read.
     const sweep = refused(
       await call('sweeps.start', {
@@ -266,6 +271,8 @@ describe('paths, limits and files a renderer cannot choose', () => {
     expect(sweep.fields).toEqual(['train.initParamsFile']);
     const axis = refused(await call('sweeps.start', { spec: { base: PRESETS[0].config, grid: { 'train.initParamsFile': ['/etc/passwd'] } }, jobs: 1 }));
     expect(axis.fields).toEqual(['train.initParamsFile']);
+    const starts = { base: lyapunov('random'), grid: { 'lyapunov.start': ['random', 'identity', file] } };
+    expect(refused(await call('sweeps.start', { spec: starts, jobs: 1 })).fields).toEqual(['lyapunov.start']);
     expect(await call('sweeps.list', null)).toEqual({ ok: true, value: [] });
     expect(statSync(file).atimeMs).toBe(before);
     expect(await call('runs.list', null)).toEqual({ ok: true, value: [] });
@@ -276,6 +283,10 @@ describe('paths, limits and files a renderer cannot choose', () => {
     expect(chosen).toEqual({ ok: true, value: { path: '/chosen/file/train.initParamsFile' } });
     const config = { ...PRESETS[0].config, train: { ...PRESETS[0].config.train, initParamsFile: '/chosen/file/train.initParamsFile' } };
     expect(refused(await call('runs.start', { config })).error).toMatch(/^The run could not start: (Error: )?train\.initParamsFile: file not found/);
+    const start = '/chosen/file/lyapunov.start';
+    expect(await call('dialog.choosePath', { field: 'lyapunov.start' })).toEqual({ ok: true, value: { path: start } });
+    const fromFile = { ...PRESETS[0].config, lyapunov: { ...defaultSection('lyapunov'), start } };
+    expect(refused(await call('runs.start', { config: fromFile })).error).toMatch(/^The run could not start: (Error: )?lyapunov\.start: file not found/);
   });
 
   it('runs.update applies the same name, notes and tag limits as the CLI and the store', async () => {

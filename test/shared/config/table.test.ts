@@ -14,6 +14,7 @@ import {
   didYouMean,
   fieldAt,
   isConfigPath,
+  pathAt,
   readAt,
   setAt,
   validateConfig,
@@ -222,8 +223,33 @@ describe('the config field table', () => {
       'cgd.basisFile': 'file',
       'replicas.lyapunovSource': 'file',
       'replicas.directionFile': 'file',
+      'lyapunov.start': 'file',
     });
-    for (const leaf of LEAVES) expect(Object.hasOwn(PATH_FIELDS, leaf.path), leaf.path).toBe(leaf.type === 'text' && leaf.names !== undefined);
+    for (const leaf of LEAVES)
+      expect(Object.hasOwn(PATH_FIELDS, leaf.path), leaf.path).toBe((leaf.type === 'text' || leaf.type === 'choice') && leaf.names !== undefined);
+  });
+
+  it('takes lyapunov.start as random, identity or a file path; only a path is one', () => {
+    const start = (s: unknown) => validateConfig({ lyapunov: { start: s } });
+    const paths = (s: string) => {
+      const v = start(s);
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      return pathAt(v.config, 'lyapunov.start');
+    };
+    expect(paths('random')).toBeNull();
+    expect(paths('identity')).toBeNull();
+    expect(paths('/data/q.json')).toBe('/data/q.json');
+    expect(paths('identity.json')).toBe('identity.json');
+    expect(pathAt(DEFAULT_CONFIG, 'lyapunov.start')).toBeNull();
+    expect(pathAt({ ...DEFAULT_CONFIG, cgd: { ...defaultSection('cgd'), basisFile: 'b.json' } }, 'cgd.basisFile')).toBe('b.json');
+    for (const bad of ['', '  ', 7, null])
+      expect(errorsOf({ lyapunov: { start: bad } }), String(bad)).toEqual([
+        { field: 'lyapunov.start', message: 'must be one of random, identity or a path to a file' },
+      ]);
+    expect(describeType(fieldAt('lyapunov.start'))).toBe('one of random | identity, or a path to a file');
+    // An old stored config keeps its word, unchanged.
+    const old = { ...DEFAULT_CONFIG, lyapunov: { ...defaultSection('lyapunov'), start: 'identity' } };
+    expect(validateConfig(old)).toEqual({ ok: true, config: old });
   });
 
   it('builds the presets on the defaults, and they validate', () => {
@@ -243,7 +269,7 @@ describe('the config field table', () => {
     expectTypeOf<ValueAt<'model.hidden'>>().toEqualTypeOf<number>();
     expectTypeOf<ValueAt<'replicas.eps'>>().toEqualTypeOf<number[]>();
     expectTypeOf<'train.lr'>().toExtend<ConfigPath>();
-    expectTypeOf<'data.dir' | 'cgd.basisFile'>().toExtend<PathField>();
+    expectTypeOf<'data.dir' | 'cgd.basisFile' | 'lyapunov.start'>().toExtend<PathField>();
     expectTypeOf<'train.lr'>().not.toExtend<PathField>();
     expectTypeOf(fieldAt('train.lr').gt).toEqualTypeOf<number | undefined>();
   });

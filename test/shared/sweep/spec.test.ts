@@ -43,6 +43,14 @@ describe('sweep expansion', () => {
     expect(p.entries.map((e) => e.name)).toEqual(['run-none', 'run-5']);
   });
 
+  it('sweeps lyapunov.start over its words and a file; an empty value is named by axis', () => {
+    const p = plan({ base: { ...base, lyapunov: { k: 3 } }, grid: { 'lyapunov.start': ['random', 'identity', '/data/q.json'] } });
+    expect(p.entries.map((e) => e.config.lyapunov?.start)).toEqual(['random', 'identity', '/data/q.json']);
+    expect(errors({ base: { ...base, lyapunov: { k: 3 } }, grid: { 'lyapunov.start': ['random', ''] } }).join('\n')).toMatch(
+      /lyapunov\.start.*must be one of random, identity or a path to a file/,
+    );
+  });
+
   it('varies zip axes together, crossed with the grid', () => {
     const p = plan({
       name: 'lr{train.lr}-m{train.momentum}-s{seed}',

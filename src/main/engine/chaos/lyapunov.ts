@@ -22,18 +22,27 @@ export class LyapunovQR {
   private sums: Float64Array;
   private steps = 0;
 
-  /** `init` holds k linearly independent vectors (vector j at j*dim); they are orthonormalised (an orthonormal set is kept as is). */
+  /**
+   * `init` holds k linearly independent vectors (vector j at j*dim); they are orthonormalised (an orthonormal set is
+   * kept as is). `what` begins the message that names a dependent vector (lyapunov.start and its file).
+   */
   constructor(
     readonly dim: number,
     readonly k: number,
     init: Float64Array,
+    what = 'Lyapunov start',
   ) {
     checkDims(dim, k);
     if (init.length !== dim * k) throw new Error(`Lyapunov: initial vectors have length ${init.length}, expected k·dim = ${k}·${dim} = ${k * dim}`);
     const { q, rdiag } = qrThin(Float64Array.from(init), dim, k);
     const rmax = rdiag.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     for (let j = 0; j < k; j++) {
-      if (!(Math.abs(rdiag[j]) > 1e-12 * rmax)) throw new Error(`Lyapunov: initial vector ${j} is linearly dependent on the previous ones`);
+      if (!(Math.abs(rdiag[j]) > 1e-12 * rmax))
+        throw new Error(
+          j === 0
+            ? `${what}: vector 0 is zero`
+            : `${what}: vector ${j} is linearly dependent on ${j === 1 ? 'vector 0' : `vectors 0…${j - 1}`} (numerically: |R_jj| ≤ 1e-12·max|R_ii|)`,
+        );
       // Fix the sign so that R has a positive diagonal: an orthonormal init then comes back unchanged.
       if (rdiag[j] < 0) for (let i = 0; i < dim; i++) q[j * dim + i] = -q[j * dim + i];
     }

@@ -1,7 +1,7 @@
 // Chaos-sensitive gradient descent (DESIGN §2): g′ = g − V_P V_Pᵀ g for the pruned eigen-directions P,
 // optionally replacing the pruned components by Gaussian noise and mixing with the plain gradient.
 import type { CgdConfig } from '../../../shared/config';
-import { parseJson } from '../input-files';
+import { parseVectors } from '../input-files';
 import type { Rng } from '../rng';
 import { isChaotic } from '../../../shared/math/chaos';
 import type { HessianSpectrum } from '../curvature/spectrum';
@@ -57,16 +57,10 @@ export function cgdFixedBasis(basis: Float64Array[], g: Float64Array, cfg: CgdCo
   return { update, pruned: basis.length };
 }
 
-/** Parse and orthonormalise a global pruning basis file: {"vectors": number[][]} with rows of length n. */
+/** A global pruning basis file (parseVectors: {"vectors": number[][]}, rows of length n), orthonormalised in order. */
 export function parseBasis(text: string, file: string, n: number, k: number | null): Float64Array[] {
-  const v = parseJson(text, file);
-  const rows = v && typeof v === 'object' ? (v as { vectors?: unknown }).vectors : undefined;
-  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${file}: expected {"vectors": [[…], …]} with at least one vector`);
   const out: Float64Array[] = [];
-  for (const [r, row] of rows.slice(0, k ?? rows.length).entries()) {
-    if (!Array.isArray(row) || row.length !== n) throw new Error(`${file}: vector ${r} must have ${n} numbers`);
-    const w = Float64Array.from(row as number[]);
-    if (!w.every(Number.isFinite)) throw new Error(`${file}: vector ${r} has a non-finite entry`);
+  for (const [r, w] of parseVectors(text, file, n, k).entries()) {
     for (let pass = 0; pass < 2; pass++)
       for (const q of out) {
         let d = 0;

@@ -10,7 +10,8 @@ export function inputKind(leaf: Leaf): InputKind {
     case 'number':
       return 'number';
     case 'choice':
-      return 'select';
+      // A choice that may also name a file (lyapunov.start): typed or browsed, its words offered as suggestions.
+      return leaf.names ? 'text' : 'select';
     case 'text':
       return leaf.multiline ? 'textarea' : 'text';
     case 'numbers':

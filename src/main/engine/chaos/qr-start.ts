@@ -1,0 +1,60 @@
+// Where the QR (Benettin) vectors start (lyapunov.start, DESIGN §2): a random orthonormal k-frame (seeded), the unit
+// vectors e₁…e_k, or the first k vectors of a file the user hands us — orthonormalised by the Lyapunov QR itself, and
+// refused, naming the field, the file and the vector, when there are too few, one is too short or long, or one
+// depends on those before it.
+import type { RunConfig } from '../../../shared/config';
+import { jsonBound, parseVectors, readInputText } from '../input-files';
+import { Rng } from '../rng';
+import { LyapunovQR } from './lyapunov';
+
+export interface QrShape {
+  /** Dimension of the training map's state: n, or 2n for (θ, b) with momentum. */
+  dim: number;
+  /** Vectors tracked (lyapunov.k, at most dim). */
+  k: number;
+}
+
+/** The shape of the QR method for `config` on a model of n parameters; null without a lyapunov section. */
+export function qrShape(config: RunConfig, n: number): QrShape | null {
+  if (!config.lyapunov) return null;
+  const dim = config.train.momentum > 0 ? 2 * n : n;
+  return { dim, k: config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim) };
+}
+
+/** ‖v‖ without overflow or underflow of the squares. */
+function length(v: Float64Array): number {
+  const m = v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
+  if (m === 0) return 0;
+  let s = 0;
+  for (const x of v) s += (x / m) ** 2;
+  return m * Math.sqrt(s);
+}
+
+/**
+ * The QR method started from the first k vectors of the lyapunov.start file: {"vectors": [[dim numbers], …]}, also what
+ * `lab lyapunov-vectors --out` writes. Read with the bound of dim vectors and their exponents. Each vector is scaled to
+ * unit length (a unit vector stays bit for bit), so a vector counts as dependent when less than 1e-12 of it lies
+ * outside the span of those before it (the Lyapunov QR's own test).
+ */
+export function readQrStart(file: string, { dim, k }: QrShape): LyapunovQR {
+  const what = `lyapunov.start: ${file}`;
+  const vectors = parseVectors(readInputText(file, 'lyapunov.start', jsonBound(dim * (dim + 1))), what, dim, k);
+  if (vectors.length < k) throw new Error(`${what}: holds ${vectors.length} vector${vectors.length === 1 ? '' : 's'}, lyapunov.k needs ${k}`);
+  const init = new Float64Array(k * dim);
+  vectors.forEach((v, j) => {
+    const len = length(v);
+    if (len === 0) throw new Error(`${what}: vector ${j} is zero`);
+    for (let i = 0; i < dim; i++) init[j * dim + i] = v[i] / len;
+  });
+  return new LyapunovQR(dim, k, init, what);
+}
+
+/** The QR method at its start for `config` (with a lyapunov section); a file's start comes read (readQrStart). */
+export function qrStart(config: RunConfig, { dim, k }: QrShape, fromFile: LyapunovQR | null): LyapunovQR {
+  const start = config.lyapunov?.start;
+  if (start === 'identity') return LyapunovQR.identity(dim, k);
+  if (start === 'random') return LyapunovQR.random(dim, k, new Rng(config.seed, 'lyapunov'));
+  if (!fromFile || fromFile.dim !== dim || fromFile.k !== k)
+    throw new Error(`lyapunov.start: the vectors of ${start} were not read for k = ${k}, dim = ${dim}`);
+  return fromFile;
+}
