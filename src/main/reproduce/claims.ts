@@ -1,18 +1,6 @@
 // The paper's four claims, each beside the measured evidence and a plain verdict. A difference counts when it
 // exceeds twice its standard error (over seeds); with one seed there is no error bar and the report says so.
-import type { Evidence, VariantAccuracy } from './evidence';
-
-export type Verdict = 'agrees' | 'disagrees' | 'inconclusive' | 'not run';
-
-export interface Claim {
-  id: string;
-  figure: string;
-  claim: string;
-  evidence: string[];
-  verdict: Verdict;
-  /** Why the verdict is what it is, in one sentence. */
-  why: string;
-}
+import type { Claim, Evidence, VariantAccuracy, Verdict } from '../../shared/reproduce';
 
 const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
 const pm = (m: number, s: number): string => (Number.isNaN(s) ? pct(m) : `${pct(m)} ± ${pct(s)}`);

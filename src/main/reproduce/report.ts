@@ -6,45 +6,18 @@ import { join } from 'node:path';
 import { esc } from '../../shared/charts/svg';
 import { rasterize } from '../charts/rasterize';
 import { replaceFile } from '../store/file-target';
-import type { Claim } from './claims';
-import type { Evidence, VariantAccuracy } from './evidence';
+import type { Summary, VariantAccuracy } from '../../shared/reproduce';
 import type { ReportFigure } from './figures';
-
-export interface ReportRun {
-  figure: number;
-  variant: string;
-  seed: number;
-  name: string;
-  runId: string;
-  status: string;
-}
-
-export interface Summary {
-  title: string;
-  created: string;
-  machine: string;
-  database: string;
-  sweep: string;
-  settings: unknown;
-  /** Every run shortened to this many steps (null: the presets' lengths). */
-  steps: number | null;
-  runs: ReportRun[];
-  evidence: Evidence;
-  claims: Claim[];
-  defectsAvoided: readonly string[];
-  figures: string[];
-}
 
 const REPORT_FILE = /^(report\.html|summary\.json|fig\d\.(svg|png|csv))$/;
 
-/** Null when `dir` may hold the report, else why not (an existing report is replaced only with `force`). */
-export function reportDirProblem(dir: string, force: boolean): string | null {
+/** Null when `dir` may hold the report, else why not (an existing report is replaced only with `force`); `name` names it. */
+export function reportDirProblem(dir: string, force: boolean, name = `--out ${dir}`): string | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir);
   const foreign = files.filter((f) => !REPORT_FILE.test(f));
-  if (foreign.length)
-    return `--out ${dir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder`;
-  if (files.length && !force) return `--out ${dir} already holds a report; pass --force to replace it`;
+  if (foreign.length) return `${name} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder`;
+  if (files.length && !force) return `${name} already holds a report; pass --force to replace it`;
   return null;
 }
 

@@ -52,12 +52,11 @@ export interface PlanCost {
   notes: string[];
 }
 
-/** The cost of every run: the engine's estimate, measured once per distinct configuration. */
-export function planCost(entries: SweepEntry[]): PlanCost {
-  const estimates = new Map<string, CostEstimate>();
+/** Steps per epoch of a config's data (counted once per data set, batch and batch order), and why some are unknown. */
+export function epochCounter(): { perEpoch(c: RunConfig): number | null; notes: Set<string> } {
   const epochs = new Map<string, number | string>();
   const notes = new Set<string>();
-  const stepsPerEpoch = (c: RunConfig): number | null => {
+  const perEpoch = (c: RunConfig): number | null => {
     const key = JSON.stringify([c.data, c.train.batchSize, c.train.batchOrderFile]);
     if (!epochs.has(key))
       try {
@@ -71,6 +70,13 @@ export function planCost(entries: SweepEntry[]): PlanCost {
     if (typeof v === 'string') notes.add(`steps of runs given in epochs are unknown: ${v}`);
     return typeof v === 'number' ? v : null;
   };
+  return { perEpoch, notes };
+}
+
+/** The cost of every run: the engine's estimate, measured once per distinct configuration. */
+export function planCost(entries: SweepEntry[]): PlanCost {
+  const estimates = new Map<string, CostEstimate>();
+  const { perEpoch: stepsPerEpoch, notes } = epochCounter();
   const out = entries.map((e): EntryCost => {
     const c = e.config;
     const perEpoch = c.train.steps === null ? stepsPerEpoch(c) : null;
