@@ -2,6 +2,7 @@
 // content — the evidence measured from the runs, each claim with its verdict, the summary written as summary.json.
 // Main computes all of it (src/main/reproduce/); the renderer shows it. No Node or DOM imports here.
 import type { RunConfig } from './config';
+import { percent } from './format';
 import type { PaperFigure } from './presets';
 
 /** A reproduction as the CLI's flags and the app's form give it. */
@@ -48,6 +49,18 @@ export interface VariantAccuracy {
   meanNeg: number;
   steps: number;
 }
+
+/** The columns of a figure's accuracy table, in the report and in the app. */
+export const ACCURACY_COLUMNS: { title: string; cell: (v: VariantAccuracy) => string }[] = [
+  { title: 'variant', cell: (v) => v.variant },
+  { title: 'final test accuracy (mean)', cell: (v) => percent(v.mean) },
+  // NaN with one seed (null once through JSON): no spread to show.
+  { title: 'sd over seeds', cell: (v) => (v.sd === null || Number.isNaN(v.sd) ? '—' : percent(v.sd)) },
+  { title: 'seeds', cell: (v) => String(v.finals.length) },
+  { title: 'steps', cell: (v) => String(v.steps) },
+  { title: 'late train loss', cell: (v) => v.lateLoss.toPrecision(3) },
+  { title: 'mean #λ<0', cell: (v) => v.meanNeg.toFixed(1) },
+];
 
 export interface DivergenceEvidence {
   runId: string;

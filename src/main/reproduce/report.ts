@@ -7,6 +7,7 @@ import { esc } from '../../shared/charts/svg';
 import { rasterize } from '../charts/rasterize';
 import { replaceFile } from '../store/file-target';
 import type { Summary, VariantAccuracy } from '../../shared/reproduce';
+import { ACCURACY_COLUMNS } from '../../shared/reproduce';
 import type { ReportFigure } from './figures';
 
 const REPORT_FILE = /^(report\.html|summary\.json|fig\d\.(svg|png|csv))$/;
@@ -21,16 +22,9 @@ export function reportDirProblem(dir: string, force: boolean, name = `--out ${di
   return null;
 }
 
-const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
-
 function accuracyTable(title: string, vs: VariantAccuracy[]): string {
-  const rows = vs
-    .map(
-      (v) =>
-        `<tr><td>${esc(v.variant)}</td><td>${pct(v.mean)}</td><td>${Number.isNaN(v.sd) ? '—' : pct(v.sd)}</td><td>${v.finals.length}</td><td>${v.steps}</td><td>${v.lateLoss.toPrecision(3)}</td><td>${v.meanNeg.toFixed(1)}</td></tr>`,
-    )
-    .join('');
-  return `<h3>${esc(title)}</h3><table><tr><th>variant</th><th>final test accuracy (mean)</th><th>sd over seeds</th><th>seeds</th><th>steps</th><th>late train loss</th><th>mean #λ&lt;0</th></tr>${rows}</table>`;
+  const rows = vs.map((v) => `<tr>${ACCURACY_COLUMNS.map((c) => `<td>${esc(c.cell(v))}</td>`).join('')}</tr>`).join('');
+  return `<h3>${esc(title)}</h3><table><tr>${ACCURACY_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join('')}</tr>${rows}</table>`;
 }
 
 export function reportHtml(s: Summary, figures: ReportFigure[]): string {
