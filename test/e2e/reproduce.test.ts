@@ -135,5 +135,44 @@ describe('the Reproduce view', () => {
     expect(viaCli.runs.map((x) => x.runId)).toEqual(summary.runs.map((x) => x.runId));
     expect(viaCli.evidence).toEqual(summary.evidence);
     expect(viaCli.claims).toEqual(summary.claims);
+
+    // The reproduction is one of the Library's sweeps.
+    await page.getByTestId('nav-library').click();
+    const row = page.locator('[data-sweep-row]');
+    await until('the sweep row', async () => (await row.count()) === 1, 30_000);
+    expect(await row.textContent()).toContain('reproduce fig1 (quick mlp on usps, 1 seed, 20 steps)');
+    expect(await row.getByTestId('sweep-done').textContent()).toBe('4/4');
   }, 900_000);
+
+  it('stops a running reproduction and continues it to the end, resuming its runs; lists both and opens either', async () => {
+    await fillRequest();
+    await page.locator('[data-browse="data.dir"]').click();
+    await page.locator('[name="steps"]').fill('400');
+    await expect.poll(() => text('reproduce-count')).toBe('4 runs');
+    await page.getByTestId('reproduce-start').click();
+    const sweep = () => readDb(wb.dbFile, (s) => s.sweeps.list().find((x) => x.title.includes('400 steps')));
+    await until('a run to progress', () => sweep()?.runs.some((r) => r.lastStep >= 50) ?? false, 300_000);
+    // The time to go, measured from the steps the runs make.
+    await expect.poll(() => text('reproduce-eta'), { timeout: 60_000 }).toMatch(/^about .+ to go$/);
+    await screenshot(page, 'reproduce-progress');
+    await page.getByTestId('reproduce-stop').click();
+    await until('its runs to stop', () => sweep()!.runs.every((r) => r.status !== 'running'), 120_000);
+    const stopped = sweep()!.runs;
+    expect(stopped.some((r) => r.status === 'cancelled')).toBe(true);
+    await expect.poll(() => page.getByTestId('reproduce-continue').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('reproduce-continue').click();
+    await page.getByTestId('claims').waitFor({ timeout: 600_000 });
+    const done = sweep()!.runs;
+    expect(done.every((r) => r.status === 'finished')).toBe(true);
+    // Runs that had started went on as the same runs, to every step.
+    for (const r of stopped) if (r.runId) expect(done[r.index].runId).toBe(r.runId);
+    expect(readDb(wb.dbFile, (s) => s.readSeries(done[0].runId!, 'loss').steps.length)).toBe(400);
+
+    // Both reproductions are listed; the other one opens with its own results.
+    const list = page.getByTestId('reproductions').locator('li');
+    expect(await list.count()).toBe(2);
+    await list.filter({ hasText: 'cut to 20 steps' }).getByRole('button').click();
+    await expect.poll(() => text('reproduce-cut')).toContain('cut to 20 steps');
+    await page.getByTestId('claims').waitFor();
+  }, 1_200_000);
 });
