@@ -44,7 +44,7 @@ async function fillRequest(): Promise<void> {
   await page.locator('[name="quick"]').selectOption({ index: 1 });
   await page.locator('[name="seeds"]').fill('1');
   await page.locator('[name="jobs"]').fill('2');
-  await page.getByText('Smoke test').click();
+  await page.getByTestId('smoke-test').click();
   await page.locator('[name="steps"]').fill('20');
 }
 

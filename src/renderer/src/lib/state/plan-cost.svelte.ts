@@ -26,17 +26,23 @@ const keyOf = (r: PricedRun): string =>
 
 export class PlanCost {
   private readonly costs = new SvelteMap<string, CostEstimate>();
+  /** Estimates are measured one at a time (timed side by side, they would slow each other down), the latest plan's only. */
+  private queue: Promise<void> = Promise.resolve();
+  private wanted: string[] = [];
   error = $state('');
 
   /** Ask main for the estimates not known yet. */
   request(runs: PricedRun[]): void {
-    const keys = runs.map(keyOf).filter((k, i, all) => all.indexOf(k) === i);
-    for (const key of keys)
-      if (!this.costs.has(key))
-        api.call('runs.estimate', { config: JSON.parse(key) }).then(
-          (est) => ((this.error = ''), void this.costs.set(key, est)),
-          (e: Error) => (this.error = e.message),
-        );
+    this.wanted = runs.map(keyOf).filter((k, i, all) => all.indexOf(k) === i);
+    for (const key of this.wanted)
+      this.queue = this.queue.then(() =>
+        this.costs.has(key) || !this.wanted.includes(key)
+          ? undefined
+          : api.call('runs.estimate', { config: JSON.parse(key) }).then(
+              (est) => ((this.error = ''), void this.costs.set(key, est)),
+              (e: Error) => void (this.error = e.message),
+            ),
+      );
   }
 
   /** The totals, or null until every estimate is in. */
