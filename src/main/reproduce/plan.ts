@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import type { RunConfig } from '../../shared/config';
 import type { SweepEntry, SweepPlan } from '../../shared/sweep/spec';
 import type { PaperFigure, PaperRun, PaperSettings } from '../../shared/presets';
-import { PAPER_FIGURES, paperSet } from '../../shared/presets';
+import { paperSet } from '../../shared/presets';
+import { validators } from '../../shared/ipc';
 import type { ReproducePlanView, ReproduceRequest } from '../../shared/reproduce';
 import { loadData } from '../engine/data';
 import type { LoadedSweep } from '../sweep/plan';
@@ -83,12 +84,23 @@ export function planReproduction(req: ReproduceRequest, vet: (c: RunConfig) => v
   return reproducePlan(req.figures, s, req.steps, fullFig2);
 }
 
-/** The request a stored sweep spec reproduces, or null when the sweep is not a reproduction. */
+/** The request a stored sweep spec reproduces (checked as the app's payload is), or null when it is no reproduction. */
 export function reproduceRequestOf(spec: unknown): ReproduceRequest | null {
   const o = spec as Partial<ReproduceSpec> | null;
-  if (typeof o !== 'object' || o === null || !Array.isArray(o.reproduce) || !o.reproduce.every((f) => PAPER_FIGURES.includes(f)) || !o.settings) return null;
-  const s = o.settings;
-  return { figures: o.reproduce, dataset: s.data.dataset, dir: s.data.dir, model: s.model, seeds: s.seeds, quick: s.quick, steps: o.steps ?? null };
+  const s = o?.settings;
+  try {
+    return validators['reproduce.plan']({
+      figures: o?.reproduce,
+      dataset: s?.data?.dataset,
+      dir: s?.data?.dir,
+      model: s?.model,
+      seeds: s?.seeds,
+      quick: s?.quick,
+      steps: o?.steps,
+    });
+  } catch {
+    return null;
+  }
 }
 
 /** The plan as the app shows it before it starts: each run with its planned steps (epochs counted on the data). */

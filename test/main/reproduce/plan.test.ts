@@ -58,6 +58,9 @@ describe('one reproduction plan for the CLI and the app', () => {
     const { request } = reproduceArgs(['fig2', '--quick', '--seeds', '2', '--usps', USPS_DIR, '--steps', '40']);
     expect(reproduceRequestOf(planReproduction(request).sweep.spec)).toEqual(request);
     expect(reproduceRequestOf({ title: 'a sweep', base: {}, grid: {} })).toBeNull();
+    // A damaged spec (an edited database) is no reproduction rather than an error.
+    expect(reproduceRequestOf({ reproduce: [1], settings: { model: 'mlp' }, steps: null })).toBeNull();
+    expect(reproduceRequestOf(null)).toBeNull();
   });
 
   it('in main: refuses a folder its dialogs did not hand out, naming the field, then plans with the epochs counted', () => {
