@@ -11,7 +11,7 @@ import { validators } from '../../shared/ipc';
 import type { ReproducePlanView, ReproduceRequest } from '../../shared/reproduce';
 import { loadData } from '../engine/data';
 import type { LoadedSweep } from '../sweep/plan';
-import { epochCounter, sweepId } from '../sweep/plan';
+import { sweepId } from '../sweep/plan';
 
 export interface ReproducePlan {
   sweep: LoadedSweep;
@@ -103,9 +103,8 @@ export function reproduceRequestOf(spec: unknown): ReproduceRequest | null {
   }
 }
 
-/** The plan as the app shows it before it starts: each run with its planned steps (epochs counted on the data). */
-export function planView({ sweep, runs, steps }: ReproducePlan): ReproducePlanView {
-  const { perEpoch } = epochCounter();
+/** The plan as the app shows it before it starts: each run with its planned steps (epochs counted on the data by `perEpoch`). */
+export function planView({ sweep, runs, steps }: ReproducePlan, perEpoch: (c: RunConfig) => number | null): ReproducePlanView {
   return {
     sweepId: sweep.id,
     title: sweep.plan.title,

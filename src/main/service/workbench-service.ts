@@ -38,6 +38,7 @@ import { PathGrants } from './path-grants';
 import { SweepScheduler } from './sweep-scheduler';
 import type { ReproducePlanView, ReproduceRequest, ReproduceResults } from '../../shared/reproduce';
 import { planReproduction, planView, reproduceRequestOf } from '../reproduce/plan';
+import { epochCounter } from '../sweep/plan';
 import { writeReport } from '../reproduce/report';
 import { reproductionReport } from '../reproduce/results';
 import { RunTable } from './run-table';
@@ -86,6 +87,8 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   /** Paths a renderer may name in a config (path-grants.ts). */
   private readonly paths = new PathGrants();
   private readonly sweeps: SweepScheduler;
+  /** Steps per epoch of the data sets planned for, counted once per session (reading a data set takes ~0.5–1 s). */
+  private readonly epochs = epochCounter();
   private readonly table: RunTable;
 
   constructor(
@@ -347,7 +350,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
     return planReproduction(req, (c) => this.checkPaths(c));
   }
   reproducePlan(req: ReproduceRequest): ReproducePlanView {
-    return planView(this.reproduction(req));
+    return planView(this.reproduction(req), this.epochs.perEpoch);
   }
   /** Run a reproduction through the sweep scheduler, failed runs retried as `lab reproduce` does; the same request continues it. */
   startReproduction(req: ReproduceRequest, jobs: number): Promise<{ sweepId: string; runs: number }> {
