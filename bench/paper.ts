@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Summary } from '../src/main/reproduce/report';
+import type { Summary } from '../src/shared/reproduce';
 
 const ROOT = resolve(__dirname, '..');
 /** 40 epochs of the 7291 USPS training images in batches of 8 (the sampler drops the last partial batch). */

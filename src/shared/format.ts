@@ -16,3 +16,6 @@ export function bytes(n: number): string {
   }
   return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
 }
+
+/** A fraction as a percentage with two decimals: 0.8421 → "84.21 %". */
+export const percent = (v: number): string => `${(100 * v).toFixed(2)} %`;

@@ -12,6 +12,9 @@ import { VIEW_NAME_MAX, parseCompareState } from './compare-view';
 import type { GroupDivergence } from './math/divergence';
 import type { BandKind, GroupBand } from './math/group';
 import type { SweepRecord } from './sweep/records';
+import type { PaperFigure } from './presets';
+import type { ReproducePlanView, ReproduceRequest, ReproduceResults } from './reproduce';
+import { REPRODUCE_MAX_SEEDS } from './reproduce';
 
 export type { BandKind, GroupBand } from './math/group';
 
@@ -100,6 +103,10 @@ export interface SweepView extends SweepRecord {
   /** Why a run of it could not start in this session, if one could not. */
   note: string | null;
 }
+/** A reproduction of the paper stored in the database (a sweep made by `lab reproduce` or the Reproduce view). */
+export interface ReproductionView extends SweepView {
+  request: ReproduceRequest;
+}
 /** Most runs of one sweep that may run at once in the app. */
 export const MAX_SWEEP_JOBS = 16;
 
@@ -143,6 +150,14 @@ export interface Channels {
   'sweeps.start': { req: { spec: unknown; jobs: number }; res: { sweepId: string; runs: number } };
   'sweeps.continue': { req: { sweepId: string; jobs: number; retryFailed: boolean }; res: { sweepId: string; runs: number } };
   'sweeps.stop': { req: { sweepId: string }; res: null };
+  /** The sweep a reproduction request makes (as `lab reproduce` makes it), before anything runs. */
+  'reproduce.plan': { req: ReproduceRequest; res: ReproducePlanView };
+  /** Run it through the sweep scheduler; the same request continues the same sweep. */
+  'reproduce.start': { req: { request: ReproduceRequest; jobs: number }; res: { sweepId: string; runs: number } };
+  'reproduce.list': { req: null; res: ReproductionView[] };
+  'reproduce.results': { req: { sweepId: string }; res: ReproduceResults };
+  /** The report folder `lab reproduce --out` writes, at a folder main's dialog returns (null: cancelled). */
+  'reproduce.writeReport': { req: { sweepId: string }; res: { dir: string | null; files: string[] } };
 }
 export type Channel = keyof Channels;
 export type Req<C extends Channel> = Channels[C]['req'];
@@ -210,6 +225,33 @@ function jobs(channel: string, o: Obj): number {
 function sweepId(channel: string, o: Obj): string {
   if (typeof o.sweepId !== 'string' || !/^[0-9a-f]{16}$/.test(o.sweepId)) fail(channel, 'sweepId', 'must be a sweep id (16 hex digits)');
   return o.sweepId;
+}
+/** Most steps a reproduction's runs may be cut to (a cut is for smoke tests). */
+const REPRODUCE_MAX_STEPS = 1_000_000;
+function reproduceRequest(channel: string, v: unknown, at = ''): ReproduceRequest {
+  if (at && !isObj(v)) fail(channel, at.slice(0, -1), 'must be an object');
+  const o = object(channel, v, ['figures', 'dataset', 'dir', 'model', 'seeds', 'quick', 'steps']);
+  const f = o.figures;
+  if (!Array.isArray(f) || f.length === 0 || f.some((x, i) => ![1, 2, 3].includes(x as number) || (i > 0 && (x as number) <= (f[i - 1] as number))))
+    fail(channel, `${at}figures`, 'must be a non-empty ascending list of the figures 1, 2, 3');
+  if (o.dataset !== 'usps' && o.dataset !== 'fashion-mnist') fail(channel, `${at}dataset`, "must be 'usps' or 'fashion-mnist'");
+  if (o.dataset === 'usps' ? typeof o.dir !== 'string' || o.dir === '' || o.dir.length > 4096 : o.dir !== null)
+    fail(channel, `${at}dir`, o.dataset === 'usps' ? 'must be the USPS folder (chosen with Browse… or downloaded)' : 'must be null for fashion-mnist');
+  if (o.model !== 'mlp' && o.model !== 'cnn') fail(channel, `${at}model`, "must be 'mlp' or 'cnn'");
+  if (typeof o.seeds !== 'number' || !Number.isInteger(o.seeds) || o.seeds < 1 || o.seeds > REPRODUCE_MAX_SEEDS)
+    fail(channel, `${at}seeds`, `must be an integer in 1…${REPRODUCE_MAX_SEEDS}`);
+  if (typeof o.quick !== 'boolean') fail(channel, `${at}quick`, 'must be true or false');
+  if (o.steps !== null && (typeof o.steps !== 'number' || !Number.isInteger(o.steps) || o.steps < 1 || o.steps > REPRODUCE_MAX_STEPS))
+    fail(channel, `${at}steps`, `must be null or an integer in 1…${REPRODUCE_MAX_STEPS}`);
+  return {
+    figures: f as PaperFigure[],
+    dataset: o.dataset,
+    dir: o.dir as string | null,
+    model: o.model,
+    seeds: o.seeds,
+    quick: o.quick,
+    steps: o.steps as number | null,
+  };
 }
 function runIdList(channel: string, v: unknown, field = 'runIds'): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > MAX_RUN_IDS || !v.every(isRunId))
@@ -364,6 +406,15 @@ export const validators: { [C in Channel]: (payload: unknown) => Req<C> } = {
     const o = object('sweeps.stop', v, ['sweepId']);
     return { sweepId: sweepId('sweeps.stop', o) };
   },
+  'reproduce.plan': (v) => reproduceRequest('reproduce.plan', v),
+  'reproduce.start': (v) => {
+    const c = 'reproduce.start';
+    const o = object(c, v, ['request', 'jobs']);
+    return { request: reproduceRequest(c, o.request, 'request.'), jobs: jobs(c, o) };
+  },
+  'reproduce.list': (v) => nothing('reproduce.list', v),
+  'reproduce.results': (v) => ({ sweepId: sweepId('reproduce.results', object('reproduce.results', v, ['sweepId'])) }),
+  'reproduce.writeReport': (v) => ({ sweepId: sweepId('reproduce.writeReport', object('reproduce.writeReport', v, ['sweepId'])) }),
   'dialog.choosePath': (v) => {
     const c = 'dialog.choosePath';
     const o = object(c, v, ['field']);

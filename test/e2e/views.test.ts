@@ -495,7 +495,7 @@ describe('views in headless Chromium', () => {
     const help = page.getByTestId('shortcuts');
     await help.waitFor();
     expect(await help.locator('tbody tr').count()).toBeGreaterThanOrEqual(8);
-    expect(await help.textContent()).toContain('Ctrl+1 … Ctrl+5');
+    expect(await help.textContent()).toContain('Ctrl+1 … Ctrl+6');
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
     await page.keyboard.press('Control+1');

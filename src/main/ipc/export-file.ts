@@ -15,7 +15,7 @@ export const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: st
   pdf: { name: 'PDF document', extensions: ['pdf'] },
   csv: { name: 'CSV table', extensions: ['csv'] },
 };
-const FOLDER_FILTER = { name: 'Folder (created)', extensions: [] as string[] };
+export const FOLDER_FILTER = { name: 'Folder (created)', extensions: [] as string[] };
 
 /** Page size in points (1/72 in). */
 export interface PageSize {

@@ -6,9 +6,11 @@ import { PATH_FIELDS } from '../../shared/config';
 import { IpcError, validators } from '../../shared/ipc';
 import type { WorkbenchService } from '../service/workbench-service';
 import { groupRuns } from '../service/compare-groups';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { reportDirProblem } from '../reproduce/report';
 import type { PdfPrinter } from './export-file';
-import { newFolder, runFileName, saveExport, saveExportSet } from './export-file';
+import { FOLDER_FILTER, newFolder, runFileName, saveExport, saveExportSet } from './export-file';
 import type { SenderPolicy } from './sender-policy';
 
 export interface IpcContext {
@@ -109,6 +111,18 @@ export function createHandlers({ service, policy, dialogs, versions, printPdf }:
     'sweeps.start': (r) => service.startSweep(r.spec, r.jobs, false),
     'sweeps.continue': (r) => service.continueSweep(r.sweepId, r.jobs, r.retryFailed),
     'sweeps.stop': (r) => (service.stopSweep(r.sweepId), null),
+    'reproduce.plan': (r) => service.reproducePlan(r),
+    'reproduce.start': (r) => service.startReproduction(r.request, r.jobs),
+    'reproduce.list': () => service.listReproductions(),
+    'reproduce.results': (r) => service.reproductionResults(r.sweepId),
+    'reproduce.writeReport': async (r) => {
+      const dir = await dialogs.saveFile('reproduce-report', FOLDER_FILTER);
+      if (!dir) return { dir: null, files: [] };
+      // The save dialog asked before replacing an existing folder: an earlier report there is replaced, other files never.
+      const problem = reportDirProblem(dir, existsSync(dir), dir);
+      if (problem) throw new IpcError(`reproduce.writeReport: ${problem}; nothing was written`);
+      return { dir, files: service.writeReproductionReport(r.sweepId, dir) };
+    },
   };
 
   const table = {} as HandlerTable;

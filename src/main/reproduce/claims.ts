@@ -1,21 +1,9 @@
 // The paper's four claims, each beside the measured evidence and a plain verdict. A difference counts when it
 // exceeds twice its standard error (over seeds); with one seed there is no error bar and the report says so.
-import type { Evidence, VariantAccuracy } from './evidence';
+import { percent } from '../../shared/format';
+import type { Claim, Evidence, VariantAccuracy, Verdict } from '../../shared/reproduce';
 
-export type Verdict = 'agrees' | 'disagrees' | 'inconclusive' | 'not run';
-
-export interface Claim {
-  id: string;
-  figure: string;
-  claim: string;
-  evidence: string[];
-  verdict: Verdict;
-  /** Why the verdict is what it is, in one sentence. */
-  why: string;
-}
-
-const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
-const pm = (m: number, s: number): string => (Number.isNaN(s) ? pct(m) : `${pct(m)} ± ${pct(s)}`);
+const pm = (m: number, s: number): string => (Number.isNaN(s) ? percent(m) : `${percent(m)} ± ${percent(s)}`);
 const g = (v: number): string => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
 /** A coefficient with its SE; NaN SE (null once through JSON): held at its bound 0 by the constraint a, b ≥ 0. */
 const se = (v: number, s: number | null): string => (s === null || Number.isNaN(s) ? `${g(v)} (at bound)` : `${g(v)} ± ${g(s)}`);

@@ -1,20 +1,19 @@
 // `lab reproduce fig1|fig2|fig3|all …`: run the paper's figures at the paper's settings (or the quick ones) as a
 // resumable local sweep, then write the report folder (report.ts). Rerunning reuses every finished run.
-import { availableParallelism, cpus, hostname, platform } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { PaperFigure, PaperSettings } from '../../shared/presets';
-import { PAPER_FIGURES, paperSet } from '../../shared/presets';
+import type { PaperFigure } from '../../shared/presets';
+import { PAPER_FIGURES } from '../../shared/presets';
+import type { ReproduceRequest } from '../../shared/reproduce';
+import { REPRODUCE_DEFAULTS } from '../../shared/reproduce';
 import { duration } from '../../shared/format';
 import { UsageError, parseFlags } from '../cli/input';
-import { loadData } from '../engine/data';
 import { RunStore } from '../store/run-store';
 import { runSweepLocally, type SweepEvent } from '../sweep/local';
 import { checkDisk, planCost } from '../sweep/plan';
-import { DEFECTS_AVOIDED, paperClaims } from './claims';
-import { collectEvidence } from './evidence';
-import { reportFigures } from './figures';
-import { reproducePlan } from './plan';
-import { reportDirProblem, writeReport, type Summary } from './report';
+import { planReproduction } from './plan';
+import { reportDirProblem, writeReport } from './report';
+import { reproductionReport } from './results';
 
 export const REPRODUCE_USAGE = `  reproduce fig1|fig2|fig3|all [--dataset usps|fashion-mnist] [--usps DIR] [--model mlp|cnn] [--seeds N] [--quick]
             [--jobs J] [--out DIR] [--force] [--db FILE] [--steps S]
@@ -30,24 +29,22 @@ function int(v: string | undefined, name: string, def: number): number {
   return n;
 }
 
-export async function cmdReproduce(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    'reproduce',
-    args,
-    {
-      dataset: { type: 'string', default: 'usps' },
-      usps: { type: 'string' },
-      model: { type: 'string', default: 'mlp' },
-      seeds: { type: 'string' },
-      quick: { type: 'boolean' },
-      jobs: { type: 'string' },
-      out: { type: 'string', default: 'reproduce-report' },
-      force: { type: 'boolean' },
-      db: { type: 'string' },
-      steps: { type: 'string' },
-    },
-    true,
-  );
+const FLAGS = {
+  dataset: { type: 'string', default: REPRODUCE_DEFAULTS.dataset },
+  usps: { type: 'string' },
+  model: { type: 'string', default: REPRODUCE_DEFAULTS.model },
+  seeds: { type: 'string' },
+  quick: { type: 'boolean' },
+  jobs: { type: 'string' },
+  out: { type: 'string', default: 'reproduce-report' },
+  force: { type: 'boolean' },
+  db: { type: 'string' },
+  steps: { type: 'string' },
+} as const;
+
+/** The command line as a reproduction request (the app's Reproduce view sends the same request) and the CLI's own flags. */
+export function reproduceArgs(args: string[]): { request: ReproduceRequest; values: ReturnType<typeof parseFlags<typeof FLAGS, true>>['values'] } {
+  const { values, positionals } = parseFlags('reproduce', args, FLAGS, true);
   const which = positionals[0];
   const figures: PaperFigure[] = which === 'all' ? [...PAPER_FIGURES] : /^fig[123]$/.test(which ?? '') ? [Number(which!.slice(3)) as PaperFigure] : [];
   if (!figures.length) throw new UsageError(`reproduce needs fig1, fig2, fig3 or all, got '${which ?? ''}'`);
@@ -56,23 +53,27 @@ export async function cmdReproduce(args: string[]): Promise<number> {
   const dir = values.usps ?? process.env.CHAOSLAB_USPS_DIR ?? null;
   if (values.dataset === 'usps' && !dir)
     throw new UsageError('--dataset usps needs --usps DIR (the folder holding zip.train.gz and zip.test.gz), or $CHAOSLAB_USPS_DIR');
-  const settings: PaperSettings = {
-    data: { dataset: values.dataset, dir: values.dataset === 'usps' ? resolve(dir!) : null },
+  const request: ReproduceRequest = {
+    figures,
+    dataset: values.dataset,
+    dir: values.dataset === 'usps' ? dir : null,
     model: values.model,
-    seeds: int(values.seeds, 'seeds', 3),
-    quick: values.quick ?? false,
+    seeds: int(values.seeds, 'seeds', REPRODUCE_DEFAULTS.seeds),
+    quick: values.quick ?? REPRODUCE_DEFAULTS.quick,
+    steps: values.steps === undefined ? null : int(values.steps, 'steps', 1),
   };
-  const steps = values.steps === undefined ? null : int(values.steps, 'steps', 1);
+  return { request, values };
+}
+
+export async function cmdReproduce(args: string[]): Promise<number> {
+  const { request, values } = reproduceArgs(args);
   const out = resolve(values.out!);
   const problem = reportDirProblem(out, values.force ?? false);
   if (problem) throw new UsageError(`${problem}. Nothing was run.`);
   const dbFile = resolve(values.db ?? RunStore.defaultPath());
   const jobs = int(values.jobs, 'jobs', Math.max(1, availableParallelism()));
 
-  // Figure 2's pruning starts scale with --steps relative to its full length (known once the data is counted).
-  const fig2 = paperSet(2, { ...settings, seeds: 1 })[0].config;
-  const fullFig2 = steps === null ? 0 : (fig2.train.steps ?? fig2.train.epochs * Math.floor(loadData(fig2.data).train.count / fig2.train.batchSize));
-  const { sweep, runs } = reproducePlan(figures, settings, steps, fullFig2);
+  const { sweep, runs } = planReproduction(request);
   checkDisk(planCost(sweep.plan.entries), dirname(dbFile), '--db');
   console.error(`${sweep.plan.title}: ${runs.length} runs, ${jobs} at once, into ${dbFile} (sweep ${sweep.id}; rerun to continue)`);
   const t0 = performance.now();
@@ -88,27 +89,10 @@ export async function cmdReproduce(args: string[]): Promise<number> {
     return 1;
   }
   console.error(`runs done in ${duration((performance.now() - t0) / 1000)}; writing the report to ${out}`);
-  const ids = result.rows.map((r) => r.runId!);
   const store = RunStore.open(dbFile, { readonly: true });
   try {
-    const evidence = collectEvidence(store, runs, ids);
-    const figs = reportFigures(store, evidence);
-    const c = cpus();
-    const summary: Summary = {
-      title: `Chaotic dynamics in SGD (Herrmann, Granz, Landgraf 2022), rerun: ${sweep.plan.title.replace(/^reproduce /, '')}`,
-      created: new Date().toISOString(),
-      machine: `${hostname()} · ${platform()} · ${c[0]?.model ?? 'cpu'} ×${c.length}`,
-      database: dbFile,
-      sweep: sweep.id,
-      settings,
-      steps,
-      runs: runs.map((r, i) => ({ figure: r.figure, variant: r.variant, seed: r.seed, name: r.config.name, runId: ids[i], status: result.rows[i].status! })),
-      evidence,
-      claims: paperClaims(evidence),
-      defectsAvoided: DEFECTS_AVOIDED,
-      figures: figs.map((f) => f.id),
-    };
-    const files = writeReport(out, summary, figs);
+    const { summary, figures } = reproductionReport(store, sweep.id);
+    const files = writeReport(out, summary, figures);
     console.log(`report: ${resolve(out, 'report.html')} (${files.length} files)`);
   } finally {
     store.close();

@@ -4,51 +4,8 @@
 // exponents. Every number here is read from the store or computed from what it holds; nothing is invented.
 import type { DivergenceAnalysis } from '../../shared/math/divergence';
 import type { PaperFigure, PaperRun } from '../../shared/presets';
+import type { DivergenceEvidence, Evidence, VariantAccuracy } from '../../shared/reproduce';
 import type { RunStore } from '../store/run-store';
-
-export interface VariantAccuracy {
-  variant: string;
-  /** The run ids, one per seed. */
-  runs: string[];
-  /** Final test accuracy of each run (its last evaluation). */
-  finals: number[];
-  mean: number;
-  /** Sample standard deviation over seeds (NaN for one seed). */
-  sd: number;
-  /** Mean over the seeds of the mean batch loss over the last 10 % of steps. */
-  lateLoss: number;
-  /** Mean number of negative eigenvalues per step. */
-  meanNeg: number;
-  steps: number;
-}
-
-export interface DivergenceEvidence {
-  runId: string;
-  strategy: string;
-  eps: number;
-  seeds: number;
-  /** Early exponential rate of ln d per step, crossover step, late power-law exponent, and the d² fit. */
-  rate: { value: number; se: number } | null;
-  crossover: number | null;
-  exponent: { value: number; se: number } | null;
-  fit: { a: number; seA: number; b: number; seB: number; d0sq: number; r2: number } | null;
-  /** Distance after the last step (mean over seeds). */
-  final: number;
-}
-
-export interface Evidence {
-  fig1?: { variants: VariantAccuracy[] };
-  fig2?: { variants: VariantAccuracy[] };
-  fig3?: {
-    lyapunovRun: string;
-    topExponents: number[];
-    lyapSumAll: number | null;
-    /** Last subspace similarity against the subspace kept after each lyapunov.subsimAt step, and the random baseline. */
-    subsim: { from: number; last: number }[];
-    subsimRandom: number | null;
-    divergence: DivergenceEvidence[];
-  };
-}
 
 function mean(v: ArrayLike<number>): number {
   let s = 0;

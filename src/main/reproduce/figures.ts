@@ -15,7 +15,7 @@ import { groupBand } from '../../shared/math/group';
 import type { DivergenceAnalysis } from '../../shared/math/divergence';
 import { seriesCsv } from '../store/csv';
 import type { RunStore } from '../store/run-store';
-import type { Evidence, VariantAccuracy } from './evidence';
+import type { Evidence, VariantAccuracy } from '../../shared/reproduce';
 
 export interface ReportFigure {
   /** File stem: fig1, fig2, fig3. */

@@ -6,58 +6,25 @@ import { join } from 'node:path';
 import { esc } from '../../shared/charts/svg';
 import { rasterize } from '../charts/rasterize';
 import { replaceFile } from '../store/file-target';
-import type { Claim } from './claims';
-import type { Evidence, VariantAccuracy } from './evidence';
+import type { Summary, VariantAccuracy } from '../../shared/reproduce';
+import { ACCURACY_COLUMNS } from '../../shared/reproduce';
 import type { ReportFigure } from './figures';
-
-export interface ReportRun {
-  figure: number;
-  variant: string;
-  seed: number;
-  name: string;
-  runId: string;
-  status: string;
-}
-
-export interface Summary {
-  title: string;
-  created: string;
-  machine: string;
-  database: string;
-  sweep: string;
-  settings: unknown;
-  /** Every run shortened to this many steps (null: the presets' lengths). */
-  steps: number | null;
-  runs: ReportRun[];
-  evidence: Evidence;
-  claims: Claim[];
-  defectsAvoided: readonly string[];
-  figures: string[];
-}
 
 const REPORT_FILE = /^(report\.html|summary\.json|fig\d\.(svg|png|csv))$/;
 
-/** Null when `dir` may hold the report, else why not (an existing report is replaced only with `force`). */
-export function reportDirProblem(dir: string, force: boolean): string | null {
+/** Null when `dir` may hold the report, else why not (an existing report is replaced only with `force`); `name` names it. */
+export function reportDirProblem(dir: string, force: boolean, name = `--out ${dir}`): string | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir);
   const foreign = files.filter((f) => !REPORT_FILE.test(f));
-  if (foreign.length)
-    return `--out ${dir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder`;
-  if (files.length && !force) return `--out ${dir} already holds a report; pass --force to replace it`;
+  if (foreign.length) return `${name} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder`;
+  if (files.length && !force) return `${name} already holds a report; pass --force to replace it`;
   return null;
 }
 
-const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
-
 function accuracyTable(title: string, vs: VariantAccuracy[]): string {
-  const rows = vs
-    .map(
-      (v) =>
-        `<tr><td>${esc(v.variant)}</td><td>${pct(v.mean)}</td><td>${Number.isNaN(v.sd) ? '—' : pct(v.sd)}</td><td>${v.finals.length}</td><td>${v.steps}</td><td>${v.lateLoss.toPrecision(3)}</td><td>${v.meanNeg.toFixed(1)}</td></tr>`,
-    )
-    .join('');
-  return `<h3>${esc(title)}</h3><table><tr><th>variant</th><th>final test accuracy (mean)</th><th>sd over seeds</th><th>seeds</th><th>steps</th><th>late train loss</th><th>mean #λ&lt;0</th></tr>${rows}</table>`;
+  const rows = vs.map((v) => `<tr>${ACCURACY_COLUMNS.map((c) => `<td>${esc(c.cell(v))}</td>`).join('')}</tr>`).join('');
+  return `<h3>${esc(title)}</h3><table><tr>${ACCURACY_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join('')}</tr>${rows}</table>`;
 }
 
 export function reportHtml(s: Summary, figures: ReportFigure[]): string {

@@ -1,6 +1,7 @@
 // Sweeps in the app: the spec is validated and expanded in main (errors name the spec field), checked against the
 // free disk, recorded in the store, and its runs are started in worker threads, at most `jobs` at once, in the order
-// and with the dependencies `sweep run` uses (SweepQueue). Continuing a sweep is starting its stored spec again.
+// and with the dependencies `sweep run` uses (SweepQueue). A reproduction of the paper is run the same way, from its
+// plan. Continuing a sweep runs its stored runs again.
 import { dirname } from 'node:path';
 import type { RunConfig } from '../../shared/config';
 import { formatErrors } from '../../shared/config';
@@ -11,6 +12,7 @@ import { costConfig } from '../../shared/records';
 import { IpcError } from '../../shared/ipc';
 import { expandSweep, withSource } from '../../shared/sweep/spec';
 import type { RunStore } from '../store/run-store';
+import type { LoadedSweep } from '../sweep/plan';
 import { freeBytes, sweepId } from '../sweep/plan';
 import { SweepQueue } from '../sweep/queue';
 import type { WorkerInput } from './worker-protocol';
@@ -50,12 +52,17 @@ export class SweepScheduler {
     return this.notes.get(id) ?? null;
   }
 
-  async start(specInput: unknown, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
+  /** Validate, expand and run a sweep spec. */
+  start(specInput: unknown, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
     const r = expandSweep(specInput);
     if (!r.ok) throw new IpcError(`Invalid sweep:\n${formatErrors(r.errors)}`, r.errors);
-    const { plan } = r;
+    return this.run({ id: sweepId(r.plan), spec: specInput, plan: r.plan }, jobs, retryFailed);
+  }
+
+  /** Record and run an expanded sweep (a spec's, or a reproduction's): its runs' paths checked, its disk use too. */
+  async run(sweep: LoadedSweep, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
+    const { id, plan } = sweep;
     for (const e of plan.entries) this.host.checkPaths(e.config);
-    const id = sweepId(plan);
     if (this.active.has(id)) throw new IpcError(`Sweep ${id} is already running in this session`, [{ field: 'sweepId', message: 'is a live sweep' }]);
     // One estimate per distinct configuration.
     const keyed = new Map<string, Promise<CostEstimate>>();
@@ -74,7 +81,7 @@ export class SweepScheduler {
         `The sweep's ${plan.entries.length} runs need an estimated ${bytes(need)}, but only ${bytes(free)} are free beside ${this.host.dbFile}. Nothing was started.`,
         [{ field: 'base.train.steps', message: `the runs need ${bytes(need)} of disk; ${bytes(free)} are free` }],
       );
-    this.host.store.sweeps.record(id, plan.title, specInput, plan.entries);
+    this.host.store.sweeps.record(id, plan.title, sweep.spec, plan.entries);
     const rows = this.host.store.sweeps.get(id).runs;
     const a: Active = { queue: new SweepQueue(rows, retryFailed), configs: plan.entries.map((e) => e.config), jobs, stopping: false, live: new Set() };
     this.active.set(id, a);
@@ -83,9 +90,12 @@ export class SweepScheduler {
     return { sweepId: id, runs: plan.entries.length };
   }
 
-  /** Start a stored sweep again: finished runs are kept, stopped ones resumed, failed ones only with retryFailed. */
+  /** Run a stored sweep again, as stored: finished runs are kept, stopped ones resumed, failed ones only with retryFailed. */
   continue(id: string, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
-    return this.start(this.host.store.sweeps.get(id).spec, jobs, retryFailed);
+    const s = this.host.store.sweeps.get(id);
+    const entries = s.runs.map((r, i) => ({ index: r.index, name: r.name, stage: r.stage, point: r.index, after: r.after, config: s.configs[i] }));
+    const plan = { title: s.title, axes: [], points: entries.length, stages: [...new Set(entries.map((e) => e.stage))], entries };
+    return this.run({ id: s.id, spec: s.spec, plan }, jobs, retryFailed);
   }
 
   /** Start no more runs of the sweep; returns the ids of its live runs (for the caller to cancel). */

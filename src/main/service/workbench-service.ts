@@ -22,6 +22,7 @@ import type {
   SavedCompareView,
   Series,
   SeriesName,
+  ReproductionView,
   SweepView,
 } from '../../shared/ipc';
 import { parseCompareState } from '../../shared/compare-view';
@@ -35,6 +36,11 @@ import { RunStore, type Claim } from '../store/run-store';
 import { FrameBatcher } from './frame-batcher';
 import { PathGrants } from './path-grants';
 import { SweepScheduler } from './sweep-scheduler';
+import type { ReproducePlanView, ReproduceRequest, ReproduceResults } from '../../shared/reproduce';
+import { planReproduction, planView, reproduceRequestOf } from '../reproduce/plan';
+import { epochCounter } from '../sweep/plan';
+import { writeReport } from '../reproduce/report';
+import { reproductionReport } from '../reproduce/results';
 import { RunTable } from './run-table';
 import type { ControlMessage, WorkerInput, WorkerMessage } from './worker-protocol';
 
@@ -81,6 +87,8 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   /** Paths a renderer may name in a config (path-grants.ts). */
   private readonly paths = new PathGrants();
   private readonly sweeps: SweepScheduler;
+  /** Steps per epoch of the data sets planned for, counted once per session (reading a data set takes ~0.5–1 s). */
+  private readonly epochs = epochCounter();
   private readonly table: RunTable;
 
   constructor(
@@ -336,6 +344,35 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
   }
   continueSweep(sweepId: string, jobs: number, retryFailed: boolean): Promise<{ sweepId: string; runs: number }> {
     return this.sweeps.continue(sweepId, jobs, retryFailed);
+  }
+  /** A reproduction request as a sweep, every data folder checked against the grants before anything reads it. */
+  private reproduction(req: ReproduceRequest): ReturnType<typeof planReproduction> {
+    return planReproduction(req, (c) => this.checkPaths(c));
+  }
+  reproducePlan(req: ReproduceRequest): ReproducePlanView {
+    return planView(this.reproduction(req), this.epochs.perEpoch);
+  }
+  /** Run a reproduction through the sweep scheduler, failed runs retried as `lab reproduce` does; the same request continues it. */
+  startReproduction(req: ReproduceRequest, jobs: number): Promise<{ sweepId: string; runs: number }> {
+    this.store.requireWritable('starting a reproduction');
+    return this.sweeps.run(this.reproduction(req).sweep, jobs, true);
+  }
+  /** The sweeps that reproduce the paper (made here or by `lab reproduce`), newest first. */
+  listReproductions(): ReproductionView[] {
+    return this.listSweeps().flatMap((s) => {
+      const request = reproduceRequestOf(this.store.sweeps.get(s.id).spec);
+      return request ? [{ ...s, request }] : [];
+    });
+  }
+  /** A finished reproduction's summary and figures (the report's SVGs). */
+  reproductionResults(sweepId: string): ReproduceResults {
+    const { summary, figures } = reproductionReport(this.store, sweepId);
+    return { summary, figures: figures.map(({ id, title, svg }) => ({ id, title, svg })) };
+  }
+  /** Write the report folder `lab reproduce --out dir` writes; returns the file names. */
+  writeReproductionReport(sweepId: string, dir: string): string[] {
+    const { summary, figures } = reproductionReport(this.store, sweepId);
+    return writeReport(dir, summary, figures);
   }
   /** Start no more runs of the sweep and cancel its live runs (the next continue resumes them). */
   stopSweep(sweepId: string): void {

@@ -52,12 +52,14 @@ export interface PlanCost {
   notes: string[];
 }
 
-/** The cost of every run: the engine's estimate, measured once per distinct configuration. */
-export function planCost(entries: SweepEntry[]): PlanCost {
-  const estimates = new Map<string, CostEstimate>();
-  const epochs = new Map<string, number | string>();
+/**
+ * Steps per epoch of a config's data (counted once per data set, batch and batch order), and why some are unknown.
+ * Only counts are kept: data that could not be read is tried again (it may have been put in place since).
+ */
+export function epochCounter(): { perEpoch(c: RunConfig): number | null; notes: Set<string> } {
+  const epochs = new Map<string, number>();
   const notes = new Set<string>();
-  const stepsPerEpoch = (c: RunConfig): number | null => {
+  const perEpoch = (c: RunConfig): number | null => {
     const key = JSON.stringify([c.data, c.train.batchSize, c.train.batchOrderFile]);
     if (!epochs.has(key))
       try {
@@ -65,12 +67,18 @@ export function planCost(entries: SweepEntry[]): PlanCost {
         const count = loadData(c.data).train.count;
         epochs.set(key, order ? parseBatchOrder(readFileSync(order, 'utf8'), order, count).length : Math.floor(count / c.train.batchSize));
       } catch (e) {
-        epochs.set(key, (e as Error).message.split('\n')[0]);
+        notes.add(`steps of runs given in epochs are unknown: ${(e as Error).message.split('\n')[0]}`);
+        return null;
       }
-    const v = epochs.get(key)!;
-    if (typeof v === 'string') notes.add(`steps of runs given in epochs are unknown: ${v}`);
-    return typeof v === 'number' ? v : null;
+    return epochs.get(key)!;
   };
+  return { perEpoch, notes };
+}
+
+/** The cost of every run: the engine's estimate, measured once per distinct configuration. */
+export function planCost(entries: SweepEntry[]): PlanCost {
+  const estimates = new Map<string, CostEstimate>();
+  const { perEpoch: stepsPerEpoch, notes } = epochCounter();
   const out = entries.map((e): EntryCost => {
     const c = e.config;
     const perEpoch = c.train.steps === null ? stepsPerEpoch(c) : null;

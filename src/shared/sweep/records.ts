@@ -51,3 +51,7 @@ export function stateCounts(runs: readonly { status: RunStatus | null }[]): Reco
   for (const r of runs) counts[entryState(r.status)]++;
   return counts;
 }
+
+/** How many runs are done: finished, or diverged (a result, not retried). */
+export const runsDone = (runs: readonly { status: RunStatus | null }[]): number =>
+  runs.filter((r) => r.status === 'finished' || r.status === 'diverged').length;

@@ -75,6 +75,7 @@ describe('sender check', () => {
 });
 
 describe('payload validation', () => {
+  const REPRODUCE = { figures: [1], dataset: 'usps', dir: '/data/usps', model: 'mlp', seeds: 1, quick: true, steps: 20 };
   const cases: [Channel, unknown, string][] = [
     ['app.info', { x: 1 }, '(payload)'],
     ['presets.list', 'all', '(payload)'],
@@ -109,6 +110,22 @@ describe('payload validation', () => {
     ['sweeps.continue', { sweepId: '../x', jobs: 2, retryFailed: false }, 'sweepId'],
     ['sweeps.continue', { sweepId: '0123456789abcdef', jobs: 2, retryFailed: 'yes' }, 'retryFailed'],
     ['sweeps.stop', { sweepId: 'abc' }, 'sweepId'],
+    ['reproduce.plan', { ...REPRODUCE, figures: [2, 1] }, 'figures'],
+    ['reproduce.plan', { ...REPRODUCE, figures: [] }, 'figures'],
+    ['reproduce.plan', { ...REPRODUCE, dataset: 'mnist' }, 'dataset'],
+    ['reproduce.plan', { ...REPRODUCE, dir: null }, 'dir'],
+    ['reproduce.plan', { ...REPRODUCE, dataset: 'fashion-mnist' }, 'dir'],
+    ['reproduce.plan', { ...REPRODUCE, model: 'vit' }, 'model'],
+    ['reproduce.plan', { ...REPRODUCE, seeds: 0 }, 'seeds'],
+    ['reproduce.plan', { ...REPRODUCE, quick: 'yes' }, 'quick'],
+    ['reproduce.plan', { ...REPRODUCE, steps: 1.5 }, 'steps'],
+    ['reproduce.plan', { ...REPRODUCE, out: '/tmp/report' }, 'out'],
+    ['reproduce.start', { request: REPRODUCE, jobs: 0 }, 'jobs'],
+    ['reproduce.start', { request: 'fig1', jobs: 1 }, 'request'],
+    ['reproduce.start', { request: { ...REPRODUCE, seeds: -1 }, jobs: 1 }, 'request.seeds'],
+    ['reproduce.list', { all: true }, '(payload)'],
+    ['reproduce.results', { sweepId: '../etc' }, 'sweepId'],
+    ['reproduce.writeReport', { sweepId: '0123456789abcdef', dir: '/tmp' }, 'dir'],
     ['runs.table', { all: true }, '(payload)'],
     ['runs.exportMany', { runIds: [] }, 'runIds'],
     ['runs.exportMany', { runIds: ['abc', '../../x'] }, 'runIds'],

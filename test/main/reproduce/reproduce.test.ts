@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esc } from '../../../src/shared/charts/svg';
 import type { DivergenceAnalysis } from '../../../src/shared/math/divergence';
-import type { Summary } from '../../../src/main/reproduce/report';
+import type { Summary } from '../../../src/shared/reproduce';
 import { RunStore } from '../../../src/main/store/run-store';
 import { ROOT, USPS_DIR } from '../../helpers/fixtures';
 

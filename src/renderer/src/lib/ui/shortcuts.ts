@@ -5,12 +5,12 @@ export interface Shortcut {
   where: string;
 }
 
-/** The views in the order of the navigation bar and of Ctrl+1 … Ctrl+5 (the menu's Ctrl+1–3 do the same). */
-export const VIEW_ORDER = ['new', 'live', 'library', 'compare', 'sweep'] as const;
+/** The views in the order of the navigation bar and of Ctrl+1 … Ctrl+6 (the menu's Ctrl+1–3 do the same). */
+export const VIEW_ORDER = ['new', 'live', 'library', 'compare', 'sweep', 'reproduce'] as const;
 export type View = (typeof VIEW_ORDER)[number];
 
 export const SHORTCUTS: Shortcut[] = [
-  { keys: 'Ctrl+1 … Ctrl+5', what: 'New run, Live run, Library, Compare, Sweep', where: 'anywhere' },
+  { keys: 'Ctrl+1 … Ctrl+6', what: 'New run, Live run, Library, Compare, Sweep, Reproduce', where: 'anywhere' },
   { keys: '?', what: 'this list of shortcuts', where: 'anywhere but a text field' },
   { keys: 'Esc', what: 'close the dialog', where: 'a dialog' },
   { keys: 'Tab, Shift+Tab', what: 'next, previous control or chart, in page order', where: 'anywhere' },
@@ -22,7 +22,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: '/', what: 'search the runs', where: 'Library' },
 ];
 
-/** The view a key press asks for (Ctrl/Cmd + 1…5), or null. */
+/** The view a key press asks for (Ctrl/Cmd + 1…6), or null. */
 export function viewForKey(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): View | null {
   if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
   const i = Number(e.key) - 1;
