@@ -69,8 +69,18 @@ export interface MethodAdvice {
   note: string;
 }
 
-/** A config as its cost estimate sees it: runs that differ only by name, seed, tags or notes cost the same. */
-export const costConfig = (c: RunConfig): RunConfig => ({ ...c, name: 'estimate', seed: 0, tags: [], notes: '' });
+/**
+ * A config as its cost estimate sees it: runs that differ only by name, seed, tags or notes cost the same. A run given
+ * in epochs whose steps were counted (`steps`) is priced as the run of that many steps it is.
+ */
+export const costConfig = (c: RunConfig, steps: number | null = null): RunConfig => ({
+  ...c,
+  train: c.train.steps === null && steps !== null ? { ...c.train, steps } : c.train,
+  name: 'estimate',
+  seed: 0,
+  tags: [],
+  notes: '',
+});
 
 /** Run ids as the store makes them (UUIDs) and as users abbreviate them: 1–64 letters, digits, _ or -. */
 export const isRunId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);

@@ -61,6 +61,17 @@ describe('sweeps in the workbench', () => {
     const spec = JSON.parse(await text('sweep-spec')) as Record<string, unknown>;
     const refused = await wb.handlers['sweeps.start']({ spec, jobs: 2 }, { senderId: 1, senderUrl: 'http://chaoslab.test/index.html', send: () => {} });
     expect(refused).toMatchObject({ ok: false, fields: [{ field: 'grid.train.lr', message: 'must be > 0 (value -1)' }] });
+    // A sweep larger than the disk is refused before anything runs, also when its runs are given in epochs (priced
+    // at their counted steps: 10⁸ epochs of USPS with a spectrum each step are some 300,000 TB).
+    const huge = {
+      title: 'huge',
+      name: 'h{seed}',
+      base: { ...base(60), data: { ...base(60).data, dir: USPS_DIR }, train: { epochs: 100_000_000 }, spectrum: { every: 1 } },
+      grid: { seed: [0] },
+    };
+    const tooBig = await wb.handlers['sweeps.start']({ spec: huge, jobs: 1 }, { senderId: 1, senderUrl: 'http://chaoslab.test/index.html', send: () => {} });
+    expect(tooBig).toMatchObject({ ok: false, fields: [{ field: 'base.train.epochs', message: expect.stringMatching(/^the runs need [\d.]+ TB of disk/) }] });
+    expect(readDb(wb.dbFile, (s) => s.sweeps.list().length)).toBe(0);
 
     await axis(1).getByTestId('axis-values').fill('0.01, 0.02');
     await expect.poll(() => text('sweep-count')).toBe('4 runs');

@@ -24,6 +24,8 @@ export interface SweepHost {
   launch(input: Extract<WorkerInput, { dbFile: string }>): Promise<{ runId: string; done: Promise<RunStatus> }>;
   /** The cost estimate of a config (measured in a worker, cached). */
   estimate(config: RunConfig): Promise<CostEstimate>;
+  /** Steps per epoch of a config's data (null: could not be counted), for runs given in epochs. */
+  stepsPerEpoch(config: RunConfig): number | null;
   /** Refuses, naming the field, a path in a config that main did not hand out (service/path-grants.ts). */
   checkPaths(config: RunConfig): void;
 }
@@ -68,7 +70,8 @@ export class SweepScheduler {
     const keyed = new Map<string, Promise<CostEstimate>>();
     const costs = await Promise.all(
       plan.entries.map((e) => {
-        const c = costConfig(e.config);
+        const perEpoch = e.config.train.steps === null ? this.host.stepsPerEpoch(e.config) : null;
+        const c = costConfig(e.config, perEpoch === null ? null : perEpoch * e.config.train.epochs);
         const key = JSON.stringify(c);
         if (!keyed.has(key)) keyed.set(key, this.host.estimate(c));
         return keyed.get(key)!;
@@ -79,7 +82,12 @@ export class SweepScheduler {
     if (need > free)
       throw new IpcError(
         `The sweep's ${plan.entries.length} runs need an estimated ${bytes(need)}, but only ${bytes(free)} are free beside ${this.host.dbFile}. Nothing was started.`,
-        [{ field: 'base.train.steps', message: `the runs need ${bytes(need)} of disk; ${bytes(free)} are free` }],
+        [
+          {
+            field: plan.entries[0].config.train.steps === null ? 'base.train.epochs' : 'base.train.steps',
+            message: `the runs need ${bytes(need)} of disk; ${bytes(free)} are free`,
+          },
+        ],
       );
     this.host.store.sweeps.record(id, plan.title, sweep.spec, plan.entries);
     const rows = this.host.store.sweeps.get(id).runs;

@@ -105,6 +105,7 @@ export class WorkbenchService extends EventEmitter<{ status: [RunStatusEvent] }>
         return { runId, done: this.live.get(runId)!.done };
       },
       estimate: (config) => this.estimate(config),
+      stepsPerEpoch: (config) => this.epochs.perEpoch(config),
       checkPaths: (config) => this.checkPaths(config),
     });
     this.table = new RunTable(this.store);

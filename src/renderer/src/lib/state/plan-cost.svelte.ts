@@ -20,9 +20,7 @@ export interface PlanTotal {
   uncounted: boolean;
 }
 
-/** A run in epochs whose steps were counted is priced as the run of that many steps it is. */
-const keyOf = (r: PricedRun): string =>
-  JSON.stringify(costConfig(r.steps === null || r.config.train.steps !== null ? r.config : { ...r.config, train: { ...r.config.train, steps: r.steps } }));
+const keyOf = (r: PricedRun): string => JSON.stringify(costConfig(r.config, r.steps));
 
 export class PlanCost {
   private readonly costs = new SvelteMap<string, CostEstimate>();
