@@ -1,8 +1,9 @@
-// The application menu: File (New run, Open database…, Import run…, Export…, Quit), View (DevTools in development
-// only), Help → About.
+// The application menu: File (New run, Open database…, Import run…, Export…, Quit), View (every view with its
+// Ctrl+N, shared/views.ts; DevTools in development only), Help → About.
 import type { Menu, MenuItemConstructorOptions } from 'electron';
 import type { ElectronApi } from './electron-api';
 import type { MenuCommand } from '../shared/ipc';
+import { VIEWS } from '../shared/views';
 
 export interface MenuActions {
   /** Development builds only: View → Toggle Developer Tools. */
@@ -30,9 +31,7 @@ export function buildMenu(menu: ElectronApi['Menu'], a: MenuActions): Menu {
     {
       label: 'View',
       submenu: [
-        { label: 'New run', accelerator: 'CmdOrCtrl+1', click: () => a.command('new-run') },
-        { label: 'Live run', accelerator: 'CmdOrCtrl+2', click: () => a.command('live') },
-        { label: 'Library', accelerator: 'CmdOrCtrl+3', click: () => a.command('library') },
+        ...VIEWS.map((v, i) => ({ label: v.label, accelerator: `CmdOrCtrl+${i + 1}`, click: () => a.command(v.command) })),
         { type: 'separator' },
         { role: 'reload' },
         ...(a.devTools ? [{ role: 'toggleDevTools' } as const] : []),

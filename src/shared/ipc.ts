@@ -15,6 +15,7 @@ import type { SweepRecord } from './sweep/records';
 import type { PaperFigure } from './presets';
 import type { ReproducePlanView, ReproduceRequest, ReproduceResults } from './reproduce';
 import { REPRODUCE_MAX_SEEDS } from './reproduce';
+import { VIEWS, type ViewCommand } from './views';
 
 export type { BandKind, GroupBand } from './math/group';
 
@@ -70,8 +71,8 @@ export interface RunStatusEvent {
   error: string | null;
 }
 /** What the application menu (and main after an import or a database switch) asks the renderer to do. */
-export const MENU_COMMANDS = ['new-run', 'library', 'live', 'about', 'export', 'refresh'] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
+export type MenuCommand = ViewCommand | 'about' | 'export' | 'refresh';
+export const MENU_COMMANDS: readonly MenuCommand[] = [...VIEWS.map((v) => v.command), 'about', 'export', 'refresh'];
 
 export interface GroupResult {
   runIds: string[];

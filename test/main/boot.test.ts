@@ -10,6 +10,7 @@ import { boot } from '../../src/main/boot';
 import type { ElectronApi } from '../../src/main/electron-api';
 import { EXTERNAL_LINKS } from '../../src/main/external-links';
 import { CHANNELS, MENU_COMMANDS, type Reply } from '../../src/shared/ipc';
+import { VIEWS } from '../../src/shared/views';
 import { buildApp } from '../e2e/harness';
 import { ROOT } from '../helpers/fixtures';
 
@@ -212,6 +213,10 @@ describe('boot sequence against a recording Electron stand-in', () => {
     const commands = new Set(s.sent.filter((m) => m.channel === 'menu.command').map((m) => (m.payload as { command: string }).command));
     expect([...commands].sort()).toEqual(MENU_COMMANDS.filter((c) => c !== 'refresh').sort());
     expect(all.find((i) => i.label === 'Quit')?.accelerator).toBe('CmdOrCtrl+Q');
+    // The View menu opens every view with the Ctrl+N the navigation bar shows.
+    expect(all.filter((i) => /^CmdOrCtrl\+\d$/.test(String(i.accelerator))).map((i) => `${i.label} ${i.accelerator}`)).toEqual(
+      VIEWS.map((v, k) => `${v.label} CmdOrCtrl+${k + 1}`),
+    );
     await quit(s);
   });
 

@@ -1,16 +1,14 @@
 // The keyboard shortcuts, listed once: the help dialog (key ?) shows this list, App and the charts implement it.
+import { VIEWS, type View } from '../../../../shared/views';
+
 export interface Shortcut {
   keys: string;
   what: string;
   where: string;
 }
 
-/** The views in the order of the navigation bar and of Ctrl+1 … Ctrl+6 (the menu's Ctrl+1–3 do the same). */
-export const VIEW_ORDER = ['new', 'live', 'library', 'compare', 'sweep', 'reproduce'] as const;
-export type View = (typeof VIEW_ORDER)[number];
-
 export const SHORTCUTS: Shortcut[] = [
-  { keys: 'Ctrl+1 … Ctrl+6', what: 'New run, Live run, Library, Compare, Sweep, Reproduce', where: 'anywhere' },
+  { keys: `Ctrl+1 … Ctrl+${VIEWS.length}`, what: VIEWS.map((v) => v.label).join(', '), where: 'anywhere' },
   { keys: '?', what: 'this list of shortcuts', where: 'anywhere but a text field' },
   { keys: 'Esc', what: 'close the dialog', where: 'a dialog' },
   { keys: 'Tab, Shift+Tab', what: 'next, previous control or chart, in page order', where: 'anywhere' },
@@ -22,11 +20,11 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: '/', what: 'search the runs', where: 'Library' },
 ];
 
-/** The view a key press asks for (Ctrl/Cmd + 1…6), or null. */
+/** The view a key press asks for (Ctrl/Cmd + 1…6, shared/views.ts), or null. */
 export function viewForKey(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): View | null {
   if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
   const i = Number(e.key) - 1;
-  return Number.isInteger(i) && i >= 0 && i < VIEW_ORDER.length ? VIEW_ORDER[i] : null;
+  return Number.isInteger(i) && i >= 0 && i < VIEWS.length ? VIEWS[i].view : null;
 }
 
 /** Whether a key press is typing into a field (single-key shortcuts must leave it alone). */
