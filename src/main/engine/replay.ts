@@ -8,6 +8,7 @@
 // ≤ ⌈T/S⌉·(one checkpoint) + S·(one step's map factors); S = √(T·checkpoint/map) minimises it, ≈ 2√(T·checkpoint·map).
 import type { RunConfig } from '../../shared/config';
 import { defaultSection } from '../../shared/config';
+import { QR_START_RESULT, checkQrStart } from './chaos/qr-start';
 import type { StepMap } from './chaos/step-map';
 import { Experiment, replicasShareReferenceRng } from './experiment';
 import { prepareExperiment } from './runner';
@@ -98,9 +99,10 @@ export class Replay {
     const loss = library.series(run.id, 'loss');
     const storedLoss = new Map<number, number>();
     loss.steps.forEach((s, i) => storedLoss.set(s, loss.values[i]));
-    const { experiment, env, tf } = await prepareExperiment(replayConfig(run.config, window.qrVectors ?? null), library, log);
+    const { experiment, env, tf, startRecord } = await prepareExperiment(replayConfig(run.config, window.qrVectors ?? null), library, log);
     const replay = new Replay(run, experiment, tf, env.backend, storedLoss, { from, to, segment }, window.budget ?? DEFAULT_REPLAY_BUDGET);
     try {
+      if (startRecord) checkQrStart(library.result(run.id, QR_START_RESULT), startRecord);
       const cp = from > 0 ? library.checkpointAtOrBefore(run.id, from) : null;
       if (cp) {
         experiment.restore(cp);

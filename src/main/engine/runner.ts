@@ -11,7 +11,7 @@ import { APP_VERSION } from '../../shared/version';
 import { divergenceAnalysis, replicaLabels } from '../../shared/math/divergence';
 import { sharpnessSummary, sharpnessText } from '../../shared/math/sharpness';
 import type { LyapunovBasis } from './chaos/perturb';
-import { qrShape, readQrStart } from './chaos/qr-start';
+import { QR_START_RESULT, checkQrStart, qrShape, qrStartRecord, readQrStart } from './chaos/qr-start';
 import { loadData } from './data';
 import { parseBatchOrder } from './data/sampler';
 import { Experiment } from './experiment';
@@ -190,6 +190,7 @@ export async function prepareExperiment(config: RunConfig, library: RunLibrary, 
   const startFile = pathAt(config, 'lyapunov.start');
   const qr = qrShape(config, spec.n);
   const lyapStart = startFile && qr ? readQrStart(startFile, qr) : null;
+  const startRecord = startFile && lyapStart ? qrStartRecord(startFile, lyapStart) : null;
   const direction = replicas?.directionFile
     ? parseParams(read(replicas.directionFile, 'replicas.directionFile', spec.n), replicas.directionFile, spec.n)
     : null;
@@ -207,7 +208,7 @@ export async function prepareExperiment(config: RunConfig, library: RunLibrary, 
     nParams: spec.n,
     totalSteps: experiment.totalSteps,
   };
-  return { experiment, env, tf, la };
+  return { experiment, env, tf, la, startRecord };
 }
 
 /** Run `config`, or with opts.resumeId (config null) resume a stored run with its stored config. */
@@ -227,6 +228,14 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
     if (!c) throw new Error('runExperiment needs a config or a resumeId');
     config = c;
     prepared = await prepareExperiment(config, library, log);
+    const { startRecord, tf } = prepared;
+    if (resumed && startRecord)
+      try {
+        checkQrStart(library.result(resumed.id, QR_START_RESULT), startRecord);
+      } catch (e) {
+        tf?.dispose();
+        throw e;
+      }
   } catch (e) {
     library.close();
     throw e;
@@ -242,7 +251,10 @@ export async function runExperiment(configIn: RunConfig | null, opts: RunOptions
       // Steps logged after the checkpoint (0-based metric steps ≥ its step) are dropped by the claim and run again.
       const redo = Math.max(0, resumed.lastStep - exp.step + 1);
       log(`resuming run ${resumed.id} at step ${exp.step} (${redo} recorded step${redo === 1 ? '' : 's'} will be recomputed)`);
-    } else sink = library.create(config, env);
+    } else {
+      sink = library.create(config, env);
+      if (prepared.startRecord) sink.saveResult(QR_START_RESULT, prepared.startRecord);
+    }
   } catch (e) {
     tf?.dispose();
     library.close();

@@ -193,6 +193,30 @@ describe('runner', () => {
     expect(shifted.lyap).not.toEqual(identity.lyap);
   });
 
+  it('refuses to resume a run whose lyapunov.start file changed, naming the field and file; the restored file resumes it', async () => {
+    const db = path.join(dir, 'start-changed.db');
+    const f = path.join(dir, 'start-changed.json');
+    const vectors = (j: number) => [unit(N, j), unit(N, j + 1), unit(N, j + 2)];
+    writeFileSync(f, JSON.stringify({ vectors: vectors(0) }));
+    const cfgStart = config({
+      cgd: null,
+      replicas: null,
+      checkpointEvery: 0,
+      train: { steps: 8, batchSize: 8, lr: 0.05, momentum: 0 },
+      lyapunov: { k: 3, start: f },
+    });
+    const control = new RunControl();
+    const first = await runExperiment(cfgStart, { library: StoreLibrary.open(db), control, hooks: { progress: (p) => p.step === 3 && control.cancel() } });
+    expect(first.status).toBe('cancelled');
+    writeFileSync(f, JSON.stringify({ vectors: vectors(1) }));
+    await expect(runExperiment(null, { library: StoreLibrary.open(db), resumeId: first.runId })).rejects.toThrow(
+      new RegExp(`^lyapunov.start: ${f.replace(/[.\\/]/g, '\\$&')} no longer holds the start vectors this run began from`),
+    );
+    expect(snapshot(db, first.runId).status).toBe('cancelled');
+    writeFileSync(f, JSON.stringify({ vectors: vectors(0) }));
+    expect((await runExperiment(null, { library: StoreLibrary.open(db), resumeId: first.runId })).status).toBe('finished');
+  });
+
   it('keeps a diverging run as diverged with the steps before the NaN', async () => {
     const db = path.join(dir, 'e.db');
     const r = await runExperiment(config({ train: { steps: 200, batchSize: 8, lr: 500 }, cgd: null, lyapunov: null, replicas: null, spectrum: { every: 0 } }), {

@@ -2,6 +2,7 @@
 // vectors e₁…e_k, or the first k vectors of a file the user hands us — orthonormalised by the Lyapunov QR itself, and
 // refused, naming the field, the file and the vector, when there are too few, one is too short or long, or one
 // depends on those before it.
+import { createHash } from 'node:crypto';
 import type { RunConfig } from '../../../shared/config';
 import { jsonBound, parseVectors, readInputText } from '../input-files';
 import { Rng } from '../rng';
@@ -57,4 +58,34 @@ export function qrStart(config: RunConfig, { dim, k }: QrShape, fromFile: Lyapun
   if (!fromFile || fromFile.dim !== dim || fromFile.k !== k)
     throw new Error(`lyapunov.start: the vectors of ${start} were not read for k = ${k}, dim = ${dim}`);
   return fromFile;
+}
+
+/** The stored run's record of its start file: the file and the SHA-256 of the orthonormal start it gave. */
+export interface QrStartRecord {
+  file: string;
+  sha256: string;
+}
+export const QR_START_RESULT = 'lyapunov-start';
+
+/** The record of a start read from `file` (before any step: its Q is the orthonormalised start). */
+export function qrStartRecord(file: string, q: LyapunovQR): QrStartRecord {
+  const start = q.getState().q;
+  return {
+    file,
+    sha256: createHash('sha256')
+      .update(Buffer.from(start.buffer, start.byteOffset, start.byteLength))
+      .digest('hex'),
+  };
+}
+
+/**
+ * A stored run's start file read again (resume, replay) must give the start the run began from: else the run's
+ * exponents would silently continue from other vectors. Refused naming the field and the file.
+ */
+export function checkQrStart(stored: unknown, now: QrStartRecord): void {
+  const rec = stored as Partial<QrStartRecord> | undefined;
+  if (rec?.sha256 !== undefined && rec.sha256 !== now.sha256)
+    throw new Error(
+      `lyapunov.start: ${now.file} no longer holds the start vectors this run began from (SHA-256 of the start ${rec.sha256.slice(0, 12)}… then, ${now.sha256.slice(0, 12)}… now); restore the file to continue or replay the run`,
+    );
 }
