@@ -44,6 +44,7 @@ function accuracyFigure(store: RunStore, id: string, title: string, variants: Va
   const loss: LineSeries[] = [];
   const csvNames: string[] = [];
   const csvSeries: Series[] = [];
+  const drawn = new Map<string, string>();
   variants.forEach((v, i) => {
     const color = COLORS[i % COLORS.length];
     const a = groupBand(
@@ -59,8 +60,13 @@ function accuracyFigure(store: RunStore, id: string, title: string, variants: Va
     );
     // A short run evaluates the test set once or twice: dots, which a line of one point would not show.
     const scatter = a.steps.length < 3;
-    acc.push({ label: v.variant, color, data: { x: a.steps, y: a.mean, length: a.steps.length }, band: scatter ? undefined : { lo: a.lo, hi: a.hi }, scatter });
-    loss.push({ label: v.variant, color, data: { x: l.steps, y: l.mean, length: l.steps.length }, band: { lo: l.lo, hi: l.hi } });
+    // A variant whose curves are exactly an earlier one's (CGD chaotic pruning only the negative set) hides under it: say so.
+    const key = [a.mean, l.mean].map((m) => Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString('base64')).join();
+    const twin = drawn.get(key);
+    if (!twin) drawn.set(key, v.variant);
+    const label = twin ? `${v.variant} (= ${twin}, drawn over it)` : v.variant;
+    acc.push({ label, color, data: { x: a.steps, y: a.mean, length: a.steps.length }, band: scatter ? undefined : { lo: a.lo, hi: a.hi }, scatter });
+    loss.push({ label, color, data: { x: l.steps, y: l.mean, length: l.steps.length }, band: { lo: l.lo, hi: l.hi } });
     csvNames.push(`${v.variant} test_acc mean`, `${v.variant} test_acc lo`, `${v.variant} test_acc hi`, `${v.variant} loss ema mean`);
     csvSeries.push(asSeries(a.steps, a.mean), asSeries(a.steps, a.lo), asSeries(a.steps, a.hi), asSeries(l.steps, l.mean));
   });

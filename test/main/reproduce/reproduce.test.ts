@@ -61,6 +61,10 @@ describe('lab reproduce', () => {
           expect(v.mean).toBe((v.finals[0] + v.finals[1]) / 2);
           expect(v.sd).toBeCloseTo(Math.abs(v.finals[0] - v.finals[1]) / Math.SQRT2, 15);
         }
+      // A variant whose runs are bit for bit another's (CGD chaotic pruning only the negative set) is named as drawn over it.
+      const lossOf = (v: { runs: string[] }) => v.runs.map((id) => Buffer.from(s.readSeries(id, 'loss').values.buffer).toString('base64')).join();
+      const [neg, chaotic] = ['cgd-neg', 'cgd-chaotic'].map((id) => summary.evidence.fig1!.variants.find((v) => v.variant === id)!);
+      expect(readFileSync(path.join(out, 'fig1.svg'), 'utf8').includes('cgd-chaotic (= cgd-neg, drawn over it)')).toBe(lossOf(neg) === lossOf(chaotic));
       // Figure 2's pruning starts scale with the run length: 2000, 5000, 10000 of 15,000 steps → 3, 7, 13 of 20.
       const starts = summary.runs.filter((x) => x.figure === 2 && x.variant !== 'sgd' && x.seed === 0).map((x) => s.get(x.runId).config.cgd?.start);
       expect(starts).toEqual([3, 7, 13]);
