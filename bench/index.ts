@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   }
   if (only === 'sweep') {
     console.log('\n## Sweep throughput');
-    results.sweep = benchSweep(arg('--usps'));
+    results.sweep = await benchSweep(arg('--usps'));
   }
   if (only === 'paper') {
     console.log('\n## The paper’s Figure 1 set, lab reproduce --jobs 2');

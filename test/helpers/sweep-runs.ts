@@ -56,10 +56,23 @@ export function readDb<T>(db: string, f: (s: RunStore) => T): T {
 
 export const onlySweep = (db: string): SweepRecord => readDb(db, (s) => s.sweeps.list()[0]);
 
+/**
+ * Poll until cond holds. A cond that throws counts as not yet (another process may be creating the database it
+ * reads); the last error is named if the wait times out.
+ */
 export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+  let last: unknown = null;
+  const holds = async (): Promise<boolean> => {
+    try {
+      return await cond();
+    } catch (e) {
+      last = e;
+      return false;
+    }
+  };
+  while (!(await holds())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

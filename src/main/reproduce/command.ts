@@ -10,6 +10,7 @@ import { duration } from '../../shared/format';
 import { UsageError, parseFlags } from '../cli/input';
 import { RunStore } from '../store/run-store';
 import { runSweepLocally, type SweepEvent } from '../sweep/local';
+import { childEntry } from '../sweep/child-entry';
 import { checkDisk, planCost } from '../sweep/plan';
 import { planReproduction } from './plan';
 import { reportDirProblem, writeReport } from './report';
@@ -75,13 +76,14 @@ export async function cmdReproduce(args: string[]): Promise<number> {
 
   const { sweep, runs } = planReproduction(request);
   checkDisk(planCost(sweep.plan.entries), dirname(dbFile), '--db');
-  console.error(`${sweep.plan.title}: ${runs.length} runs, ${jobs} at once, into ${dbFile} (sweep ${sweep.id}; rerun to continue)`);
+  const entry = childEntry(jobs, 1);
+  console.error(`${sweep.plan.title}: ${runs.length} runs, ${jobs} at once, into ${dbFile} (sweep ${sweep.id}; rerun to continue); ${entry.note}`);
   const t0 = performance.now();
   const onEvent = (e: SweepEvent): void => {
     if (e.type === 'start') console.error(`  ${e.resumeId ? 'resume' : 'start '} #${e.index} ${e.name}`);
     else if (e.type === 'end') console.error(`  ${e.status.padEnd(8)} #${e.index} ${e.name}${e.error ? ` — ${e.error}` : ''}`);
   };
-  const result = await runSweepLocally(sweep, { dbFile, jobs, threads: 1, retryFailed: true, onEvent });
+  const result = await runSweepLocally(sweep, { dbFile, jobs, threads: 1, entry, retryFailed: true, onEvent });
   const unfinished = result.rows.filter((r) => r.status !== 'finished');
   if (result.stopped || unfinished.length) {
     for (const r of unfinished) console.error(`  not finished: #${r.index} ${r.name} (${r.status ?? 'not run'}${r.error ? `: ${r.error}` : ''})`);

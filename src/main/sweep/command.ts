@@ -11,6 +11,7 @@ import { RunStore } from '../store/run-store';
 import { execChild } from './child';
 import type { SweepEvent } from './local';
 import { runSweepLocally } from './local';
+import { childEntry } from './child-entry';
 import { checkDisk, formatPlan, loadSweep, planCost } from './plan';
 import { collectSweep, sweepStatus } from './slurm/collect';
 import { SweepDir } from './slurm/layout';
@@ -56,7 +57,8 @@ async function cmdRun(args: string[]): Promise<number> {
   const tty = process.stderr.isTTY && !json;
   let lastLine = 0;
   const say = (line: string): void => void process.stderr.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
-  console.error(`sweep "${s.plan.title}" (${s.id}): ${s.plan.entries.length} runs, ${jobs} at once, into ${dbFile}`);
+  const entry = childEntry(jobs, threads);
+  console.error(`sweep "${s.plan.title}" (${s.id}): ${s.plan.entries.length} runs, ${jobs} at once, into ${dbFile}; ${entry.note}`);
   const onEvent = (e: SweepEvent): void => {
     if (json) return void process.stdout.write(JSON.stringify(e) + '\n');
     if (e.type === 'start') say(`  ${e.resumeId ? 'resume' : 'start '} #${e.index} ${e.name}`);
@@ -71,7 +73,7 @@ async function cmdRun(args: string[]): Promise<number> {
       }
     }
   };
-  const out = await runSweepLocally(s, { dbFile, jobs, threads, retryFailed: values['retry-failed'] ?? false, onEvent });
+  const out = await runSweepLocally(s, { dbFile, jobs, threads, entry, retryFailed: values['retry-failed'] ?? false, onEvent });
   if (tty) process.stderr.write('\n');
   for (const b of out.blocked)
     console.error(`  blocked  #${b.index} ${out.rows[b.index].name}: waits for #${b.on}, which is ${out.rows[b.on].status ?? 'not run'}`);

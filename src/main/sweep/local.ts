@@ -10,6 +10,7 @@ import type { SweepRunRow } from '../../shared/sweep/records';
 import { entryState } from '../../shared/sweep/records';
 import { RunStore } from '../store/run-store';
 import type { ChildMessage, ParentMessage } from './child';
+import type { ChildEntry } from './child-entry';
 import type { LoadedSweep } from './plan';
 import { SweepQueue } from './queue';
 
@@ -35,6 +36,8 @@ export interface LocalSweepOptions {
   jobs: number;
   /** OpenBLAS threads per run (OPENBLAS_NUM_THREADS of each child). */
   threads: number;
+  /** The script and node flags each child runs (child-entry.ts). */
+  entry: ChildEntry;
   retryFailed: boolean;
   onEvent(e: SweepEvent): void;
 }
@@ -104,8 +107,8 @@ export async function runSweepLocally(s: LoadedSweep, opts: LocalSweepOptions): 
         queue.start(index);
         const name = s.plan.entries[index].name;
         opts.onEvent({ type: 'start', index, name, resumeId });
-        const proc = fork(CLI_ENTRY.script, ['sweep', 'exec', '--db', opts.dbFile, '--sweep', s.id, '--index', String(index)], {
-          execArgv: CLI_ENTRY.execArgv,
+        const proc = fork(opts.entry.script, ['sweep', 'exec', '--db', opts.dbFile, '--sweep', s.id, '--index', String(index)], {
+          execArgv: opts.entry.execArgv,
           env: { ...process.env, OPENBLAS_NUM_THREADS: String(opts.threads) },
           stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         });

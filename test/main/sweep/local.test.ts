@@ -71,7 +71,9 @@ describe('sweep plan', () => {
 
 describe('sweep run', () => {
   it('runs J at once, and survives Ctrl-C, SIGKILL of the group and SIGKILL of the sweep alone: reruns continue to bitwise the same runs', async () => {
-    const spec = writeJson(dir, 'two.json', { name: 's{seed}', base: base(2400), grid: { seed: [0, 1] } });
+    // Long enough that both runs are still going at every signal below: a run of the bundled CLI makes ~1000 steps/s
+    // and records its last step about once a second.
+    const spec = writeJson(dir, 'two.json', { name: 's{seed}', base: base(8000), grid: { seed: [0, 1] } });
     const ref = join(dir, 'ref.db');
     const r0 = cli(['sweep', 'run', spec, '--db', ref, '--jobs', '2']);
     expect(r0.stderr).toMatch(/: 2 finished\n$/);
