@@ -85,6 +85,11 @@ export class Experiment {
   private prevGrad: Float64Array | null = null;
   /** Σ log|det J_s| over the steps so far; null once a step had no spectrum (the sum is then incomplete). */
   private logdetSum: number | null = 0;
+  /**
+   * A replay's steps (replay.ts): the trajectory, the loss and J_t only — no spectral metrics, frames or log|det J|,
+   * so that an SGD step makes no eigendecomposition (J = I − γH needs none).
+   */
+  mapsOnly = false;
   /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
   private explicitY: Float64Array | null = null;
   /** The QR subspaces kept after the lyapunov.subsimAt steps (subspaceSimilarity). */
@@ -231,14 +236,15 @@ export class Experiment {
     };
     if (this.prevGrad) values.cos_prev_grad = cosine(g, this.prevGrad);
     this.prevGrad = g;
-    if (curvature) Object.assign(values, curvature.metrics(g, lr, config.spectrum.extremes));
+    if (curvature && !this.mapsOnly) Object.assign(values, curvature.metrics(g, lr, config.spectrum.extremes));
 
     // The step's map J_t at θ_t (DESIGN §2, §7). With the exact spectrum: its exact log|det| every step, whose running
     // mean is the sum of all n (2n with momentum) Lyapunov exponents, and the QR method's deviation vectors; with an
     // estimated spectrum only J itself, through H as an operator.
     const spectrum = curvature?.spectrum ?? null;
     const map = spectrum ? stepMap({ spectrum, lr, momentum, pruned, mix: config.cgd?.mix ?? 1, fixedBasis: fixed, step }) : null;
-    if (map) {
+    if (this.mapsOnly) this.logdetSum = null;
+    else if (map) {
       values.logdet_j = map.logAbsDet;
       if (this.logdetSum !== null) {
         this.logdetSum += map.logAbsDet;
@@ -297,8 +303,8 @@ export class Experiment {
     const diverged = !Number.isFinite(lg.loss) || !this.state.theta.every(Number.isFinite);
     return {
       metrics: { step, epoch: batch.epoch, wall: 0, values },
-      spectrum: curvature?.spectrumFrame(step) ?? null,
-      estimated: curvature?.estimatedFrame(step) ?? null,
+      spectrum: (!this.mapsOnly && curvature?.spectrumFrame(step)) || null,
+      estimated: (!this.mapsOnly && curvature?.estimatedFrame(step)) || null,
       lyapunov,
       replicas,
       map,

@@ -100,6 +100,7 @@ export class Replay {
     const storedLoss = new Map<number, number>();
     loss.steps.forEach((s, i) => storedLoss.set(s, loss.values[i]));
     const { experiment, env, tf, startRecord } = await prepareExperiment(replayConfig(run.config, window.qrVectors ?? null), library, log);
+    experiment.mapsOnly = true;
     const replay = new Replay(run, experiment, tf, env.backend, storedLoss, { from, to, segment }, window.budget ?? DEFAULT_REPLAY_BUDGET);
     try {
       if (startRecord) checkQrStart(library.result(run.id, QR_START_RESULT), startRecord);
@@ -170,6 +171,8 @@ export class Replay {
         bytes = 0;
       }
       const map = this.advance();
+      // A map's factors may grow when visited (J⁻¹ makes the eigendecomposition): counted after the visit.
+      visit(t, map);
       if (this.segment === 0) this.segment = this.segmentLength(map);
       current.push(map);
       bytes += map.bytes;
@@ -179,7 +182,6 @@ export class Replay {
         if (allBytes > this.budget) all = null;
       }
       this.peakMapBytes = Math.max(this.peakMapBytes, all ? allBytes : bytes);
-      visit(t, map);
     }
     this.swept = true;
     this.held = current;
@@ -202,14 +204,13 @@ export class Replay {
       if (!maps) {
         this.exp.restore(this.marks[seg]);
         maps = [];
-        let bytes = 0;
-        for (let i = 0; i < len; i++) {
-          maps.push(this.advance());
-          bytes += maps[i].bytes;
-        }
-        this.peakMapBytes = Math.max(this.peakMapBytes, bytes);
+        for (let i = 0; i < len; i++) maps.push(this.advance());
       }
       for (let i = len - 1; i >= 0; i--) visit(start + i, maps[i]);
+      this.peakMapBytes = Math.max(
+        this.peakMapBytes,
+        maps.reduce((b, m) => b + m.bytes, 0),
+      );
     }
   }
 

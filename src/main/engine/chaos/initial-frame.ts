@@ -1,8 +1,10 @@
 // Initial-frame Lyapunov vectors (DESIGN §7): the right singular vectors of Y = J_T⋯J_1 — the directions at the
 // window's start that grow (top) or shrink (bottom) most over it — by subspace iteration on YᵀY, never forming Y.
 // A half-sweep pushes b = k + guard orthonormal vectors B through the window, forward with J_t (t = 1…T) or
-// backward with J_tᵀ (t = T…1), re-orthonormalising at every step: Op·B = X·P, P the product of the steps' R
-// factors (kept graded: linalg/graded.ts). Rayleigh–Ritz on that product: P = L·Σ·Rᵀ gives Op·(B·R) = (X·L)·Σ, the
+// backward with J_tᵀ (t = T…1), re-orthonormalising whenever the steps since the last QR may have worsened the
+// block's conditioning by e^{LOG_COND_BUDGET} (Σ log κ(J_t), bounded per step by StepMap.logCond; at γ = 0.001 that
+// is every ~10 steps, at every step when no bound is at hand): Op·B = X·P, P the product of the R factors (kept
+// graded: linalg/graded.ts). Rayleigh–Ritz on that product: P = L·Σ·Rᵀ gives Op·(B·R) = (X·L)·Σ, the
 // Ritz vectors on both ends; X·L starts the next half-sweep, in the other direction (with Opᵀ). The wanted k
 // converge at the rate σ_{b+1}/σ_i per half-sweep; a triple has converged when one more half-sweep moves it by at
 // most tol: change_i = max(‖v_i′ ∓ v_i‖, ‖w_i′ ∓ w_i‖, |log σ_i′ − log σ_i|). (The residual ‖Opᵀw_i − σ_i·v_i‖/σ_i
@@ -90,6 +92,8 @@ interface Filter {
   cur: Float64Array;
 }
 
+/** Re-orthonormalise before the block's conditioning may have worsened by more than e^LOG_COND_BUDGET. */
+const LOG_COND_BUDGET = Math.LN2;
 const MAX_DEGREE = 8;
 /** The filter may skew the wanted vectors among themselves by at most e^FILTER_SKEW. */
 const FILTER_SKEW = 12;
@@ -104,6 +108,8 @@ class Block {
   private x: Float64Array;
   private basis: Float64Array;
   private prod: GradedProduct;
+  /** Σ log κ(J_t) over the steps since the last QR. */
+  private drift = 0;
   prev: Triple | null = null;
   private filter: Filter | null = null;
   changes: Float64Array;
@@ -142,15 +148,23 @@ class Block {
     if (this.filter && !forward) return;
     this.x = Float64Array.from(this.filter ? this.filter.cur : this.basis);
     this.prod = new GradedProduct(this.b);
+    this.drift = 0;
   }
 
-  step(step: number, map: StepMap, forward: boolean): void {
+  /** Apply this step's map; QR when the next step could pass the budget, and after the half-sweep's last step. */
+  step(step: number, map: StepMap, forward: boolean, last: boolean): void {
     const y = this.op(map, forward)(this.x, this.b);
+    this.drift += map.logCond;
+    if (!last && this.drift + map.logCond <= LOG_COND_BUDGET) {
+      this.x = y;
+      return;
+    }
     for (let i = 0; i < y.length; i++)
-      if (!Number.isFinite(y[i])) throw new Error(`initial-frame vectors: the ${this.which} block is not finite after step ${step}; has training diverged?`);
+      if (!Number.isFinite(y[i])) throw new Error(`initial-frame vectors: the ${this.which} block is not finite by step ${step}; has training diverged?`);
     const { q, r } = qrThin(y, this.dim, this.b, { r: true });
     this.prod.leftMultiply(r as Float64Array);
     this.x = q;
+    this.drift = 0;
   }
 
   /** Rayleigh–Ritz on the half-sweep's product (or a filter's progress), and how far each wanted triple moved. */
@@ -268,8 +282,9 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
     for (const bl of active) bl.begin(forward);
     let done = 0;
     const visit = (step: number, map: StepMap): void => {
-      for (const bl of active) bl.step(step, map, forward);
-      opts.progress?.({ halfSweep: h, forward, done: ++done, of: steps });
+      done++;
+      for (const bl of active) bl.step(step, map, forward, done === steps);
+      opts.progress?.({ halfSweep: h, forward, done, of: steps });
     };
     if (forward) sweeps.forward(visit);
     else sweeps.backward(visit);

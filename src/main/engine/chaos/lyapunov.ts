@@ -157,10 +157,10 @@ export function batchHv(hv: (v: Float64Array) => Float64Array, n: number): Linea
 /** SGD, θ' = θ − γ g(θ): J = I − γH. */
 export function sgdJacobian(hvk: LinearMap, gamma: number): LinearMap {
   return (v, k) => {
+    // hvk's result is fresh (LinearMap): written over rather than a second array of the block's size allocated.
     const h = hvk(v, k);
-    const out = new Float64Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = v[i] - gamma * h[i];
-    return out;
+    for (let i = 0; i < v.length; i++) h[i] = v[i] - gamma * h[i];
+    return h;
   };
 }
 

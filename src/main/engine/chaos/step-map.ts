@@ -2,7 +2,8 @@
 // analysis needs from it: J, Jᵀ, J⁻¹ and J⁻ᵀ applied to blocks of vectors, and log|det J| in closed form.
 // Every case is J = I − γA, or the momentum map on (θ, b) built on A, with A = (I − mix·V Vᵀ)·H and
 // H = U Eᵀ Λ E Uᵀ (U the reduced basis of the exact Hessian, E the eigenvectors of Hr):
-// - SGD: A = H.
+// - SGD: A = H, applied as U Hr Uᵀ: the eigendecomposition is made only when log|det J| or J⁻¹ is asked for (a
+//   replay that pushes vectors through J alone skips it).
 // - CGD in the per-step eigenbasis (V = the pruned eigenvectors): A = U Eᵀ diag(a) E Uᵀ with a_i = (1 − mix)·λ_i
 //   for pruned i, else λ_i. J is symmetric, log|det J| = Σ log|1 − γa_i| (the n − m structural zeros give 0),
 //   J⁻¹ = I + U Eᵀ diag(γa/(1 − γa)) E Uᵀ.
@@ -11,6 +12,7 @@
 // - Momentum (torch SGD): J = [[I − γA, −γμI], [A, μI]] on (θ, b); det J = μⁿ (a shear after scaling b by μ).
 import type { Basis } from '../curvature/reduced';
 import type { HessianSpectrum } from '../curvature/spectrum';
+import { hessianVectors } from '../curvature/reduced';
 import { qrThin } from '../linalg/eigh';
 import type { LinearMap } from '../linalg/linear-map';
 import { momentumInverse, momentumInverseT, momentumJacobian, momentumJacobianT, projector, sgdJacobian } from './lyapunov';
@@ -27,7 +29,12 @@ export interface StepMap {
   inverse(): LinearMap;
   inverseTranspose(): LinearMap;
   readonly logAbsDet: number;
-  /** Bytes of the factors the map holds (the replay's memory bound counts them). */
+  /**
+   * An upper bound on log κ(J) = log(σ_max/σ_min) (Infinity when none is at hand): a block of vectors pushed through
+   * maps whose bounds sum to L has its conditioning worsened by at most e^L (initial-frame.ts re-orthonormalises by it).
+   */
+  readonly logCond: number;
+  /** Bytes of the factors the map holds now (the replay's memory bound counts them). */
   readonly bytes: number;
 }
 
@@ -54,6 +61,7 @@ interface Core {
   inverse(): LinearMap;
   inverseTranspose(): LinearMap;
   logAbsDet: number;
+  logCond: number;
   bytes: number;
 }
 
@@ -69,18 +77,11 @@ class EigenFrame {
   }
 
   toEigen(v: Float64Array, k: number): Float64Array {
-    const { n, m } = this;
-    const red = new Float64Array(k * m);
-    for (let l = 0; l < k; l++) red.set(this.basis.toReduced(v.subarray(l * n, (l + 1) * n)), l * m);
-    return this.spectrum.coefficients(red, k);
+    return this.spectrum.coefficients(this.basis.toReduced(v, k), k);
   }
 
   fromEigen(c: Float64Array, k: number): Float64Array {
-    const { n, m } = this;
-    const red = this.spectrum.combine(c, k);
-    const out = new Float64Array(k * n);
-    for (let l = 0; l < k; l++) out.set(this.basis.fromReduced(red.subarray(l * m, (l + 1) * m)), l * n);
-    return out;
+    return this.basis.fromReduced(this.spectrum.combine(c, k), k);
   }
 
   /** v ↦ U Eᵀ diag(d) E Uᵀ v. */
@@ -104,7 +105,15 @@ function symmetricMap(frame: EigenFrame, a: Float64Array, lr: number, step: numb
   const A = frame.operator(a);
   const forward = sgdJacobian(A, lr);
   let logAbsDet = 0;
-  for (const v of a) logAbsDet += Math.log(Math.abs(1 - lr * v));
+  // The singular values of J are |1 − γa_i| and, on the n − m structural zeros, 1.
+  let logMax = 0;
+  let logMin = 0;
+  for (const v of a) {
+    const f = Math.log(Math.abs(1 - lr * v));
+    logAbsDet += f;
+    logMax = Math.max(logMax, f);
+    logMin = Math.min(logMin, f);
+  }
   const inverse = (): LinearMap => {
     let worst = 0;
     let top = 1;
@@ -118,7 +127,37 @@ function symmetricMap(frame: EigenFrame, a: Float64Array, lr: number, step: numb
     // J⁻¹ = I − U Eᵀ diag(−γa/(1 − γa)) E Uᵀ, written with sgdJacobian's I − 1·(·).
     return sgdJacobian(frame.operator(a.map((v) => (-lr * v) / (1 - lr * v))), 1);
   };
-  return { A, AT: A, forward, transpose: forward, inverse, inverseTranspose: inverse, logAbsDet, bytes: a.byteLength };
+  return { A, AT: A, forward, transpose: forward, inverse, inverseTranspose: inverse, logAbsDet, logCond: logMax - logMin, bytes: a.byteLength };
+}
+
+/**
+ * SGD's I − γH with H = U Hr Uᵀ applied directly; log|det J| and J⁻¹ through the eigenbasis, made on first use.
+ * κ(J) ≤ (1 + s)/(1 − s) with s = γ‖Hr‖_F ≥ γ‖H‖₂ (while s < 1).
+ */
+function hessianMap(frame: EigenFrame, lr: number, step: number): Core {
+  const exact = frame.spectrum.step;
+  const A: LinearMap = (v, k) => hessianVectors(exact, v, k);
+  const forward = sgdJacobian(A, lr);
+  let eigen: Core | null = null;
+  const viaEigen = (): Core => (eigen ??= symmetricMap(frame, frame.spectrum.values, lr, step));
+  let frob = 0;
+  for (const v of exact.hr) frob += v * v;
+  const s = lr * Math.sqrt(frob);
+  return {
+    A,
+    AT: A,
+    forward,
+    transpose: forward,
+    inverse: () => viaEigen().inverse(),
+    inverseTranspose: () => viaEigen().inverse(),
+    get logAbsDet() {
+      return viaEigen().logAbsDet;
+    },
+    logCond: s < 1 ? Math.log1p(s) - Math.log1p(-s) : Infinity,
+    get bytes() {
+      return exact.hr.byteLength + (eigen?.bytes ?? 0);
+    },
+  };
 }
 
 /** (I − γA) with A = (I − mix·VVᵀ)·H for a fixed basis V. */
@@ -201,6 +240,7 @@ function fixedBasisMap(frame: EigenFrame, lambda: Float64Array, fixed: Float64Ar
       return (v, k) => plus(v, frame.fromEigen(scale(solve(frame.toEigen(P(v, k), k), k, true), k), k));
     },
     logAbsDet,
+    logCond: Infinity,
     bytes: lambda.byteLength + flat.byteLength + q.byteLength + R.byteLength,
   };
 }
@@ -211,12 +251,13 @@ export function stepMap(inp: StepMapInputs): StepMap {
   const { n } = frame;
   let core: Core;
   if (fixedBasis && fixedBasis.length > 0) core = fixedBasisMap(frame, spectrum.values, fixedBasis, mix, lr, step);
+  else if (pruned.length === 0) core = hessianMap(frame, lr, step);
   else {
     const a = Float64Array.from(spectrum.values);
     for (const i of pruned) a[i] *= 1 - mix;
     core = symmetricMap(frame, a, lr, step);
   }
-  const bytes = frame.basis.bytes + spectrum.bytes + core.bytes;
+  const held = (): number => frame.basis.bytes + spectrum.bytes + core.bytes;
   if (momentum > 0) {
     const { A, AT } = core;
     return {
@@ -226,7 +267,10 @@ export function stepMap(inp: StepMapInputs): StepMap {
       inverse: () => momentumInverse(A, lr, momentum, n),
       inverseTranspose: () => momentumInverseT(AT, lr, momentum, n),
       logAbsDet: n * Math.log(momentum),
-      bytes,
+      logCond: Infinity,
+      get bytes() {
+        return held();
+      },
     };
   }
   return {
@@ -235,7 +279,12 @@ export function stepMap(inp: StepMapInputs): StepMap {
     transpose: core.transpose,
     inverse: core.inverse,
     inverseTranspose: core.inverseTranspose,
-    logAbsDet: core.logAbsDet,
-    bytes,
+    get logAbsDet() {
+      return core.logAbsDet;
+    },
+    logCond: core.logCond,
+    get bytes() {
+      return held();
+    },
   };
 }

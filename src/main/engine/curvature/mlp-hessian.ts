@@ -30,7 +30,9 @@ function orthonormalBasis(vectors: Float64Array[], len: number): Float64Array[] 
   const out: Float64Array[] = [];
   for (const v of vectors) {
     const w = v.slice();
-    const norm0 = Math.hypot(...w);
+    let norm0 = 0;
+    for (let i = 0; i < len; i++) norm0 += w[i] * w[i];
+    norm0 = Math.sqrt(norm0);
     for (let pass = 0; pass < 2; pass++)
       for (const q of out) {
         let d = 0;
@@ -84,33 +86,45 @@ function makeBasis(spec: ModelSpec, active: boolean[][], x: Float64Array, B: num
   m += C;
   const n = spec.n;
 
-  const toReduced = (v: Float64Array): Float64Array => {
-    const w = new Float64Array(m);
+  // Per vector and coordinate the same sums in the same order as one vector at a time (the bits of stored runs).
+  const toReduced = (v: Float64Array, k = 1): Float64Array => {
+    const w = new Float64Array(k * m);
     for (let j = 0; j < Hd; j++) {
       const Q = q[j];
       for (let c = 0; c < blockSize[j]; c++) {
-        let s = Q[c * L + D] * v[b1 + j];
-        for (let i = 0; i < D; i++) s += Q[c * L + i] * v[w1 + j * D + i];
-        w[blockOff[j] + c] = s;
+        const qo = c * L;
+        const out = blockOff[j] + c;
+        for (let l = 0; l < k; l++) {
+          const vo = l * n + w1 + j * D;
+          let s = Q[qo + D] * v[l * n + b1 + j];
+          for (let i = 0; i < D; i++) s += Q[qo + i] * v[vo + i];
+          w[l * m + out] = s;
+        }
       }
-      if (w2Off[j] >= 0) for (let k = 0; k < C; k++) w[w2Off[j] + k] = v[w2 + k * Hd + j];
+      if (w2Off[j] >= 0) for (let l = 0; l < k; l++) for (let c = 0; c < C; c++) w[l * m + w2Off[j] + c] = v[l * n + w2 + c * Hd + j];
     }
-    for (let k = 0; k < C; k++) w[b2Off + k] = v[b2 + k];
+    for (let l = 0; l < k; l++) for (let c = 0; c < C; c++) w[l * m + b2Off + c] = v[l * n + b2 + c];
     return w;
   };
-  const fromReduced = (w: Float64Array): Float64Array => {
-    const v = new Float64Array(n);
-    for (let j = 0; j < Hd; j++) {
-      const Q = q[j];
-      for (let c = 0; c < blockSize[j]; c++) {
-        const s = w[blockOff[j] + c];
-        if (s === 0) continue;
-        for (let i = 0; i < D; i++) v[w1 + j * D + i] += s * Q[c * L + i];
-        v[b1 + j] += s * Q[c * L + D];
+  const fromReduced = (w: Float64Array, k = 1): Float64Array => {
+    const v = new Float64Array(k * n);
+    for (let l = 0; l < k; l++) {
+      const vo = l * n;
+      const wo = l * m;
+      for (let j = 0; j < Hd; j++) {
+        const Q = q[j];
+        const row = vo + w1 + j * D;
+        for (let c = 0; c < blockSize[j]; c++) {
+          const s = w[wo + blockOff[j] + c];
+          if (s === 0) continue;
+          const qo = c * L;
+          for (let i = 0; i < D; i++) v[row + i] += s * Q[qo + i];
+          v[vo + b1 + j] += s * Q[qo + D];
+        }
+        if (w2Off[j] >= 0) for (let c = 0; c < C; c++) v[vo + w2 + c * Hd + j] = w[wo + w2Off[j] + c];
       }
-      if (w2Off[j] >= 0) for (let k = 0; k < C; k++) v[w2 + k * Hd + j] = w[w2Off[j] + k];
+      for (let c = 0; c < C; c++) v[vo + b2 + c] = w[wo + b2Off + c];
     }
-    for (let k = 0; k < C; k++) v[b2 + k] = w[b2Off + k];
     return v;
   };
   const bytes = q.reduce((acc, a) => acc + a.byteLength, 0) + blockOff.byteLength + blockSize.byteLength + w2Off.byteLength;

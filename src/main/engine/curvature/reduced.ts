@@ -7,10 +7,10 @@ import { matmul } from '../linalg/eigh';
 export interface Basis {
   n: number;
   m: number;
-  /** Uᵀv: full parameter space → reduced coordinates. */
-  toReduced(v: Float64Array): Float64Array;
-  /** Uw: reduced coordinates → full parameter space. */
-  fromReduced(w: Float64Array): Float64Array;
+  /** Uᵀv: full parameter space → reduced coordinates, for k vectors stacked (the l-th at l·n, its image at l·m). */
+  toReduced(v: Float64Array, k?: number): Float64Array;
+  /** Uw: reduced coordinates → full parameter space, for k vectors stacked (the l-th at l·m, its image at l·n). */
+  fromReduced(w: Float64Array, k?: number): Float64Array;
   /** Bytes the basis holds (U itself when it is not the identity). */
   bytes: number;
 }
@@ -31,14 +31,14 @@ export function coordinateBasis(n: number, keep: Int32Array): Basis {
   return {
     n,
     m,
-    toReduced: (v) => {
-      const r = new Float64Array(m);
-      for (let a = 0; a < m; a++) r[a] = v[keep[a]];
+    toReduced: (v, k = 1) => {
+      const r = new Float64Array(k * m);
+      for (let l = 0; l < k; l++) for (let a = 0; a < m; a++) r[l * m + a] = v[l * n + keep[a]];
       return r;
     },
-    fromReduced: (w) => {
-      const out = new Float64Array(n);
-      for (let a = 0; a < m; a++) out[keep[a]] = w[a];
+    fromReduced: (w, k = 1) => {
+      const out = new Float64Array(k * n);
+      for (let l = 0; l < k; l++) for (let a = 0; a < m; a++) out[l * n + keep[a]] = w[l * m + a];
       return out;
     },
     bytes: keep.byteLength,
@@ -60,13 +60,8 @@ export function symv(hr: Float64Array, m: number, x: Float64Array): Float64Array
 /** H applied to k vectors (vector j at j*n): U·((UᵀV)·Hr), using Hr's symmetry so rows stay contiguous. */
 export function hessianVectors(step: ExactStep, vectors: Float64Array, k: number): Float64Array {
   const { basis, hr } = step;
-  const { n, m } = basis;
-  const red = new Float64Array(k * m);
-  for (let j = 0; j < k; j++) red.set(basis.toReduced(vectors.subarray(j * n, (j + 1) * n)), j * m);
-  const prod = matmul(red, hr, k, m, m);
-  const out = new Float64Array(k * n);
-  for (let j = 0; j < k; j++) out.set(basis.fromReduced(prod.subarray(j * m, (j + 1) * m)), j * n);
-  return out;
+  const { m } = basis;
+  return basis.fromReduced(matmul(basis.toReduced(vectors, k), hr, k, m, m), k);
 }
 
 /** Full-space Hessian-vector product Hv = U·Hr·Uᵀv. */

@@ -19,25 +19,47 @@ export interface SpectrumCounts {
 export class HessianSpectrum {
   readonly n: number;
   readonly m: number;
-  /** Eigenvalues of Hr, ascending (m of them; the other n − m eigenvalues of H are exactly 0). */
-  readonly values: Float64Array;
-  /** Null tolerance τ: |λ| ≤ τ is null. */
-  readonly tau: number;
-  private readonly eigen: EigenSystem;
+  private eigenSystem: EigenSystem | null = null;
+  private nullTol: number | null;
+  private tol = NaN;
 
+  /** The eigendecomposition is made on first use: a replay that applies only J = I − γH (step-map.ts) needs none. */
   constructor(
     readonly step: ExactStep,
     opts: { nullTol: number | null },
   ) {
     this.n = step.basis.n;
     this.m = step.basis.m;
-    this.eigen = eigenSystem(step.hr.slice(), this.m);
-    const values = this.eigen.values;
-    this.values = values;
+    this.nullTol = opts.nullTol;
+  }
+
+  private get eigen(): EigenSystem {
+    return this.eigenSystem ?? this.decompose();
+  }
+
+  private decompose(): EigenSystem {
+    const e = (this.eigenSystem = eigenSystem(this.step.hr.slice(), this.m));
     let maxAbs = 0;
-    for (const v of values) maxAbs = Math.max(maxAbs, Math.abs(v));
+    for (const v of e.values) maxAbs = Math.max(maxAbs, Math.abs(v));
     // Default τ = n·ε₆₄·max|λ| (DESIGN §2): round-off of a backward-stable eigensolver on an n×n problem.
-    this.tau = opts.nullTol ?? this.n * Number.EPSILON * maxAbs;
+    this.tol = this.nullTol ?? this.n * Number.EPSILON * maxAbs;
+    return e;
+  }
+
+  /** Eigenvalues of Hr, ascending (m of them; the other n − m eigenvalues of H are exactly 0). */
+  get values(): Float64Array {
+    return this.eigen.values;
+  }
+
+  /** Null tolerance τ: |λ| ≤ τ is null. */
+  get tau(): number {
+    if (!this.eigenSystem) this.decompose();
+    return this.tol;
+  }
+
+  /** Whether the eigendecomposition has been made. */
+  get decomposed(): boolean {
+    return this.eigenSystem !== null;
   }
 
   counts(lr: number): SpectrumCounts {
@@ -81,9 +103,9 @@ export class HessianSpectrum {
     return this.eigen.combine(c, k);
   }
 
-  /** Bytes the eigensystem holds. */
+  /** Bytes the eigensystem holds (none before it is made). */
   get bytes(): number {
-    return this.eigen.bytes;
+    return this.eigenSystem?.bytes ?? 0;
   }
 
   /** Eigenvectors indices[j] of Hr in reduced coordinates, explicit, the j-th at j·m (all of them: one O(m³) batch). */

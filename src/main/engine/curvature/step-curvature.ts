@@ -64,8 +64,12 @@ function exactCurvature(spec: ModelSpec, theta: Float64Array, b: Batch, nullTol:
   return {
     spectrum: s,
     lossGrad: exact,
-    values: s.values,
-    tau: s.tau,
+    get values() {
+      return s.values;
+    },
+    get tau() {
+      return s.tau;
+    },
     metrics: (g, lr, extremes) => spectralMetrics(s, g, lr, extremes),
     prunedBasis: (pruned) => {
       const reduced = s.vectors(pruned);

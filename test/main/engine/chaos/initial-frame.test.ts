@@ -39,6 +39,7 @@ function svdMap(u: Float64Array, d: Float64Array, v: Float64Array): StepMap {
     inverse: () => apply(v, (c, i) => c / d[i], u),
     inverseTranspose: () => apply(u, (c, i) => c / d[i], v),
     logAbsDet: d.reduce((s, x) => s + Math.log(Math.abs(x)), 0),
+    logCond: Math.log(Math.max(...d.map(Math.abs)) / Math.min(...d.map(Math.abs))),
     bytes: 0,
   };
 }
