@@ -5,7 +5,7 @@
 // unless --full); `--only lanczos`:
 // Hessian-vector products, Lanczos and SLQ against the exact path; `--only sweep [--usps DIR]` times a local sweep with
 // 2 jobs against its runs one after another (each minutes; never in the default run); `--only lyapunov-vectors
-// [--usps DIR] [--steps S] [--half-sweeps H]` the initial-frame vectors of Figure 3's Lyapunov run against the run.
+// [--usps DIR] [--steps S] | --db FILE --run ID` the initial-frame vectors of Figure 3's Lyapunov run against the run.
 import * as os from 'node:os';
 import { linalgInfo, setLinalgThreads } from '../src/main/engine/linalg/lapack';
 import { initBackend } from '../src/main/engine/tensor/backend';
@@ -82,7 +82,9 @@ async function main(): Promise<void> {
   }
   if (only === 'lyapunov-vectors') {
     console.log('\n## Initial-frame Lyapunov vectors by replay');
-    results.lyapunovVectors = await benchLyapunovVectors(arg('--usps'), Number(arg('--steps') ?? 2000), Number(arg('--half-sweeps') ?? 6));
+    const db = arg('--db');
+    const run = arg('--run');
+    results.lyapunovVectors = await benchLyapunovVectors(arg('--usps'), Number(arg('--steps') ?? 2000), db && run ? { db, run } : null);
   }
   console.log('\n' + JSON.stringify(results));
 }

@@ -284,7 +284,10 @@ describe('CLI lyapunov-vectors and params --replica', () => {
     const file = path.join(dir, 'top.json');
     const first = cli('lyapunov-vectors', id.slice(0, 8), '--db', db, '--k', '3', '--out', file);
     expect(first.status).toBe(0);
-    expect(first.stderr).toMatch(/half-sweep 2 \(backward/);
+    // The run kept its own 3 QR vectors: the iteration starts from them, with a backward half-sweep.
+    expect(first.stderr).toContain("initial-frame iteration starts from the run's own QR vectors after step 40 (3), backward first");
+    expect(first.stderr).toMatch(/half-sweep 1 \(backward/);
+    expect(first.stderr).toMatch(/half-sweep 2 \(forward/);
     expect(first.stderr).toMatch(/replay memory: every step's map held/);
     const top = JSON.parse(readFileSync(file, 'utf8')) as VectorsJson;
     expect(top).toMatchObject({ step: 40, frame: 'initial', which: 'top', k: 3, n: 1078, stored: false });

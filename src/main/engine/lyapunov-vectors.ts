@@ -44,6 +44,8 @@ export interface VectorsRecord {
   filtered?: number;
   converged?: boolean;
   tol?: number;
+  /** Initial frame: what the iteration started from. */
+  start?: string;
   /** How far the last half-sweep moved each triple. */
   changes?: number[];
   /** The largest change in each half-sweep from the second on. */
@@ -159,8 +161,15 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
       const s = replay.exp.lyapunovState() as NonNullable<ReturnType<typeof replay.exp.lyapunovState>>;
       out = { exponents: s.exponents, vectors: s.vectors, record: { ...base, seconds: (performance.now() - t0) / 1000, memory: replay.memory() } };
     } else {
+      // The run's own QR vectors after `step` steps, Q = orth(Y·Q_0), are where a first forward half-sweep from a
+      // random start would arrive (with the run's k vectors): the top block begins from them, backward.
+      const own = req.which === 'top' && from === 0 ? library.vectors(run.id, vectorsName('final', 'top', 0), step).saved : null;
+      const finalStart = own && own.n === dim ? own.data.subarray(0, own.k * dim) : undefined;
+      const start = finalStart ? `the run's own QR vectors after step ${step} (${own!.k}), backward first` : 'random';
+      log(`initial-frame iteration starts from ${start}`);
       const [r] = initialFrameVectors(replay, {
         k,
+        finalStart,
         which: [req.which],
         tol: req.tol,
         maxHalfSweeps: req.maxHalfSweeps,
@@ -176,6 +185,7 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
         seconds: (performance.now() - t0) / 1000,
         memory: replay.memory(),
         block: r.block,
+        start,
         halfSweeps: r.halfSweeps,
         filtered: r.filtered,
         converged: r.converged,

@@ -43,6 +43,11 @@ export interface InitialFrameOptions {
   maxHalfSweeps?: number;
   /** Seed of the random start. */
   seed?: number;
+  /**
+   * Top block: vectors at the window's end to start from, e.g. the run's own QR vectors Q_T = orth(Y·Q_0) — where a
+   * forward half-sweep from a random start would take them; the first half-sweep then goes backward (all blocks).
+   */
+  finalStart?: Float64Array;
   /** Chebyshev filters while far from converged (default true). */
   accelerate?: boolean;
   /** Called after every step of a half-sweep. */
@@ -125,14 +130,15 @@ class Block {
     readonly dim: number,
     seed: number,
     private readonly accelerate: boolean,
+    start: Float64Array | null,
   ) {
     this.b = Math.min(dim, k + guard);
     const rng = new Rng(seed, `initial-frame-${which}`);
-    this.basis = qrThin(
-      Float64Array.from({ length: dim * this.b }, () => rng.normal()),
-      dim,
-      this.b,
-    ).q;
+    const given = start ? Math.min(this.b, Math.floor(start.length / dim)) : 0;
+    // The given vectors first (Householder QR keeps their span), random ones after them.
+    const x = Float64Array.from({ length: dim * this.b }, () => rng.normal());
+    if (start) x.set(start.subarray(0, given * dim));
+    this.basis = qrThin(x, dim, this.b).q;
     this.x = this.basis;
     this.prod = new GradedProduct(this.b);
     this.changes = new Float64Array(k).fill(NaN);
@@ -274,11 +280,16 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
   const guard = Math.max(0, opts.guard ?? Math.max(4, Math.ceil(k / 4)));
   const tol = opts.tol ?? 1e-8;
   const maxHalfSweeps = opts.maxHalfSweeps ?? 12;
-  const blocks = opts.which.map((w) => new Block(w, k, guard, dim, opts.seed ?? 0, opts.accelerate ?? true));
+  const start = opts.finalStart ?? null;
+  if (start && (start.length === 0 || start.length % dim !== 0))
+    throw new Error(`initial-frame vectors: the start vectors must be whole vectors of length ${dim}, got ${start.length} values`);
+  const blocks = opts.which.map((w) => new Block(w, k, guard, dim, opts.seed ?? 0, opts.accelerate ?? true, w === 'top' ? start : null));
+  // Half-sweep h goes forward when h is odd, or even when starting from the window's end.
+  const shift = start ? 1 : 0;
   for (let h = 1; h <= maxHalfSweeps; h++) {
     const active = blocks.filter((bl) => !bl.converged);
     if (!active.length) break;
-    const forward = h % 2 === 1;
+    const forward = (h - 1 + shift) % 2 === 0;
     for (const bl of active) bl.begin(forward);
     let done = 0;
     const visit = (step: number, map: StepMap): void => {

@@ -162,18 +162,15 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
     expect(Math.max(...logD) * T).toBeGreaterThan(590);
   });
 
-  it('a slowly decaying spectrum: Chebyshev filters reach the exact vectors in fewer half-sweeps than plain iteration', () => {
+  /** log σ_i = T·0.1·e^{−i/10} (dim 40, T = 10): σ_9/σ_4 = e^{−0.29}, so plain iteration gains only ×1.3 per half-sweep. */
+  function slowlyDecaying(rng: Rng) {
     const dim = 40;
     const T = 10;
-    const rng = new Rng(5, 'initial-frame-flat');
-    // log σ_i = T·0.1·e^{−i/10}: σ_9/σ_4 = e^{−0.29}, so plain iteration gains only ×1.3 per half-sweep.
     const logD = Float64Array.from({ length: dim }, (_, i) => 0.1 * Math.exp(-i / 10));
     const qs = Array.from({ length: T + 1 }, () => randomOrthogonal(rng, dim));
-    const sweeps = listSweeps(Array.from({ length: T }, (_, t) => svdMap(qs[t + 1], logD.map(Math.exp), qs[t])));
-    const runs = [true, false].map(
-      (accelerate) => initialFrameVectors(sweeps, { k: 4, guard: 4, which: ['top'], tol: 1e-10, maxHalfSweeps: 150, accelerate })[0],
-    );
-    for (const r of runs) {
+    const maps = Array.from({ length: T }, (_, t) => svdMap(qs[t + 1], logD.map(Math.exp), qs[t]));
+    /** The top 4 exponents and initial-frame vectors are exactly logD[i] and qs[0]'s vectors. */
+    const expectExact = (r: FrameVectors): void => {
       expect(r.converged).toBe(true);
       for (let i = 0; i < 4; i++) {
         expect(Math.abs(r.exponents[i] - logD[i])).toBeLessThan(1e-12);
@@ -181,10 +178,45 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
         for (let l = 0; l < dim; l++) cos += r.initial[i * dim + l] * qs[0][i * dim + l];
         expect(1 - Math.abs(cos)).toBeLessThan(1e-14);
       }
-    }
+    };
+    return { dim, maps, expectExact };
+  }
+
+  it('a slowly decaying spectrum: Chebyshev filters reach the exact vectors in fewer half-sweeps than plain iteration', () => {
+    const { maps, expectExact } = slowlyDecaying(new Rng(5, 'initial-frame-flat'));
+    const runs = [true, false].map(
+      (accelerate) => initialFrameVectors(listSweeps(maps), { k: 4, guard: 4, which: ['top'], tol: 1e-10, maxHalfSweeps: 150, accelerate })[0],
+    );
+    runs.forEach(expectExact);
     expect(runs[0].filtered).toBeGreaterThan(0);
     expect(runs[1].filtered).toBe(0);
     expect(runs[0].halfSweeps).toBeLessThan(0.7 * runs[1].halfSweeps);
+  });
+
+  it("starting from the run's own QR vectors Q_T (backward first) reaches the same exact vectors in fewer half-sweeps", () => {
+    const rng = new Rng(6, 'initial-frame-qr-start');
+    const { dim, maps, expectExact } = slowlyDecaying(rng);
+    // What a run with lyapunov.k = 4 keeps: Benettin's QR of 4 random vectors through J_1 … J_T.
+    let qT = qrThin(
+      Float64Array.from({ length: 4 * dim }, () => rng.normal()),
+      dim,
+      4,
+    ).q;
+    for (const m of maps) qT = qrThin(m.forward(qT, 4), dim, 4).q;
+    const opts = { k: 4, guard: 4, which: ['top' as const], tol: 1e-10, maxHalfSweeps: 150, accelerate: false };
+    const [fromRandom] = initialFrameVectors(listSweeps(maps), opts);
+    const visits: boolean[] = [];
+    const sweeps = listSweeps(maps);
+    const logged: Sweeps = {
+      ...sweeps,
+      forward: (visit) => (visits.push(true), sweeps.forward(visit)),
+      backward: (visit) => (visits.push(false), sweeps.backward(visit)),
+    };
+    const [fromQr] = initialFrameVectors(logged, { ...opts, finalStart: qT });
+    expect(visits.slice(0, 3)).toEqual([false, true, false]);
+    [fromRandom, fromQr].forEach(expectExact);
+    expect(fromQr.halfSweeps).toBeLessThan(fromRandom.halfSweeps);
+    expect(() => initialFrameVectors(listSweeps(maps), { ...opts, finalStart: new Float64Array(dim + 1) })).toThrow(/whole vectors of length 40/);
   });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-initial-frame-'));
