@@ -90,7 +90,8 @@ const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 export function describeMemory(m: ReplayMemory): string {
   return m.cached
     ? `every step's map held (${mb(m.peakMapBytes)}) + ${m.segments} checkpoints (${mb(m.checkpointBytes)})`
-    : `${m.segments} segments of ${m.segment} steps: checkpoints ${mb(m.checkpointBytes)} + one segment's maps ≤ ${mb(m.peakMapBytes)}`;
+    : // The first sweep keeps every map until they pass the budget: the peak may exceed one segment's maps.
+      `${m.segments} segments of ${m.segment} steps: checkpoints ${mb(m.checkpointBytes)} + step maps held at once ≤ ${mb(m.peakMapBytes)}`;
 }
 
 export async function lyapunovVectors(library: RunLibrary, id: string, req: VectorsRequest, log: (line: string) => void): Promise<LyapunovVectors> {
