@@ -303,8 +303,8 @@ export class Experiment {
     const diverged = !Number.isFinite(lg.loss) || !this.state.theta.every(Number.isFinite);
     return {
       metrics: { step, epoch: batch.epoch, wall: 0, values },
-      spectrum: (!this.mapsOnly && curvature?.spectrumFrame(step)) || null,
-      estimated: (!this.mapsOnly && curvature?.estimatedFrame(step)) || null,
+      spectrum: this.mapsOnly ? null : (curvature?.spectrumFrame(step) ?? null),
+      estimated: this.mapsOnly ? null : (curvature?.estimatedFrame(step) ?? null),
       lyapunov,
       replicas,
       map,
