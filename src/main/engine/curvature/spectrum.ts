@@ -20,7 +20,7 @@ export class HessianSpectrum {
   readonly n: number;
   readonly m: number;
   private eigenSystem: EigenSystem | null = null;
-  private nullTol: number | null;
+  private readonly nullTol: number | null;
   private tol = NaN;
 
   /** The eigendecomposition is made on first use: a replay that applies only J = I − γH (step-map.ts) needs none. */
@@ -55,11 +55,6 @@ export class HessianSpectrum {
   get tau(): number {
     if (!this.eigenSystem) this.decompose();
     return this.tol;
-  }
-
-  /** Whether the eigendecomposition has been made. */
-  get decomposed(): boolean {
-    return this.eigenSystem !== null;
   }
 
   counts(lr: number): SpectrumCounts {
