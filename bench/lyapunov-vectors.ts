@@ -1,5 +1,5 @@
 // Initial-frame top-32 Lyapunov vectors of Figure 3's Lyapunov run, computed the way `lab lyapunov-vectors` computes
-// them (the run's own QR vectors as the start, Chebyshev filters, tol 1e-8; DESIGN §7), against the run itself — the
+// them (the run's own QR vectors as the start, block Krylov, tol 1e-8; DESIGN §7), against the run itself — the
 // time of its steps, Σ step_ms (target ≤ 3×):
 // `npm run bench -- --only lyapunov-vectors [--usps DIR] [--steps S]` runs the preset for S steps first (default 2000);
 // `--db FILE --run ID` takes a stored run instead (the paper's 36,440 USPS steps take ~25 min to make).
@@ -35,7 +35,7 @@ async function benchStored(dbFile: string, runId: string): Promise<Record<string
     const perStep = ends.map((e, i) => (e - (i === 0 ? t0 : ends[i - 1])) / steps);
     for (const l of lines) console.log(`  ${l}`);
     console.log(
-      `Initial-frame top-${K} vectors over ${steps} steps (block ${rec.block}): ${rec.halfSweeps} half-sweeps (${rec.filtered} in Chebyshev filters), ` +
+      `Initial-frame top-${K} vectors over ${steps} steps (block ${rec.block}): ${rec.halfSweeps} half-sweeps (Krylov space up to ${rec.krylov}), ` +
         `${rec.converged ? 'converged' : 'NOT converged'} to ${rec.tol} (largest change ${Math.max(...(rec.changes ?? [NaN])).toExponential(2)}), in ${seconds.toFixed(1)} s = ` +
         `${(seconds / runSeconds).toFixed(2)}× the run (target ≤ 3×); per half-sweep ${perStep.map((m) => m.toFixed(1)).join(' / ')} ms/step; ` +
         `λ₁ = ${v.exponents[0].toExponential(3)}, λ₃₂ = ${v.exponents[K - 1].toExponential(3)} per step; memory: ${describeMemory(rec.memory)}`,

@@ -38,17 +38,17 @@ export interface VectorsRecord {
   dim: number;
   seconds: number;
   memory: ReplayMemory;
-  /** Initial frame: vectors iterated (k + guard), half-sweeps (of which in Chebyshev filters), convergence. */
+  /** Initial frame: vectors iterated (k + guard), half-sweeps, the largest Krylov space (0: plain iteration), convergence. */
   block?: number;
   halfSweeps?: number;
-  filtered?: number;
+  krylov?: number;
   converged?: boolean;
   tol?: number;
   /** Initial frame: what the iteration started from. */
   start?: string;
-  /** How far the last half-sweep moved each triple. */
+  /** How far the last Rayleigh–Ritz step moved each triple. */
   changes?: number[];
-  /** The largest change in each half-sweep from the second on. */
+  /** The largest change at each Rayleigh–Ritz step from the second on. */
   history?: number[];
 }
 
@@ -188,7 +188,7 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
         block: r.block,
         start,
         halfSweeps: r.halfSweeps,
-        filtered: r.filtered,
+        krylov: r.krylov,
         converged: r.converged,
         tol: r.tol,
         changes: Array.from(r.changes),

@@ -1,21 +1,22 @@
 // Initial-frame Lyapunov vectors (DESIGN §7): the right singular vectors of Y = J_T⋯J_1 — the directions at the
-// window's start that grow (top) or shrink (bottom) most over it — by subspace iteration on YᵀY, never forming Y.
-// A half-sweep pushes b = k + guard orthonormal vectors B through the window, forward with J_t (t = 1…T) or
-// backward with J_tᵀ (t = T…1), re-orthonormalising whenever the steps since the last QR may have worsened the
+// window's start that grow (top) or shrink (bottom) most over it — by block Krylov iteration on A = YᵀY, never
+// forming Y. A half-sweep pushes b = k + guard orthonormal vectors B through the window, forward with J_t (t = 1…T)
+// or backward with J_tᵀ (t = T…1), re-orthonormalising whenever the steps since the last QR may have worsened the
 // block's conditioning by e^{LOG_COND_BUDGET} (Σ log κ(J_t), bounded per step by StepMap.logCond; at γ = 0.001 that
 // is every ~10 steps, at every step when no bound is at hand): Op·B = X·P, P the product of the R factors (kept
-// graded: linalg/graded.ts). Rayleigh–Ritz on that product: P = L·Σ·Rᵀ gives Op·(B·R) = (X·L)·Σ, the
-// Ritz vectors on both ends; X·L starts the next half-sweep, in the other direction (with Opᵀ). The wanted k
-// converge at the rate σ_{b+1}/σ_i per half-sweep; a triple has converged when one more half-sweep moves it by at
-// most tol: change_i = max(‖v_i′ ∓ v_i‖, ‖w_i′ ∓ w_i‖, |log σ_i′ − log σ_i|). (The residual ‖Opᵀw_i − σ_i·v_i‖/σ_i
-// cannot serve: through the block's product it carries round-off of size ε·σ_1/σ_i, beyond 1 when the block spans
-// more than 1/ε.) Bottom vectors are the top ones of Y⁻ᵀ = J_T⁻ᵀ⋯J_1⁻ᵀ (same right singular vectors, σ ↦ 1/σ),
-// swept with J_t⁻ᵀ forward and J_t⁻¹ backward.
-// Acceleration (DESIGN §7, Chebyshev filters): while plain iteration would still need many half-sweeps, the start
-// of the next Ritz pair is filtered by T_d((2/β)·YᵀY − I), β = σ_k·σ_b: each application of YᵀY (a forward and a
-// backward half-sweep, the product of their R factors kept together) keeps the components below β bounded and
-// multiplies those above by T_d's growth instead of σ_i²/β. d is held where the filter skews the wanted k among
-// themselves by ≤ e^12, so that none of them drowns in round-off.
+// graded: linalg/graded.ts), so the backward half-sweep from X gives A·B = X′·P′P without ever forming A·B.
+// Krylov: K = span{B_0, A·B_0, A²·B_0, …} grows by one block per forward + backward pair (the next block is X′
+// orthogonalised against K), and Rayleigh–Ritz on Y·K (kept with K) gives the Ritz triples after every forward
+// half-sweep; the wanted k converge like a Chebyshev polynomial of A of the pairs' number, not like
+// (σ_{b+1}/σ_i)^pairs, which matters where the finite-time exponents crowd (long windows at small γ). K keeps at
+// most KRYLOV_BLOCKS blocks and then restarts from its best Ritz vectors. Where the wanted σ span more than
+// e^KRYLOV_SKEW, plain subspace iteration: Rayleigh–Ritz on the graded product after every half-sweep (P = L·Σ·Rᵀ
+// gives Op·(B·R) = (X·L)·Σ), X·L starting the next half-sweep in the other direction; exact however wide σ spread.
+// A triple has converged when one more Rayleigh–Ritz moves it by at most tol: change_i = max(‖v_i′ ∓ v_i‖,
+// ‖w_i′ ∓ w_i‖, |log σ_i′ − log σ_i|). (The residual ‖Opᵀw_i − σ_i·v_i‖/σ_i cannot serve: through the block's
+// product it carries round-off of size ε·σ_1/σ_i, beyond 1 when the block spans more than 1/ε.) Bottom vectors are
+// the top ones of Y⁻ᵀ = J_T⁻ᵀ⋯J_1⁻ᵀ (same right singular vectors, σ ↦ 1/σ), swept with J_t⁻ᵀ forward and J_t⁻¹
+// backward.
 import { GradedProduct, gradedSvd } from '../linalg/graded';
 import { matmul, qrThin } from '../linalg/eigh';
 import { Rng } from '../rng';
@@ -37,7 +38,7 @@ export interface InitialFrameOptions {
   which: Extreme[];
   /** Vectors carried beyond the k wanted (default max(4, ⌈k/4⌉), within dim). */
   guard?: number;
-  /** Stop when a half-sweep moves every wanted triple by at most this (default 1e-8). */
+  /** Stop when a Rayleigh–Ritz step moves every wanted triple by at most this (default 1e-8). */
   tol?: number;
   /** At most this many half-sweeps (default 12). */
   maxHalfSweeps?: number;
@@ -48,8 +49,8 @@ export interface InitialFrameOptions {
    * forward half-sweep from a random start would take them; the first half-sweep then goes backward (all blocks).
    */
   finalStart?: Float64Array;
-  /** Chebyshev filters while far from converged (default true). */
-  accelerate?: boolean;
+  /** Block Krylov iteration where the wanted σ allow it (default true); false: plain subspace iteration. */
+  krylov?: boolean;
   /** Called after every step of a half-sweep. */
   progress?: (p: { halfSweep: number; forward: boolean; done: number; of: number }) => void;
   /** One line after every half-sweep: the largest change of each block. */
@@ -66,13 +67,13 @@ export interface FrameVectors {
   initial: Float64Array;
   /** The matching left singular vectors, at the window's end. */
   final: Float64Array;
-  /** How far the last half-sweep moved each returned triple (NaN after a single half-sweep). */
+  /** How far the last Rayleigh–Ritz step moved each returned triple (NaN after a single one). */
   changes: Float64Array;
   /** Vectors iterated (k + guard). */
   block: number;
-  /** Half-sweeps spent applying Chebyshev filters (included in halfSweeps). */
-  filtered: number;
-  /** The largest of the k changes in each half-sweep from the second on. */
+  /** The largest Krylov space used, in vectors (0: plain subspace iteration throughout). */
+  krylov: number;
+  /** The largest of the k changes at each Rayleigh–Ritz step from the second on. */
   history: number[];
   halfSweeps: number;
   converged: boolean;
@@ -80,47 +81,78 @@ export interface FrameVectors {
 }
 
 interface Triple {
-  /** Ritz vectors on the half-sweep's input and output ends, and log σ. */
-  in: Float64Array;
-  out: Float64Array;
+  /** Ritz vectors at the window's start (right singular) and end (left singular), and log σ, descending. */
+  initial: Float64Array;
+  final: Float64Array;
   logSigma: Float64Array;
-  /** Made by a forward half-sweep (input end = the window's start). */
-  forward: boolean;
 }
 
-/** A Chebyshev filter under way: Z_{j+1} = 2·L(Z_j) − Z_{j−1}, Z_1 = L(Z_0), L = (2/β)·YᵀY − I. */
-interface Filter {
-  degree: number;
-  j: number;
-  logBeta: number;
-  prev: Float64Array | null;
-  cur: Float64Array;
+/**
+ * The block Krylov space at the window's start, K = span{Z_0, A·Z_0, A²·Z_0, …} with A = OpᵀOp, as c orthonormal
+ * vectors (`basis`) and their images e^{−ref}·Op·K (`image`, at the window's end), both vector i at i·dim.
+ */
+interface Krylov {
+  basis: Float64Array;
+  image: Float64Array;
+  c: number;
+  ref: number;
 }
 
 /** Re-orthonormalise before the block's conditioning may have worsened by more than e^LOG_COND_BUDGET. */
 const LOG_COND_BUDGET = Math.LN2;
-const MAX_DEGREE = 8;
-/** The filter may skew the wanted vectors among themselves by at most e^FILTER_SKEW. */
-const FILTER_SKEW = 12;
-/** log T_d(x) for x ≥ 1. */
-const logCheb = (d: number, x: number): number => {
-  const y = d * Math.acosh(x);
-  return y + Math.log1p(Math.exp(-2 * y)) - Math.LN2;
-};
+/**
+ * Rayleigh–Ritz over the Krylov space takes Op·K explicitly, so vector i carries round-off ε·σ_1/σ_i: it is used
+ * while the wanted σ span at most e^KRYLOV_SKEW (ε·e^12 ≈ 4e-11); wider spreads separate fast by plain iteration.
+ */
+const KRYLOV_SKEW = 12;
+/** The Krylov space holds at most this many blocks; then it restarts from its best Ritz vectors. */
+const KRYLOV_BLOCKS = 8;
+
+const rows = (a: Float64Array, n: number, dim: number): Float64Array => a.slice(0, n * dim);
+
+/** ‖a_i ∓ c_i‖ for vector i of two blocks (the sign of a singular vector is arbitrary). */
+function distance(a: Float64Array, c: Float64Array, i: number, dim: number): number {
+  let minus = 0;
+  let plus = 0;
+  for (let l = i * dim; l < (i + 1) * dim; l++) {
+    minus += (a[l] - c[l]) ** 2;
+    plus += (a[l] + c[l]) ** 2;
+  }
+  return Math.sqrt(Math.min(minus, plus));
+}
+
+/** B ← (I − K·Kᵀ)·B, twice (classical Gram–Schmidt with reorthogonalisation). */
+function projectOut(block: Float64Array, width: number, k: Float64Array, c: number, dim: number): void {
+  for (let pass = 0; pass < 2; pass++)
+    for (let j = 0; j < width; j++) {
+      const v = block.subarray(j * dim, (j + 1) * dim);
+      const coef = new Float64Array(c);
+      for (let i = 0; i < c; i++) {
+        let d = 0;
+        for (let l = 0; l < dim; l++) d += k[i * dim + l] * v[l];
+        coef[i] = d;
+      }
+      for (let i = 0; i < c; i++) for (let l = 0; l < dim; l++) v[l] -= coef[i] * k[i * dim + l];
+    }
+}
 
 class Block {
   readonly b: number;
   private x: Float64Array;
+  /** The half-sweep's input vectors. */
   private basis: Float64Array;
   private prod: GradedProduct;
   /** Σ log κ(J_t) over the steps since the last QR. */
   private drift = 0;
+  private krylov: Krylov | null = null;
+  /** Krylov iteration still allowed: the wanted Ritz values have stayed within e^KRYLOV_SKEW. */
+  private useKrylov: boolean;
   prev: Triple | null = null;
-  private filter: Filter | null = null;
   changes: Float64Array;
   readonly history: number[] = [];
   halfSweeps = 0;
-  filtered = 0;
+  /** The largest Krylov space used (0: plain subspace iteration throughout). */
+  krylovDim = 0;
   converged = false;
 
   constructor(
@@ -129,10 +161,12 @@ class Block {
     guard: number,
     readonly dim: number,
     seed: number,
-    private readonly accelerate: boolean,
+    krylov: boolean,
     start: Float64Array | null,
   ) {
     this.b = Math.min(dim, k + guard);
+    // The space must hold the restarted Ritz block and one new block.
+    this.useKrylov = krylov && dim >= 2 * this.b;
     const rng = new Rng(seed, `initial-frame-${which}`);
     const given = start ? Math.min(this.b, Math.floor(start.length / dim)) : 0;
     // The given vectors first (Householder QR keeps their span), random ones after them.
@@ -149,10 +183,8 @@ class Block {
     return forward ? map.inverseTranspose() : map.inverse();
   }
 
-  begin(forward: boolean): void {
-    // A filter's backward half-sweep continues from its forward one: the product becomes that of YᵀY.
-    if (this.filter && !forward) return;
-    this.x = Float64Array.from(this.filter ? this.filter.cur : this.basis);
+  begin(): void {
+    this.x = Float64Array.from(this.basis);
     this.prod = new GradedProduct(this.b);
     this.drift = 0;
   }
@@ -173,98 +205,134 @@ class Block {
     this.drift = 0;
   }
 
-  /** Rayleigh–Ritz on the half-sweep's product (or a filter's progress), and how far each wanted triple moved. */
+  /**
+   * After a half-sweep Op·B = X·P: Rayleigh–Ritz, how far each wanted triple moved, and the next half-sweep's input.
+   * Plain iteration: the Ritz vectors at the output end. Krylov: a forward half-sweep adds B to K and Op·B to its
+   * image; the backward one that follows, from X, gives Opᵀ·Op·B, whose part outside K is the next block.
+   */
   end(forward: boolean, tol: number): void {
     this.halfSweeps++;
-    if (this.filter) {
-      this.filtered++;
-      if (!forward) this.filterStep(this.filter);
+    if (this.krylov && !forward) {
+      this.basis = this.nextBlock(this.krylov, this.x);
       return;
     }
-    const { b, dim, prev } = this;
-    const svd = gradedSvd(this.prod);
-    const next: Triple = { in: matmul(svd.right, this.basis, b, b, dim), out: matmul(svd.left, this.x, b, b, dim), logSigma: svd.logSigma, forward };
-    if (prev) {
-      // This half-sweep's output end is the previous one's input end, and vice versa.
-      const dist = (a: Float64Array, c: Float64Array, i: number): number => {
-        let minus = 0;
-        let plus = 0;
-        for (let l = i * dim; l < (i + 1) * dim; l++) {
-          minus += (a[l] - c[l]) ** 2;
-          plus += (a[l] + c[l]) ** 2;
-        }
-        return Math.sqrt(Math.min(minus, plus));
-      };
+    const next = this.krylov ? this.krylovRitz(this.krylov) : this.gradedRitz(forward);
+    if (this.prev) {
       for (let i = 0; i < this.k; i++)
-        this.changes[i] = Math.max(dist(next.out, prev.in, i), dist(next.in, prev.out, i), Math.abs(next.logSigma[i] - prev.logSigma[i]));
+        this.changes[i] = Math.max(
+          distance(next.initial, this.prev.initial, i, this.dim),
+          distance(next.final, this.prev.final, i, this.dim),
+          Math.abs(next.logSigma[i] - this.prev.logSigma[i]),
+        );
+      this.history.push(Math.max(...this.changes));
+      this.converged = this.changes.every((r) => r <= tol);
     }
     this.prev = next;
-    this.basis = next.out;
-    if (prev) this.history.push(Math.max(...this.changes));
-    this.converged = prev !== null && this.changes.every((r) => r <= tol);
-    // Not from the random start, whose Ritz values say little yet about the interval to damp.
-    if (this.accelerate && !forward && this.history.length >= 2 && !this.converged) this.planFilter(next.logSigma, Math.max(...this.changes), tol);
+    if (forward && this.useKrylov && next.logSigma[0] - next.logSigma[this.k - 1] > KRYLOV_SKEW) {
+      this.useKrylov = false;
+      this.krylov = null;
+    }
+    if (forward && this.useKrylov) {
+      // Enter with the Ritz block (span B) and its images σ_i·w_i, or go on from the space just extended.
+      this.krylov ??= { basis: next.initial, image: this.scaledImages(next, this.b, next.logSigma[0]), c: this.b, ref: next.logSigma[0] };
+      this.krylovDim = Math.max(this.krylovDim, this.krylov.c);
+      this.basis = this.x;
+      return;
+    }
+    this.basis = forward ? next.final : next.initial;
+  }
+
+  /** e^{−ref}·Op·v_i = σ_i·e^{−ref}·w_i for the first n Ritz triples. */
+  private scaledImages(t: Triple, n: number, ref: number): Float64Array {
+    const out = rows(t.final, n, this.dim);
+    for (let i = 0; i < n; i++) {
+      const s = Math.exp(t.logSigma[i] - ref);
+      for (let l = i * this.dim; l < (i + 1) * this.dim; l++) out[l] *= s;
+    }
+    return out;
+  }
+
+  /** Rayleigh–Ritz on the half-sweep's graded product: P = L·Σ·Rᵀ gives Op·(B·R) = (X·L)·Σ. */
+  private gradedRitz(forward: boolean): Triple {
+    const { b, dim } = this;
+    const svd = gradedSvd(this.prod);
+    const input = matmul(svd.right, this.basis, b, b, dim);
+    const output = matmul(svd.left, this.x, b, b, dim);
+    return forward ? { initial: input, final: output, logSigma: svd.logSigma } : { initial: output, final: input, logSigma: svd.logSigma };
   }
 
   /**
-   * Start a filter from the time-0 Ritz vectors when one (degree 2…MAX_DEGREE, skewing the wanted by ≤ e^FILTER_SKEW)
-   * is expected to reach tol in fewer half-sweeps than plain iteration, whose rate is about σ_b/σ_k.
+   * Rayleigh–Ritz over K after the forward half-sweep of its newest block B (Op·B = X·P): the image gains
+   * e^{−ref}·Pᵀ·X; image = Q·R, R = L·Σ·Rᵀ gives Op·(K·R) = e^{ref}·(Q·L)·Σ.
    */
-  private planFilter(logSigma: Float64Array, change: number, tol: number): void {
-    // β between the k-th and the smallest Ritz value: Ritz values of the top are lower bounds, so θ_b alone may still
-    // sit below θ_{b+1}, and a filter that does not damp θ_{b+1} separates no better than plain iteration.
-    const logBeta = logSigma[this.k - 1] + logSigma[this.b - 1];
-    if (this.b === this.k || !Number.isFinite(logBeta)) return;
-    const x = (i: number): number => 2 * Math.exp(2 * logSigma[i] - logBeta) - 1;
-    const needed = Math.ceil(Math.acosh(Math.min(1e15, (10 * change) / tol)) / Math.acosh(x(this.k - 1)));
-    let degree = 0;
-    for (let d = 2; d <= Math.min(MAX_DEGREE, needed) && logCheb(d, x(0)) - logCheb(d, x(this.k - 1)) <= FILTER_SKEW; d++) degree = d;
-    const plain = Math.log(tol / change) / (logSigma[this.b - 1] - logSigma[this.k - 1]);
-    if (degree >= 2 && 2 * degree + 2 < plain) this.filter = { degree, j: 0, logBeta, prev: null, cur: this.basis };
-  }
-
-  /** After a forward + backward half-sweep: YᵀY·Z_j = X′·(P′P), then the recurrence, rescaled to max |Z| = 1. */
-  private filterStep(f: Filter): void {
+  private krylovRitz(kr: Krylov): Triple {
     const { b, dim } = this;
     const { rho, p } = this.prod;
-    const top = Math.max(...rho);
-    // Vector c of YᵀY·Z_j is Σ_i (P′P)_ic·x_i: the transpose of P′P (scaled by e^{−top}) times X′.
-    const nt = new Float64Array(b * b);
-    for (let i = 0; i < b; i++) for (let c = 0; c < b; c++) nt[c * b + i] = Math.exp(rho[i] - top) * p[i * b + c];
-    const mz = matmul(nt, this.x, b, b, dim);
-    const scale = (f.j === 0 ? 2 : 4) * Math.exp(top - f.logBeta);
-    const next = new Float64Array(b * dim);
-    for (let l = 0; l < next.length; l++) next[l] = f.j === 0 ? scale * mz[l] - f.cur[l] : scale * mz[l] - 2 * f.cur[l] - (f.prev as Float64Array)[l];
-    let max = 0;
-    for (const v of next) max = Math.max(max, Math.abs(v));
-    for (let l = 0; l < next.length; l++) next[l] /= max;
-    f.prev = f.cur.map((v) => v / max);
-    f.cur = next;
-    if (++f.j < f.degree) return;
-    this.basis = qrThin(next, dim, b).q;
-    this.filter = null;
+    const pt = new Float64Array(b * b);
+    for (let i = 0; i < b; i++) for (let c = 0; c < b; c++) pt[c * b + i] = Math.exp(rho[i] - kr.ref) * p[i * b + c];
+    const c = kr.c + b;
+    const basis = new Float64Array(c * dim);
+    basis.set(kr.basis);
+    basis.set(this.basis, kr.c * dim);
+    const image = new Float64Array(c * dim);
+    image.set(kr.image);
+    image.set(matmul(pt, this.x, b, b, dim), kr.c * dim);
+    Object.assign(kr, { basis, image, c });
+    const { q, r } = qrThin(Float64Array.from(image), dim, c, { r: true });
+    // R (column-major from qrThin) as a graded product with unit row scales, for the Jacobi SVD.
+    const tri = new GradedProduct(c);
+    for (let i = 0; i < c; i++) {
+      let max = 0;
+      for (let j = i; j < c; j++) max = Math.max(max, Math.abs((r as Float64Array)[j * c + i]));
+      tri.rho[i] = max > 0 ? Math.log(max) : -Infinity;
+      for (let j = 0; j < c; j++) tri.p[i * c + j] = max > 0 ? (r as Float64Array)[j * c + i] / max : 0;
+    }
+    const svd = gradedSvd(tri);
+    return { initial: matmul(svd.right, basis, c, c, dim), final: matmul(svd.left, q, c, c, dim), logSigma: svd.logSigma.map((v) => v + kr.ref) };
+  }
+
+  /** The next block: Opᵀ·Op·B (the backward half-sweep's output X′) orthogonalised against K, after a restart if K is full. */
+  private nextBlock(kr: Krylov, xPrime: Float64Array): Float64Array {
+    const { b, dim } = this;
+    const limit = Math.min(dim, KRYLOV_BLOCKS * b);
+    if (kr.c + b > limit) {
+      // Thick restart: keep the best Ritz vectors of K (and their images, exactly), room for one more block.
+      const t = this.prev as Triple;
+      const keep = Math.max(b, limit - b);
+      Object.assign(kr, { basis: rows(t.initial, keep, dim), image: this.scaledImages(t, keep, kr.ref), c: keep });
+    }
+    const z = Float64Array.from(xPrime);
+    projectOut(z, b, kr.basis, kr.c, dim);
+    // A part of X′ (nearly) inside K leaves Householder's Q with arbitrary directions: project and orthonormalise again.
+    const q = qrThin(z, dim, b).q;
+    projectOut(q, b, kr.basis, kr.c, dim);
+    return qrThin(q, dim, b).q;
+  }
+
+  /** A Krylov backward half-sweep only prepares the next block: not worth doing as the last one. */
+  wants(forward: boolean, last: boolean): boolean {
+    return !this.converged && !(last && this.krylov && !forward);
   }
 
   status(): string {
-    if (this.filter) return `Chebyshev filter, degree ${this.filter.j} of ${this.filter.degree}`;
-    return `max change ${(this.history.at(-1) ?? NaN).toExponential(2)}${this.converged ? ' (converged)' : ''}`;
+    const space = this.krylov ? `Krylov space ${this.krylov.c}, ` : '';
+    return `${space}max change ${(this.history.at(-1) ?? NaN).toExponential(2)}${this.converged ? ' (converged)' : ''}`;
   }
 
   result(steps: number, tol: number): FrameVectors {
     const t = this.prev as Triple;
     const { k, dim } = this;
-    const [initial, final] = t.forward ? [t.in, t.out] : [t.out, t.in];
     const sign = this.which === 'top' ? 1 : -1;
     return {
       which: this.which,
       k,
       dim,
       exponents: Float64Array.from(t.logSigma.subarray(0, k), (v) => (sign * v) / steps),
-      initial: initial.slice(0, k * dim),
-      final: final.slice(0, k * dim),
+      initial: rows(t.initial, k, dim),
+      final: rows(t.final, k, dim),
       changes: this.changes.slice(),
       block: this.b,
-      filtered: this.filtered,
+      krylov: this.krylovDim,
       history: this.history.slice(),
       halfSweeps: this.halfSweeps,
       converged: this.converged,
@@ -283,14 +351,14 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
   const start = opts.finalStart ?? null;
   if (start && (start.length === 0 || start.length % dim !== 0))
     throw new Error(`initial-frame vectors: the start vectors must be whole vectors of length ${dim}, got ${start.length} values`);
-  const blocks = opts.which.map((w) => new Block(w, k, guard, dim, opts.seed ?? 0, opts.accelerate ?? true, w === 'top' ? start : null));
+  const blocks = opts.which.map((w) => new Block(w, k, guard, dim, opts.seed ?? 0, opts.krylov ?? true, w === 'top' ? start : null));
   // Half-sweep h goes forward when h is odd, or even when starting from the window's end.
   const shift = start ? 1 : 0;
   for (let h = 1; h <= maxHalfSweeps; h++) {
-    const active = blocks.filter((bl) => !bl.converged);
-    if (!active.length) break;
     const forward = (h - 1 + shift) % 2 === 0;
-    for (const bl of active) bl.begin(forward);
+    const active = blocks.filter((bl) => bl.wants(forward, h === maxHalfSweeps));
+    if (!active.length) break;
+    for (const bl of active) bl.begin();
     let done = 0;
     const visit = (step: number, map: StepMap): void => {
       done++;
