@@ -39,6 +39,11 @@ export interface ExperimentInputs {
   lyapSource: LyapunovBasis | null;
   /** Direction for replica strategy 'file'. */
   direction: Float64Array | null;
+  /**
+   * A replay's steps (replay.ts): the trajectory, the loss and J_t only — no spectral metrics, frames or log|det J|,
+   * so that an SGD step makes no eigendecomposition (J = I − γH needs none).
+   */
+  mapsOnly?: boolean;
 }
 
 export interface StepOutput {
@@ -85,11 +90,7 @@ export class Experiment {
   private prevGrad: Float64Array | null = null;
   /** Σ log|det J_s| over the steps so far; null once a step had no spectrum (the sum is then incomplete). */
   private logdetSum: number | null = 0;
-  /**
-   * A replay's steps (replay.ts): the trajectory, the loss and J_t only — no spectral metrics, frames or log|det J|,
-   * so that an SGD step makes no eigendecomposition (J = I − γH needs none).
-   */
-  mapsOnly = false;
+  private readonly mapsOnly: boolean;
   /** Y_t·Q₀ without re-orthonormalisation, for the explicit-product cross-check (lyapunov.explicitSteps). */
   private explicitY: Float64Array | null = null;
   /** The QR subspaces kept after the lyapunov.subsimAt steps (subspaceSimilarity). */
@@ -113,6 +114,7 @@ export class Experiment {
     this.totalSteps = steps;
     this.stepsPerEpoch = this.sampler.stepsPerEpoch;
     this.float32 = train.precision === 'float32';
+    this.mapsOnly = inp.mapsOnly ?? false;
     const round = this.float32 ? Math.fround : (v: number) => v;
     this.state = { theta: theta0.map(round), buf: null };
     this.pruneRng = new Rng(config.seed, 'prune');

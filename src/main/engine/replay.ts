@@ -99,8 +99,7 @@ export class Replay {
     const loss = library.series(run.id, 'loss');
     const storedLoss = new Map<number, number>();
     loss.steps.forEach((s, i) => storedLoss.set(s, loss.values[i]));
-    const { experiment, env, tf, startRecord } = await prepareExperiment(replayConfig(run.config, window.qrVectors ?? null), library, log);
-    experiment.mapsOnly = true;
+    const { experiment, env, tf, startRecord } = await prepareExperiment(replayConfig(run.config, window.qrVectors ?? null), library, log, { mapsOnly: true });
     const replay = new Replay(run, experiment, tf, env.backend, storedLoss, { from, to, segment }, window.budget ?? DEFAULT_REPLAY_BUDGET);
     try {
       if (startRecord) checkQrStart(library.result(run.id, QR_START_RESULT), startRecord);

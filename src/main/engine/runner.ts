@@ -168,7 +168,7 @@ async function lyapunovSource(replicas: ReplicaConfig, library: RunLibrary, n: n
  * Build the experiment from a config: every file it names is read and validated here, errors name the field.
  * The TF.js model is created when the config trains in float32 or evaluates the test set; the caller disposes it.
  */
-export async function prepareExperiment(config: RunConfig, library: RunLibrary, log: (s: string) => void) {
+export async function prepareExperiment(config: RunConfig, library: RunLibrary, log: (s: string) => void, opts: { mapsOnly?: boolean } = {}) {
   // Before anything is allocated: a config that cannot fit fails naming the field to change.
   checkMemory(config);
   const spec = modelSpec(config.model, config.data.imageSide);
@@ -198,7 +198,7 @@ export async function prepareExperiment(config: RunConfig, library: RunLibrary, 
   const backend = await initBackend();
   const tf = train.precision === 'float32' || config.data.testEvery > 0 ? new TfModel(spec) : null;
   const la = linalgInfo();
-  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapStart, lyapSource, direction });
+  const experiment = new Experiment({ config, spec, data, theta0, tf, order, cgdBasis, lyapStart, lyapSource, direction, mapsOnly: opts.mapsOnly });
   const env: RunEnvironment = {
     appVersion: APP_VERSION,
     backend: backend.name,

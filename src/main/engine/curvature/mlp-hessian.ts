@@ -25,23 +25,25 @@ interface MlpBasis extends Basis {
   b2Off: number;
 }
 
+function norm2(w: Float64Array, len: number): number {
+  let ss = 0;
+  for (let i = 0; i < len; i++) ss += w[i] * w[i];
+  return Math.sqrt(ss);
+}
+
 /** Orthonormal basis (modified Gram–Schmidt, twice) of the given vectors of length len. */
 function orthonormalBasis(vectors: Float64Array[], len: number): Float64Array[] {
   const out: Float64Array[] = [];
   for (const v of vectors) {
     const w = v.slice();
-    let norm0 = 0;
-    for (let i = 0; i < len; i++) norm0 += w[i] * w[i];
-    norm0 = Math.sqrt(norm0);
+    const norm0 = norm2(w, len);
     for (let pass = 0; pass < 2; pass++)
       for (const q of out) {
         let d = 0;
         for (let i = 0; i < len; i++) d += q[i] * w[i];
         for (let i = 0; i < len; i++) w[i] -= d * q[i];
       }
-    let norm = 0;
-    for (let i = 0; i < len; i++) norm += w[i] * w[i];
-    norm = Math.sqrt(norm);
+    const norm = norm2(w, len);
     if (norm <= SPAN_TOL * norm0) continue;
     for (let i = 0; i < len; i++) w[i] /= norm;
     out.push(w);
