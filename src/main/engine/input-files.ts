@@ -80,3 +80,12 @@ export function parseVectors(text: string, what: string, n: number, take: number
     return out;
   });
 }
+
+/** ‖v‖ without overflow or underflow of the squares: the scale of a vector a user's file hands us. */
+export function vectorLength(v: Float64Array): number {
+  const m = v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
+  if (m === 0) return 0;
+  let s = 0;
+  for (const x of v) s += (x / m) ** 2;
+  return m * Math.sqrt(s);
+}

@@ -63,3 +63,20 @@ describe('parse errors never echo the file', () => {
     }
   });
 });
+
+describe('cgd.basisFile vectors', () => {
+  const file = (vectors: number[][]): string => JSON.stringify({ vectors });
+  it('dependence is judged relative to each vector\'s own length, whatever units the file uses', () => {
+    const a = [3, 4, 0, 0];
+    const b = [1, 1, 1, 0];
+    const unit = parseBasis(file([a, b]), 'basis.json', 4, null);
+    // The same two directions at 1e-13 of the scale: accepted, and the same orthonormal basis.
+    const tiny = parseBasis(file([a.map((x) => 1e-13 * x), b.map((x) => 1e-13 * x)]), 'basis.json', 4, null);
+    tiny.forEach((v, j) => v.forEach((x, i) => expect(Math.abs(x - unit[j][i])).toBeLessThan(1e-15)));
+    // A dependent vector at a large scale leaves round-off (≈ 1e-10) outside the span: refused, not taken as a direction.
+    const big = a.map((x, i) => 1e6 * (2 * x - b[i] / 3));
+    expect(() => parseBasis(file([a, b, big]), 'basis.json', 4, null)).toThrow('basis.json: vector 2 is linearly dependent on the previous ones');
+    expect(() => parseBasis(file([a, [0, 0, 0, 0]]), 'basis.json', 4, null)).toThrow('basis.json: vector 1 is zero');
+    expect(() => parseBasis(file([a, [1e200, 0, 0, 1]]), 'basis.json', 4, null)).toThrow('basis.json: vector 1 has length 1.0e+200, outside 1e-150…1e150');
+  });
+});

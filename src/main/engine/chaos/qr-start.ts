@@ -4,7 +4,7 @@
 // depends on those before it.
 import { createHash } from 'node:crypto';
 import type { RunConfig } from '../../../shared/config';
-import { jsonBound, parseVectors, readInputText } from '../input-files';
+import { jsonBound, parseVectors, readInputText, vectorLength } from '../input-files';
 import { Rng } from '../rng';
 import { LyapunovQR } from './lyapunov';
 
@@ -22,15 +22,6 @@ export function qrShape(config: RunConfig, n: number): QrShape | null {
   return { dim, k: config.lyapunov.k === 'all' ? dim : Math.min(config.lyapunov.k, dim) };
 }
 
-/** ‖v‖ without overflow or underflow of the squares. */
-function length(v: Float64Array): number {
-  const m = v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
-  if (m === 0) return 0;
-  let s = 0;
-  for (const x of v) s += (x / m) ** 2;
-  return m * Math.sqrt(s);
-}
-
 /**
  * The QR method started from the first k vectors of the lyapunov.start file: {"vectors": [[dim numbers], …]}, also what
  * `lab lyapunov-vectors --out` writes. Read with the bound of dim vectors and their exponents. Each vector is scaled to
@@ -43,7 +34,7 @@ export function readQrStart(file: string, { dim, k }: QrShape): LyapunovQR {
   if (vectors.length < k) throw new Error(`${what}: holds ${vectors.length} vector${vectors.length === 1 ? '' : 's'}, lyapunov.k needs ${k}`);
   const init = new Float64Array(k * dim);
   vectors.forEach((v, j) => {
-    const len = length(v);
+    const len = vectorLength(v);
     if (len === 0) throw new Error(`${what}: vector ${j} is zero`);
     for (let i = 0; i < dim; i++) init[j * dim + i] = v[i] / len;
   });

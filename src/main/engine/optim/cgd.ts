@@ -1,7 +1,7 @@
 // Chaos-sensitive gradient descent (DESIGN §2): g′ = g − V_P V_Pᵀ g for the pruned eigen-directions P,
 // optionally replacing the pruned components by Gaussian noise and mixing with the plain gradient.
 import type { CgdConfig } from '../../../shared/config';
-import { parseVectors } from '../input-files';
+import { parseVectors, vectorLength } from '../input-files';
 import type { Rng } from '../rng';
 import { isChaotic } from '../../../shared/math/chaos';
 import type { HessianSpectrum } from '../curvature/spectrum';
@@ -61,6 +61,10 @@ export function cgdFixedBasis(basis: Float64Array[], g: Float64Array, cfg: CgdCo
 export function parseBasis(text: string, file: string, n: number, k: number | null): Float64Array[] {
   const out: Float64Array[] = [];
   for (const [r, w] of parseVectors(text, file, n, k).entries()) {
+    const scale = vectorLength(w);
+    if (scale === 0) throw new Error(`${file}: vector ${r} is zero`);
+    if (!(scale >= 1e-150 && scale <= 1e150))
+      throw new Error(`${file}: vector ${r} has length ${scale.toExponential(1)}, outside 1e-150…1e150 where its squares stay finite; rescale it`);
     for (let pass = 0; pass < 2; pass++)
       for (const q of out) {
         let d = 0;
@@ -68,7 +72,8 @@ export function parseBasis(text: string, file: string, n: number, k: number | nu
         for (let i = 0; i < n; i++) w[i] -= d * q[i];
       }
     const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    if (norm < 1e-12) throw new Error(`${file}: vector ${r} is linearly dependent on the previous ones`);
+    // Relative to the vector's own scale: a file's units do not decide what is dependent.
+    if (!(norm > 1e-12 * scale)) throw new Error(`${file}: vector ${r} is linearly dependent on the previous ones (less than 1e-12 of it outside their span)`);
     out.push(w.map((x) => x / norm));
   }
   return out;
