@@ -27,7 +27,7 @@ async function benchStored(dbFile: string, runId: string): Promise<Record<string
     const ends: number[] = [];
     const lines: string[] = [];
     const v = await lyapunovVectors(library, run.id, { frame: 'initial', which: 'top', k: K, recompute: true }, (line) => {
-      if (/^half-sweep \d+ \((forward, J_t|backward, J_tᵀ)\)/.test(line)) ends.push(performance.now());
+      if (/^half-sweep \d+ \((forward|backward), [^)]*\): /.test(line)) ends.push(performance.now());
       if (!/ of \d+ steps$/.test(line)) lines.push(line);
     });
     const seconds = (performance.now() - t0) / 1000;

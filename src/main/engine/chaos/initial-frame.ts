@@ -98,6 +98,9 @@ interface Krylov {
   ref: number;
 }
 
+/** The maps a block's forward and backward half-sweeps apply (Block.op). */
+const OPERATOR: Record<Extreme, [string, string]> = { top: ['J_t', 'J_tᵀ'], bottom: ['J_t⁻ᵀ', 'J_t⁻¹'] };
+
 /** Re-orthonormalise before the block's conditioning may have worsened by more than e^LOG_COND_BUDGET. */
 const LOG_COND_BUDGET = Math.LN2;
 /**
@@ -368,9 +371,8 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
     if (forward) sweeps.forward(visit);
     else sweeps.backward(visit);
     for (const bl of active) bl.end(forward, tol);
-    opts.log?.(
-      `half-sweep ${h} (${forward ? 'forward, J_t' : 'backward, J_tᵀ'}): ` + active.map((bl) => `${bl.which} ${bl.k} of ${bl.b}: ${bl.status()}`).join('; '),
-    );
+    const maps = [...new Set(active.map((bl) => OPERATOR[bl.which][forward ? 0 : 1]))].join(' and ');
+    opts.log?.(`half-sweep ${h} (${forward ? 'forward' : 'backward'}, ${maps}): ` + active.map((bl) => `${bl.which} ${bl.k} of ${bl.b}: ${bl.status()}`).join('; '));
   }
   return blocks.map((bl) => bl.result(steps, tol));
 }
