@@ -242,7 +242,8 @@ class Block {
       this.basis = this.x;
       return;
     }
-    this.basis = forward ? next.final : next.initial;
+    // (After a Krylov step the Ritz triples number c ≥ b: the best b go on.)
+    this.basis = rows(forward ? next.final : next.initial, this.b, this.dim);
   }
 
   /** e^{−ref}·Op·v_i = σ_i·e^{−ref}·w_i for the first n Ritz triples. */

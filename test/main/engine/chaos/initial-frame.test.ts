@@ -223,6 +223,38 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
     expect(() => initialFrameVectors(listSweeps(maps), { ...opts, finalStart: new Float64Array(dim + 1) })).toThrow(/whole vectors of length 200/);
   });
 
+  it('leaves Krylov for plain iteration when the wanted σ turn out to span more than e^12, and still reaches the exact vectors', () => {
+    const dim = 30;
+    const T = 10;
+    const rng = new Rng(7, 'initial-frame-skew');
+    // Per step: log d_0 = 2, the rest 0.8, 0.75, …: over the window σ₁ = e^20 stands e^13 above σ₄ = e^7.
+    const logD = Float64Array.from({ length: dim }, (_, i) => (i === 0 ? 2 : 0.8 - 0.05 * (i - 1)));
+    const qs = Array.from({ length: T + 1 }, () => randomOrthogonal(rng, dim));
+    const maps = Array.from({ length: T }, (_, t) => svdMap(qs[t + 1], logD.map(Math.exp), qs[t]));
+    // A start at the window's end orthogonal to u₁: the first Ritz values span only σ₂…σ₅ (e^1.5), so Krylov begins;
+    // v₁ then grows out of round-off and the span of the wanted four becomes e^13.
+    const lines: string[] = [];
+    const [r] = initialFrameVectors(listSweeps(maps), {
+      k: 4,
+      guard: 4,
+      which: ['top'],
+      tol: 1e-10,
+      maxHalfSweeps: 40,
+      finalStart: qs[T].slice(dim, 9 * dim),
+      log: (l) => lines.push(l),
+    });
+    expect(r.krylov).toBeGreaterThan(0);
+    expect(lines.some((l) => l.includes('Krylov space'))).toBe(true);
+    expect(lines.at(-1)).not.toContain('Krylov space');
+    expect(r.converged).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      expect(Math.abs(r.exponents[i] - logD[i])).toBeLessThan(1e-12);
+      let cos = 0;
+      for (let l = 0; l < dim; l++) cos += r.initial[i * dim + l] * qs[0][i * dim + l];
+      expect(1 - Math.abs(cos)).toBeLessThan(1e-13);
+    }
+  });
+
   const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-initial-frame-'));
   const db = path.join(dir, 'runs.db');
   async function replayOf(over: Record<string, unknown>): Promise<Replay> {
