@@ -219,8 +219,6 @@ class Block {
       this.basis = this.nextBlock(this.krylov, this.x);
       return;
     }
-    // A block that grew beyond e^600 of σ₁'s first estimate cannot join the explicit image: on without K.
-    if (this.krylov && Math.max(...this.prod.rho) - this.krylov.ref > 600) this.leaveKrylov();
     const next = this.krylov ? this.krylovRitz(this.krylov) : this.gradedRitz(forward);
     if (this.prev) {
       for (let i = 0; i < this.k; i++)
@@ -233,7 +231,10 @@ class Block {
       this.converged = this.changes.every((r) => r <= tol);
     }
     this.prev = next;
-    if (forward && this.useKrylov && next.logSigma[0] - next.logSigma[this.k - 1] > KRYLOV_SKEW) this.leaveKrylov();
+    if (forward && this.useKrylov && next.logSigma[0] - next.logSigma[this.k - 1] > KRYLOV_SKEW) {
+      this.useKrylov = false;
+      this.krylov = null;
+    }
     if (forward && this.useKrylov) {
       // Enter with the Ritz block (span B) and its images σ_i·w_i, or go on from the space just extended.
       this.krylov ??= { basis: next.initial, image: this.scaledImages(next, this.b, next.logSigma[0]), c: this.b, ref: next.logSigma[0] };
@@ -243,11 +244,6 @@ class Block {
     }
     // (After a Krylov step the Ritz triples number c ≥ b: the best b go on.)
     this.basis = rows(forward ? next.final : next.initial, this.b, this.dim);
-  }
-
-  private leaveKrylov(): void {
-    this.useKrylov = false;
-    this.krylov = null;
   }
 
   /** e^{−ref}·Op·v_i = σ_i·e^{−ref}·w_i for the first n Ritz triples. */
