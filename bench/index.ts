@@ -3,8 +3,8 @@
 // --only engine|linalg|store|ui|estimate|compare|charts|paper|lanczos|sweep|lyapunov-vectors.
 // `--only paper --usps DIR [--steps S1,S2] [--full]` times the paper's full Figure 1 set (extrapolated from two slices
 // unless --full); `--only lanczos`:
-// Hessian-vector products, Lanczos and SLQ against the exact path; `--only sweep [--usps DIR]` times a local sweep with
-// 2 jobs against its runs one after another (each minutes; never in the default run); `--only lyapunov-vectors
+// Hessian-vector products, Lanczos and SLQ against the exact path; `--only sweep [--usps DIR] [--steps S]` times a local sweep
+// (4 runs of S steps, default 5000) with 2 jobs against its runs one after another (each minutes; never in the default run); `--only lyapunov-vectors
 // [--usps DIR] [--steps S] | --db FILE --run ID` the initial-frame vectors of Figure 3's Lyapunov run against the run.
 import * as os from 'node:os';
 import { linalgInfo, setLinalgThreads } from '../src/main/engine/linalg/lapack';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   }
   if (only === 'sweep') {
     console.log('\n## Sweep throughput');
-    results.sweep = await benchSweep(arg('--usps'));
+    results.sweep = await benchSweep(arg('--usps'), Number(arg('--steps') ?? 5000));
   }
   if (only === 'paper') {
     console.log('\n## The paper’s Figure 1 set, lab reproduce --jobs 2');

@@ -1,5 +1,5 @@
-// `npm run bench -- --only sweep [--usps DIR]`: local sweep throughput. The same 4 MLP runs without spectra are run
-// one after another (`sweep run --jobs 1`) and two at once (`--jobs 2`), as real CLI processes into fresh databases,
+// `npm run bench -- --only sweep [--usps DIR] [--steps S]`: local sweep throughput. The same 4 MLP runs of S steps
+// (default 5000) without spectra are run one after another (`sweep run --jobs 1`) and two at once (`--jobs 2`), as real CLI processes into fresh databases,
 // in this session, in the order 1, 2, 2, 1 so that a load that drifts during the benchmark weighs on both alike; the
 // ratio of the summed wall times is the speed-up (target ≥ 1.8× on 2 cores). Other work on the machine shares the
 // cores, so the load average is printed, and so is the CPU time the sweep's processes used: when running two at once
@@ -13,7 +13,6 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 const RUNS = 4;
-const STEPS = 5000;
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(1))
@@ -49,16 +48,17 @@ async function coreScaling(): Promise<number> {
   return (2 * alone) / pair;
 }
 
-export async function benchSweep(uspsDir: string | null): Promise<Record<string, number>> {
+export async function benchSweep(uspsDir: string | null, steps: number): Promise<Record<string, number>> {
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps: a positive number of steps per run, got ${steps}`);
   const dir = mkdtempSync(join(tmpdir(), 'chaoslab-bench-sweep-'));
   try {
     const spec = join(dir, 'spec.json');
     const data = uspsDir ? { dataset: 'usps', dir: resolve(uspsDir), testEvery: 0 } : { dataset: 'fashion-mnist', testEvery: 0 };
     writeFileSync(
       spec,
-      JSON.stringify({ name: 'bench-s{seed}', base: { data, train: { steps: STEPS }, spectrum: { every: 0 } }, grid: { seed: [0, 1, 2, 3] } }),
+      JSON.stringify({ name: 'bench-s{seed}', base: { data, train: { steps }, spectrum: { every: 0 } }, grid: { seed: [0, 1, 2, 3] } }),
     );
-    console.log(`${RUNS} MLP runs × ${STEPS} steps, no spectra, ${uspsDir ? 'USPS' : 'Fashion-MNIST'}; load average before: ${load()}`);
+    console.log(`${RUNS} MLP runs × ${steps} steps, no spectra, ${uspsDir ? 'USPS' : 'Fashion-MNIST'}; load average before: ${load()}`);
     let round = 0;
     const wall = (jobs: number): { s: number; cpu: number } => {
       const t0 = performance.now();
@@ -84,7 +84,7 @@ export async function benchSweep(uspsDir: string | null): Promise<Record<string,
     const parallel = sum(2);
     const speedup = serial.s / parallel.s;
     const line = (what: string, w: { s: number; cpu: number }): string =>
-      `${what} ${w.s.toFixed(1)} s wall, ${((RUNS * STEPS) / w.s).toFixed(0)} steps/s, ${w.cpu.toFixed(1)} CPU s (mean of 2)`;
+      `${what} ${w.s.toFixed(1)} s wall, ${((RUNS * steps) / w.s).toFixed(0)} steps/s, ${w.cpu.toFixed(1)} CPU s (mean of 2)`;
     console.log(line('one after another (--jobs 1):', serial));
     console.log(line('two at once (--jobs 2):      ', parallel));
     console.log(`speed-up ${speedup.toFixed(2)}× measured (target ≥ 1.8× on 2 cores); load average after: ${load()}`);
