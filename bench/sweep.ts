@@ -1,11 +1,11 @@
 // `npm run bench -- --only sweep [--usps DIR] [--steps S]`: local sweep throughput. The same 4 MLP runs of S steps
 // (default 5000) without spectra are run one after another (`sweep run --jobs 1`) and two at once (`--jobs 2`), as
 // real CLI processes into fresh databases, in this session, in the order 1, 2, 2, 1 so that a load that drifts during
-// the benchmark weighs on both alike; the ratio of the summed wall times is the speed-up (target ≥ 1.8× on 2 cores). Other work on the machine shares the
-// cores, so the load average is printed, and so is the CPU time the sweep's processes used: when running two at once
-// costs no more CPU than one after another, two idle cores finish it in half the time. The cores of a virtual machine
-// need not give that: a pure-JS loop is timed alone and two at once before and after the rounds, and the speed-up is
-// also stated as a fraction of what the cores gave it.
+// the benchmark weighs on both alike; the ratio of the summed wall times is the speed-up (target ≥ 1.8× on 2 cores).
+// Other work on the machine shares the cores, so the load average is printed, and so is the CPU time the sweep's
+// processes used: when running two at once costs no more CPU than one after another, two idle cores finish it in half
+// the time. The cores of a virtual machine need not give that: a pure-JS loop is timed alone and two at once before
+// and after the rounds, and the speed-up is also stated as a fraction of what the cores gave it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
