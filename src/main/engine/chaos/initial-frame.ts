@@ -318,9 +318,11 @@ class Block {
     return !this.converged && !(last && this.krylov && !forward);
   }
 
-  status(): string {
+  status(tol: number): string {
     const space = this.krylov ? `Krylov space ${this.krylov.c}, ` : '';
-    return `${space}max change ${(this.history.at(-1) ?? NaN).toExponential(2)}${this.converged ? ' (converged)' : ''}`;
+    const settled = this.changes.filter((c) => c <= tol).length;
+    const detail = this.converged || !this.history.length ? '' : ` (v₁ ${this.changes[0].toExponential(2)}; ${settled} of ${this.k} within tol)`;
+    return `${space}max change ${(this.history.at(-1) ?? NaN).toExponential(2)}${this.converged ? ' (converged)' : detail}`;
   }
 
   result(steps: number, tol: number): FrameVectors {
@@ -373,7 +375,7 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
     else sweeps.backward(visit);
     for (const bl of active) bl.end(forward, tol);
     const maps = [...new Set(active.map((bl) => OPERATOR[bl.which][forward ? 0 : 1]))].join(' and ');
-    opts.log?.(`half-sweep ${h} (${forward ? 'forward' : 'backward'}, ${maps}): ` + active.map((bl) => `${bl.which} ${bl.k} of ${bl.b}: ${bl.status()}`).join('; '));
+    opts.log?.(`half-sweep ${h} (${forward ? 'forward' : 'backward'}, ${maps}): ` + active.map((bl) => `${bl.which} ${bl.k} of ${bl.b}: ${bl.status(tol)}`).join('; '));
   }
   return blocks.map((bl) => bl.result(steps, tol));
 }
