@@ -162,6 +162,17 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
     expect(Math.max(...logD) * T).toBeGreaterThan(590);
   });
 
+  /** For maps J_t = Q_{t+1}·D·Q_tᵀ: the top 4 exponents are logD[0…3] and their initial-frame vectors Q_0's first 4. */
+  function expectExactTop(r: FrameVectors, logD: Float64Array, q0: Float64Array, cosTol: number): void {
+    expect(r.converged).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      expect(Math.abs(r.exponents[i] - logD[i])).toBeLessThan(1e-12);
+      let cos = 0;
+      for (let l = 0; l < r.dim; l++) cos += r.initial[i * r.dim + l] * q0[i * r.dim + l];
+      expect(1 - Math.abs(cos)).toBeLessThan(cosTol);
+    }
+  }
+
   /**
    * log σ_i = T·0.1·e^{−i/10} (dim 200, T = 10): σ_9/σ_4 = e^{−0.29}, so plain iteration gains only ×1.3 per
    * half-sweep; the Krylov space (at most 8 blocks of 8) stays well below the dimension.
@@ -172,16 +183,7 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
     const logD = Float64Array.from({ length: dim }, (_, i) => 0.1 * Math.exp(-i / 10));
     const qs = Array.from({ length: T + 1 }, () => randomOrthogonal(rng, dim));
     const maps = Array.from({ length: T }, (_, t) => svdMap(qs[t + 1], logD.map(Math.exp), qs[t]));
-    /** The top 4 exponents and initial-frame vectors are exactly logD[i] and qs[0]'s vectors. */
-    const expectExact = (r: FrameVectors): void => {
-      expect(r.converged).toBe(true);
-      for (let i = 0; i < 4; i++) {
-        expect(Math.abs(r.exponents[i] - logD[i])).toBeLessThan(1e-12);
-        let cos = 0;
-        for (let l = 0; l < dim; l++) cos += r.initial[i * dim + l] * qs[0][i * dim + l];
-        expect(1 - Math.abs(cos)).toBeLessThan(1e-14);
-      }
-    };
+    const expectExact = (r: FrameVectors): void => expectExactTop(r, logD, qs[0], 1e-14);
     return { dim, maps, expectExact };
   }
 
@@ -246,13 +248,7 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
     expect(r.krylov).toBeGreaterThan(0);
     expect(lines.some((l) => l.includes('Krylov space'))).toBe(true);
     expect(lines.at(-1)).not.toContain('Krylov space');
-    expect(r.converged).toBe(true);
-    for (let i = 0; i < 4; i++) {
-      expect(Math.abs(r.exponents[i] - logD[i])).toBeLessThan(1e-12);
-      let cos = 0;
-      for (let l = 0; l < dim; l++) cos += r.initial[i * dim + l] * qs[0][i * dim + l];
-      expect(1 - Math.abs(cos)).toBeLessThan(1e-13);
-    }
+    expectExactTop(r, logD, qs[0], 1e-13);
   });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'chaoslab-initial-frame-'));
