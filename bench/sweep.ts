@@ -54,10 +54,7 @@ export async function benchSweep(uspsDir: string | null, steps: number): Promise
   try {
     const spec = join(dir, 'spec.json');
     const data = uspsDir ? { dataset: 'usps', dir: resolve(uspsDir), testEvery: 0 } : { dataset: 'fashion-mnist', testEvery: 0 };
-    writeFileSync(
-      spec,
-      JSON.stringify({ name: 'bench-s{seed}', base: { data, train: { steps }, spectrum: { every: 0 } }, grid: { seed: [0, 1, 2, 3] } }),
-    );
+    writeFileSync(spec, JSON.stringify({ name: 'bench-s{seed}', base: { data, train: { steps }, spectrum: { every: 0 } }, grid: { seed: [0, 1, 2, 3] } }));
     console.log(`${RUNS} MLP runs × ${steps} steps, no spectra, ${uspsDir ? 'USPS' : 'Fashion-MNIST'}; load average before: ${load()}`);
     let round = 0;
     const wall = (jobs: number): { s: number; cpu: number } => {

@@ -66,7 +66,7 @@ describe('parse errors never echo the file', () => {
 
 describe('cgd.basisFile vectors', () => {
   const file = (vectors: number[][]): string => JSON.stringify({ vectors });
-  it('dependence is judged relative to each vector\'s own length, whatever units the file uses', () => {
+  it("dependence is judged relative to each vector's own length, whatever units the file uses", () => {
     const a = [3, 4, 0, 0];
     const b = [1, 1, 1, 0];
     const unit = parseBasis(file([a, b]), 'basis.json', 4, null);

@@ -375,7 +375,9 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
     else sweeps.backward(visit);
     for (const bl of active) bl.end(forward, tol);
     const maps = [...new Set(active.map((bl) => OPERATOR[bl.which][forward ? 0 : 1]))].join(' and ');
-    opts.log?.(`half-sweep ${h} (${forward ? 'forward' : 'backward'}, ${maps}): ` + active.map((bl) => `${bl.which} ${bl.k} of ${bl.b}: ${bl.status(tol)}`).join('; '));
+    opts.log?.(
+      `half-sweep ${h} (${forward ? 'forward' : 'backward'}, ${maps}): ` + active.map((bl) => `${bl.which} ${bl.k} of ${bl.b}: ${bl.status(tol)}`).join('; '),
+    );
   }
   return blocks.map((bl) => bl.result(steps, tol));
 }
