@@ -32,7 +32,7 @@ ${RUN_USAGE}
                                               the run's latest parameters (or replica I's) as
                                               {"step", "params": [flat, PyTorch order]}
   lyapunov-vectors RUN_ID [--step S] [--frame initial|final] [--k K|all] [--bottom] [--from F] [--tol T]
-          [--max-half-sweeps H] [--recompute] [--out FILE [--force]] [--db FILE]
+          [--max-half-sweeps H] [--recompute | --continue] [--out FILE [--force]] [--db FILE]
                                               Lyapunov vectors after S steps as {"step", "frame", "exponents",
                                               "vectors": [[n values], …]}: saved ones, else computed by replay
                                               (progress on stderr) and saved with the run

@@ -412,6 +412,46 @@ describe('CLI lyapunov-vectors and params --replica', () => {
     expect(r.stderr).toMatch(/error: replay of run .* does not reproduce it: at step 0 the loss is/);
   }, 240_000);
 
+  it('--continue goes on from the saved vectors (its record covers the whole computation); a replica source that stopped short is refused until then', () => {
+    const short = vectors('--k', '3', '--recompute', '--max-half-sweeps', '2');
+    expect(short.r.stderr).toMatch(/warning: not converged after 2 half-sweeps/);
+    // A replica run perturbing along them: the leading vector has not been seen to settle, so it is refused.
+    const cfg = path.join(dir, 'replicas-of-short.json');
+    const data = { dataset: 'usps', dir: USPS_DIR, trainLimit: 200, testEvery: 0 };
+    const replicas = { strategy: 'max_chaos', eps: [0.1], seeds: [0], lyapunovSource: id };
+    writeFileSync(cfg, JSON.stringify({ seed: 3, data, model: { kind: 'mlp', hidden: 4 }, train: { steps: 3, lr: 0.05 }, replicas }));
+    const refused = cli('run', '--config', cfg, '--db', db, '--json');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/did not converge in 2 half-sweeps .*--continue --max-half-sweeps H/);
+    const more = vectors('--continue', '--max-half-sweeps', '40');
+    expect(more.r.stderr).toContain('initial-frame iteration continues from the saved vectors (3) after 2 half-sweeps, forward first');
+    expect(more.r.stderr).toMatch(/half-sweep 1 \(forward/);
+    const out = more.out as VectorsJson & { halfSweeps: number };
+    expect(out).toMatchObject({ converged: true, stored: false, k: 3 });
+    const swept = more.r.stderr.split('\n').filter((l) => /^half-sweep \d+ \((forward|backward), J/.test(l)).length;
+    expect(swept).toBeGreaterThan(1);
+    expect(out.halfSweeps).toBe(2 + swept);
+    // The same vectors as a fresh computation to the tolerance (change 1e-8: |cos| ≥ 1 − 1e-15 or so; checked to 1e-12).
+    const fresh = vectors('--recompute', '--k', '3', '--max-half-sweeps', '80').out!;
+    expect(fresh.converged).toBe(true);
+    fresh.vectors.forEach((v, i) => {
+      const cos = v.reduce((s, x, l) => s + x * out.vectors[i][l], 0);
+      expect(1 - Math.abs(cos), `vector ${i}`).toBeLessThan(1e-12);
+    });
+    const accepted = cli('run', '--config', cfg, '--db', db, '--json');
+    expect(accepted.stderr).toBe('');
+    expect(accepted.status).toBe(0);
+    for (const [args, msg] of [
+      [['--continue', '--recompute'], /--recompute and --continue exclude each other/],
+      [['--continue', '--step', '20'], /--continue: run \S+ has no saved 'lyapunov-initial-top' vectors at step 20 to continue from/],
+      [['--continue', '--frame', 'final'], /--continue: the final-frame QR vectors are one sweep/],
+    ] as const) {
+      const { r } = vectors(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  }, 240_000);
+
   it("params --replica I prints a replica's parameters from the latest checkpoint", () => {
     const rep = JSON.parse(cli('params', id, '--db', db, '--replica', '1').stdout) as {
       step: number;

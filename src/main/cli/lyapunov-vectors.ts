@@ -20,6 +20,7 @@ export async function cmdLyapunovVectors(args: string[]): Promise<number> {
       tol: { type: 'string' },
       'max-half-sweeps': { type: 'string' },
       recompute: { type: 'boolean' },
+      continue: { type: 'boolean' },
       out: { type: 'string' },
       force: { type: 'boolean' },
     },
@@ -27,6 +28,7 @@ export async function cmdLyapunovVectors(args: string[]): Promise<number> {
   );
   if (!positionals[0]) throw new UsageError('lyapunov-vectors needs RUN_ID');
   if (values.frame !== 'initial' && values.frame !== 'final') throw new UsageError(`--frame must be initial or final, got '${values.frame}'`);
+  if (values.recompute && values.continue) throw new UsageError('--recompute and --continue exclude each other: start afresh, or go on from the saved vectors');
   const tol = values.tol === undefined ? undefined : Number(values.tol);
   if (tol !== undefined && !(tol > 0)) throw new UsageError(`--tol must be a number > 0, got '${values.tol}'`);
   const req: VectorsRequest = {
@@ -38,6 +40,7 @@ export async function cmdLyapunovVectors(args: string[]): Promise<number> {
     tol,
     maxHalfSweeps: intFlag(values['max-half-sweeps'], 'max-half-sweeps', 1),
     recompute: values.recompute ?? false,
+    continueSaved: values.continue ?? false,
   };
   const flag: Record<keyof VectorsRequest, string> = {
     step: '--step',
@@ -46,6 +49,7 @@ export async function cmdLyapunovVectors(args: string[]): Promise<number> {
     k: '--k',
     from: '--from',
     recompute: '--recompute',
+    continueSaved: '--continue',
     tol: '--tol',
     maxHalfSweeps: '--max-half-sweeps',
     budget: '--budget',

@@ -2,10 +2,11 @@
 // - initial frame: the right singular vectors of Y = J_{S−1}⋯J_from (directions at step `from` that grow (top) or
 //   shrink (bottom) most until step S), saved as vectors `lyapunov-initial-top` / `lyapunov-initial-bottom` (with
 //   `@from` when the window does not start at 0) at step S, the exponents as their values, and a result of the same
-//   name plus `@S` recording the iteration (half-sweeps, convergence, memory, time);
+//   name plus `@S` recording the iteration (half-sweeps, convergence, memory, time); an iteration that stopped
+//   short can be continued from the saved vectors, its record then covering the whole computation;
 // - final frame: the QR (Benettin) vectors Q_S from the run's own random start, saved as `lyapunov` at step S —
 //   what a run with a lyapunov section saves itself.
-import { initialFrameVectors, type Extreme } from './chaos/initial-frame';
+import { initialFrameVectors, type Extreme, type InitialFrameOptions } from './chaos/initial-frame';
 import { Replay, type ReplayMemory } from './replay';
 import type { RunLibrary, SavedVectors } from './sink';
 
@@ -22,6 +23,8 @@ export interface VectorsRequest {
   from?: number;
   /** Compute even when saved. */
   recompute?: boolean;
+  /** Initial frame: go on iterating from the saved vectors (more half-sweeps for a computation that stopped short). */
+  continueSaved?: boolean;
   tol?: number;
   maxHalfSweeps?: number;
   /** Replay memory budget in bytes (replay.ts). */
@@ -113,7 +116,16 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
   if (!Number.isInteger(step) || step <= from || step > logged)
     throw new VectorsRequestError('step', `run ${run.id} logged steps 0…${run.lastStep}: the vectors after S steps need ${from} < S ≤ ${logged}, got ${step}`);
   const name = vectorsName(req.frame, req.which, from);
-  const saved = req.recompute ? null : library.vectors(run.id, name, step).saved;
+  const recordName = `${name}@${step}`;
+  const stored = library.vectors(run.id, name, step).saved;
+  let prior: { vectors: Float64Array; record: VectorsRecord | undefined } | null = null;
+  if (req.continueSaved) {
+    if (req.frame === 'final') throw new VectorsRequestError('continueSaved', 'the final-frame QR vectors are one sweep, not an iteration to continue');
+    if (!stored || stored.n !== dim)
+      throw new VectorsRequestError('continueSaved', `run ${run.id} has no saved '${name}' vectors at step ${step} to continue from`);
+    prior = { vectors: stored.data, record: library.result(run.id, recordName) as VectorsRecord | undefined };
+  }
+  const saved = req.recompute || prior ? null : stored;
   let k: number;
   if (req.k === 'all') {
     if (dim > ALL_MAX_DIM)
@@ -124,9 +136,8 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
     k = req.k;
   } else {
     const own = run.config.lyapunov?.k;
-    k = saved?.n === dim ? saved.k : own === 'all' ? Math.min(dim, ALL_MAX_DIM) : Math.min(dim, own ?? DEFAULT_K);
+    k = stored?.n === dim && !req.recompute ? stored.k : own === 'all' ? Math.min(dim, ALL_MAX_DIM) : Math.min(dim, own ?? DEFAULT_K);
   }
-  const recordName = `${name}@${step}`;
   if (saved && saved.n === dim && saved.k >= k) {
     log(`vectors '${name}' at step ${step}: saved with the run`);
     return {
@@ -162,15 +173,24 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
       const s = replay.exp.lyapunovState() as NonNullable<ReturnType<typeof replay.exp.lyapunovState>>;
       out = { exponents: s.exponents, vectors: s.vectors, record: { ...base, seconds: (performance.now() - t0) / 1000, memory: replay.memory() } };
     } else {
-      // The run's own QR vectors after `step` steps, Q = orth(Y·Q_0), are where a first forward half-sweep from a
-      // random start would arrive (with the run's k vectors): the top block begins from them, backward.
-      const own = req.which === 'top' && from === 0 ? library.vectors(run.id, vectorsName('final', 'top', 0), step).saved : null;
-      const finalStart = own && own.n === dim ? own.data.subarray(0, own.k * dim) : undefined;
-      const start = finalStart ? `the run's own QR vectors after step ${step} (${own!.k}), backward first` : 'random';
-      log(`initial-frame iteration starts from ${start}`);
+      // Continuing: from the saved vectors, forward. Else the run's own QR vectors after `step` steps,
+      // Q = orth(Y·Q_0), are where a first forward half-sweep from a random start would arrive (with the run's k
+      // vectors): the top block begins from them, backward.
+      const own = !prior && req.which === 'top' && from === 0 ? library.vectors(run.id, vectorsName('final', 'top', 0), step).saved : null;
+      const given: InitialFrameOptions['start'] = prior
+        ? { vectors: prior.vectors, at: 'initial' }
+        : own && own.n === dim
+          ? { vectors: own.data.subarray(0, own.k * dim), at: 'final' }
+          : undefined;
+      const start = prior
+        ? `the saved vectors (${prior.vectors.length / dim}) after ${prior.record?.halfSweeps ?? '?'} half-sweeps, forward first`
+        : given
+          ? `the run's own QR vectors after step ${step} (${own!.k}), backward first`
+          : 'random';
+      log(`initial-frame iteration ${prior ? 'continues' : 'starts'} from ${start}`);
       const [r] = initialFrameVectors(replay, {
         k,
-        finalStart,
+        start: given,
         which: [req.which],
         tol: req.tol,
         maxHalfSweeps: req.maxHalfSweeps,
@@ -181,18 +201,20 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
         },
         progress: (p) => p.done % tick === 0 && log(`half-sweep ${p.halfSweep} (${p.forward ? 'forward' : 'backward'}): ${p.done} of ${p.of} steps`),
       });
+      // A continued computation's record covers all of it: half-sweeps, time and history add up.
+      const before = prior?.record;
       const record: VectorsRecord = {
         ...base,
-        seconds: (performance.now() - t0) / 1000,
+        seconds: (before?.seconds ?? 0) + (performance.now() - t0) / 1000,
         memory: replay.memory(),
         block: r.block,
-        start,
-        halfSweeps: r.halfSweeps,
-        krylov: r.krylov,
+        start: before ? `${before.start ?? '?'}; continued from ${start}` : start,
+        halfSweeps: (before?.halfSweeps ?? 0) + r.halfSweeps,
+        krylov: Math.max(before?.krylov ?? 0, r.krylov),
         converged: r.converged,
         tol: r.tol,
         changes: Array.from(r.changes),
-        history: r.history,
+        history: [...(before?.history ?? []), ...r.history],
       };
       out = { exponents: r.exponents, vectors: r.initial, record };
     }

@@ -128,10 +128,10 @@ async function lyapunovSource(replicas: ReplicaConfig, library: RunLibrary, n: n
         const changes = v.record?.changes ?? [];
         if (v.record && v.record.converged === false) {
           const tol = v.record.tol ?? 0;
-          if (changes[0] > tol)
+          if (!(changes[0] <= tol))
             throw new Error(
               `did not converge in ${v.record.halfSweeps} half-sweeps (the leading vector still moved by ${changes[0].toExponential(2)} > tol ${tol}); ` +
-                `compute them first with \`lab lyapunov-vectors ${run.id}${w === 'bottom' ? ' --bottom' : ''} --recompute --max-half-sweeps H\` for a larger H`,
+                `go on from the saved ones with \`lab lyapunov-vectors ${run.id}${w === 'bottom' ? ' --bottom' : ''} --continue --max-half-sweeps H\``,
             );
           log(
             `WARNING: initial-frame ${w} vectors of run ${run.id}: the leading vector converged, but vectors ${changes.findIndex((c) => c > tol) + 1}… still moved by up to ` +

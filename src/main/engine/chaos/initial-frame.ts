@@ -45,10 +45,11 @@ export interface InitialFrameOptions {
   /** Seed of the random start. */
   seed?: number;
   /**
-   * Top block: vectors at the window's end to start from, e.g. the run's own QR vectors Q_T = orth(Y·Q_0) — where a
-   * forward half-sweep from a random start would take them; the first half-sweep then goes backward (all blocks).
+   * Vectors to start every block from (random ones fill the rest), at the window's start (`initial`: e.g. saved
+   * vectors of an iteration to continue) or at its end (`final`: e.g. the run's own QR vectors Q_T = orth(Y·Q_0), where
+   * a forward half-sweep from a random start would take them; the first half-sweep then goes backward).
    */
-  finalStart?: Float64Array;
+  start?: { vectors: Float64Array; at: 'initial' | 'final' };
   /** Block Krylov iteration where the wanted σ allow it (default true); false: plain subspace iteration. */
   krylov?: boolean;
   /** Called after every step of a half-sweep. */
@@ -366,12 +367,12 @@ export function initialFrameVectors(sweeps: Sweeps, opts: InitialFrameOptions): 
   const guard = Math.max(0, opts.guard ?? Math.max(4, Math.ceil(k / 4)));
   const tol = opts.tol ?? 1e-8;
   const maxHalfSweeps = opts.maxHalfSweeps ?? 12;
-  const start = opts.finalStart ?? null;
+  const start = opts.start?.vectors ?? null;
   if (start && (start.length === 0 || start.length % dim !== 0))
     throw new Error(`initial-frame vectors: the start vectors must be whole vectors of length ${dim}, got ${start.length} values`);
-  const blocks = opts.which.map((w) => new Block(w, k, guard, dim, opts.seed ?? 0, opts.krylov ?? true, w === 'top' ? start : null));
+  const blocks = opts.which.map((w) => new Block(w, k, guard, dim, opts.seed ?? 0, opts.krylov ?? true, start));
   // Half-sweep h goes forward when h is odd, or even when starting from the window's end.
-  const shift = start ? 1 : 0;
+  const shift = opts.start?.at === 'final' ? 1 : 0;
   for (let h = 1; h <= maxHalfSweeps; h++) {
     const forward = (h - 1 + shift) % 2 === 0;
     const active = blocks.filter((bl) => bl.wants(forward, h === maxHalfSweeps));

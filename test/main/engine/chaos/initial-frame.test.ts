@@ -218,11 +218,31 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
       forward: (visit) => (visits.push(true), sweeps.forward(visit)),
       backward: (visit) => (visits.push(false), sweeps.backward(visit)),
     };
-    const [fromQr] = initialFrameVectors(logged, { ...opts, finalStart: qT });
+    const [fromQr] = initialFrameVectors(logged, { ...opts, start: { vectors: qT, at: 'final' } });
     expect(visits.slice(0, 3)).toEqual([false, true, false]);
     [fromRandom, fromQr].forEach(expectExact);
     expect(fromQr.halfSweeps).toBeLessThan(fromRandom.halfSweeps);
-    expect(() => initialFrameVectors(listSweeps(maps), { ...opts, finalStart: new Float64Array(dim + 1) })).toThrow(/whole vectors of length 200/);
+    expect(() => initialFrameVectors(listSweeps(maps), { ...opts, start: { vectors: new Float64Array(dim + 1), at: 'final' } })).toThrow(
+      /whole vectors of length 200/,
+    );
+  });
+
+  it('continues from saved initial-frame vectors (forward first) to the exact vectors', () => {
+    const rng = new Rng(8, 'initial-frame-continue');
+    const { maps, expectExact } = slowlyDecaying(rng);
+    const opts = { k: 4, guard: 4, which: ['top' as const], tol: 1e-10, krylov: false };
+    const [short] = initialFrameVectors(listSweeps(maps), { ...opts, maxHalfSweeps: 6 });
+    expect(short.converged).toBe(false);
+    const visits: boolean[] = [];
+    const sweeps = listSweeps(maps);
+    const logged: Sweeps = { ...sweeps, forward: (visit) => (visits.push(true), sweeps.forward(visit)) };
+    const [more] = initialFrameVectors(logged, { ...opts, maxHalfSweeps: 150, start: { vectors: short.initial, at: 'initial' } });
+    expect(visits[0]).toBe(true);
+    expectExact(more);
+    const [fresh] = initialFrameVectors(listSweeps(maps), { ...opts, maxHalfSweeps: 150 });
+    // The continuation goes on where the short run stopped: together they take about what one run takes (the first
+    // Rayleigh–Ritz step of a continuation has nothing to compare with, and the guard vectors restart at random).
+    expect(short.halfSweeps + more.halfSweeps).toBeLessThanOrEqual(fresh.halfSweeps + 4);
   });
 
   it('leaves Krylov for plain iteration when the wanted σ turn out to span more than e^12, and still reaches the exact vectors', () => {
@@ -242,7 +262,7 @@ describe('initial-frame vectors against the dense SVD of the explicit product', 
       which: ['top'],
       tol: 1e-10,
       maxHalfSweeps: 40,
-      finalStart: qs[T].slice(dim, 9 * dim),
+      start: { vectors: qs[T].slice(dim, 9 * dim), at: 'final' },
       log: (l) => lines.push(l),
     });
     expect(r.krylov).toBeGreaterThan(0);
