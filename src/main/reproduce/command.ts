@@ -9,7 +9,7 @@ import { REPRODUCE_DEFAULTS } from '../../shared/reproduce';
 import { duration } from '../../shared/format';
 import { UsageError, parseFlags } from '../cli/input';
 import { RunStore } from '../store/run-store';
-import { runSweepLocally, type SweepEvent } from '../sweep/local';
+import { runEventLine, runSweepLocally, type SweepEvent } from '../sweep/local';
 import { childEntry } from '../sweep/child-entry';
 import { checkDisk, planCost } from '../sweep/plan';
 import { planReproduction } from './plan';
@@ -80,8 +80,7 @@ export async function cmdReproduce(args: string[]): Promise<number> {
   console.error(`${sweep.plan.title}: ${runs.length} runs, ${jobs} at once, into ${dbFile} (sweep ${sweep.id}; rerun to continue); ${entry.note}`);
   const t0 = performance.now();
   const onEvent = (e: SweepEvent): void => {
-    if (e.type === 'start') console.error(`  ${e.resumeId ? 'resume' : 'start '} #${e.index} ${e.name}`);
-    else if (e.type === 'end') console.error(`  ${e.status.padEnd(8)} #${e.index} ${e.name}${e.error ? ` — ${e.error}` : ''}`);
+    if (e.type !== 'progress') console.error(runEventLine(e));
   };
   const result = await runSweepLocally(sweep, { dbFile, jobs, threads: 1, entry, retryFailed: true, onEvent });
   const unfinished = result.rows.filter((r) => r.status !== 'finished');

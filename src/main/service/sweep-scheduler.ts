@@ -89,7 +89,7 @@ export class SweepScheduler {
           },
         ],
       );
-    this.host.store.sweeps.record(id, plan.title, sweep.spec, plan.entries);
+    this.host.store.sweeps.record(id, plan.title, sweep.spec, plan.entries, { adopt: true });
     const rows = this.host.store.sweeps.get(id).runs;
     const a: Active = { queue: new SweepQueue(rows, retryFailed), configs: plan.entries.map((e) => e.config), jobs, stopping: false, live: new Set() };
     this.active.set(id, a);

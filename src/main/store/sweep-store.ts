@@ -29,6 +29,13 @@ interface EntryRow {
 
 const now = (): string => new Date().toISOString();
 
+/** A sweep run that took over a finished run of its config (SweepStore.record). */
+export interface Adopted {
+  index: number;
+  name: string;
+  runId: string;
+}
+
 export class SweepStore {
   constructor(
     private readonly db: Database.Database,
@@ -53,12 +60,15 @@ export class SweepStore {
   /**
    * Record a sweep and its runs. Recording the same sweep again changes nothing; a sweep id whose stored runs
    * differ from `entries` (another spec hashed alike, or an edited database) is refused. It reads before it writes,
-   * so it takes the write lock first (see RunStore.transaction).
+   * so it takes the write lock first (see RunStore.transaction). With `adopt`, a new sweep's run takes over a
+   * finished run of the very same config already in the database that belongs to no sweep (a run is
+   * deterministic: starting it again would give the same bits), e.g. a preset run by hand before `lab reproduce`;
+   * the adopted runs are returned.
    */
-  record(id: string, title: string, spec: unknown, entries: SweepEntry[]): void {
-    this.guard('recording a sweep', () =>
+  record(id: string, title: string, spec: unknown, entries: SweepEntry[], opts: { adopt?: boolean } = {}): Adopted[] {
+    return this.guard('recording a sweep', () =>
       this.db
-        .transaction(() => {
+        .transaction((): Adopted[] => {
           const stored = this.db.prepare('SELECT idx, name, config FROM sweep_runs WHERE sweep_id = ? ORDER BY idx').all(id) as {
             idx: number;
             name: string;
@@ -68,11 +78,21 @@ export class SweepStore {
             const same =
               stored.length === entries.length && stored.every((r, i) => r.name === entries[i].name && r.config === JSON.stringify(entries[i].config));
             if (!same) throw new StoreError('corrupt', `Sweep ${id} in ${this.file} holds other runs than this spec expands to. Nothing was changed.`);
-            return;
+            return [];
           }
           this.db.prepare('INSERT INTO sweeps (id, title, spec, created_at) VALUES (?, ?, ?, ?)').run(id, title, JSON.stringify(spec), now());
-          const put = this.db.prepare('INSERT INTO sweep_runs (sweep_id, idx, name, stage, after_idx, config) VALUES (?, ?, ?, ?, ?, ?)');
-          for (const e of entries) put.run(id, e.index, e.name, e.stage, e.after, JSON.stringify(e.config));
+          const put = this.db.prepare('INSERT INTO sweep_runs (sweep_id, idx, name, stage, after_idx, config, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+          const finished = this.db.prepare(
+            "SELECT id FROM runs WHERE config = ? AND status = 'finished' AND id NOT IN (SELECT run_id FROM sweep_runs WHERE run_id IS NOT NULL) ORDER BY created_at LIMIT 1",
+          );
+          const adopted: Adopted[] = [];
+          for (const e of entries) {
+            const config = JSON.stringify(e.config);
+            const runId = opts.adopt ? ((finished.pluck().get(config) as string | undefined) ?? null) : null;
+            put.run(id, e.index, e.name, e.stage, e.after, config, runId);
+            if (runId) adopted.push({ index: e.index, name: e.name, runId });
+          }
+          return adopted;
         })
         .immediate(),
     );

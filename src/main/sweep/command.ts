@@ -9,8 +9,7 @@ import type { RunStatus } from '../../shared/frames';
 import { UsageError, parseFlags, suggestion } from '../cli/input';
 import { RunStore } from '../store/run-store';
 import { execChild } from './child';
-import type { SweepEvent } from './local';
-import { runSweepLocally } from './local';
+import { runEventLine, runSweepLocally, type SweepEvent } from './local';
 import { childEntry } from './child-entry';
 import { checkDisk, formatPlan, loadSweep, planCost } from './plan';
 import { collectSweep, sweepStatus } from './slurm/collect';
@@ -61,8 +60,7 @@ async function cmdRun(args: string[]): Promise<number> {
   console.error(`sweep "${s.plan.title}" (${s.id}): ${s.plan.entries.length} runs, ${jobs} at once, into ${dbFile}; ${entry.note}`);
   const onEvent = (e: SweepEvent): void => {
     if (json) return void process.stdout.write(JSON.stringify(e) + '\n');
-    if (e.type === 'start') say(`  ${e.resumeId ? 'resume' : 'start '} #${e.index} ${e.name}`);
-    else if (e.type === 'end') say(`  ${e.status.padEnd(8)} #${e.index} ${e.name}${e.error ? ` — ${e.error}` : ''}`);
+    if (e.type !== 'progress') say(runEventLine(e));
     else {
       const p = e.progress;
       const line = `runs: ${p.done} done, ${p.running} running, ${p.failed} failed, ${p.waiting} to go · ${p.stepsPerSec.toFixed(0)} steps/s · ETA ${duration(p.etaSec)}`;

@@ -28,8 +28,16 @@ export interface SweepProgress {
 }
 export type SweepEvent =
   | { type: 'start'; index: number; name: string; resumeId: string | null }
+  | { type: 'adopt'; index: number; name: string; runId: string }
   | { type: 'end'; index: number; name: string; runId: string | null; status: RunStatus; error: string | null }
   | { type: 'progress'; progress: SweepProgress };
+
+/** The line a command prints for a run's start, end or adoption (progress is each command's own). */
+export function runEventLine(e: Exclude<SweepEvent, { type: 'progress' }>): string {
+  if (e.type === 'start') return `  ${e.resumeId ? 'resume' : 'start '} #${e.index} ${e.name}`;
+  if (e.type === 'adopt') return `  reuse  #${e.index} ${e.name}: run ${e.runId}, finished earlier with the same config`;
+  return `  ${e.status.padEnd(8)} #${e.index} ${e.name}${e.error ? ` — ${e.error}` : ''}`;
+}
 
 export interface LocalSweepOptions {
   dbFile: string;
@@ -63,7 +71,7 @@ export async function runSweepLocally(s: LoadedSweep, opts: LocalSweepOptions): 
   const store = RunStore.open(opts.dbFile);
   let rows: SweepRunRow[];
   try {
-    store.sweeps.record(s.id, s.plan.title, s.spec, s.plan.entries);
+    for (const a of store.sweeps.record(s.id, s.plan.title, s.spec, s.plan.entries, { adopt: true })) opts.onEvent({ type: 'adopt', ...a });
     rows = store.sweeps.get(s.id).runs;
   } finally {
     store.close();

@@ -50,6 +50,33 @@ describe('SweepStore', () => {
     store.close();
   });
 
+  it('adopts, when asked, a finished run of the very same config that belongs to no sweep, once', () => {
+    const store = RunStore.open(join(dir, 'lab.db'));
+    const p = plan([0, 1, 2]);
+    const done = store.createRun(p.entries[0].config, ENV);
+    store.setStatus(done, 'finished');
+    store.createRun(p.entries[0].config, ENV);
+    const failed = store.createRun(p.entries[1].config, ENV);
+    store.setStatus(failed, 'failed');
+    // Another config that differs only in the learning rate is not the same run.
+    const near = store.createRun({ ...p.entries[2].config, train: { ...p.entries[2].config.train, lr: 0.5 } }, ENV);
+    store.setStatus(near, 'finished');
+    expect(store.sweeps.record('0123456789abcdef', p.title, {}, p.entries, { adopt: true })).toEqual([{ index: 0, name: 's0', runId: done }]);
+    expect(store.sweeps.get('0123').runs.map((r) => [r.runId, r.status])).toEqual([
+      [done, 'finished'],
+      [null, null],
+      [null, null],
+    ]);
+    // Recording it again adopts nothing more; another sweep of the same run finds it taken; without adopt, nothing.
+    expect(store.sweeps.record('0123456789abcdef', p.title, {}, p.entries, { adopt: true })).toEqual([]);
+    expect(store.sweeps.record('1111111111111111', 'T2', {}, plan([0]).entries, { adopt: true })).toEqual([]);
+    const again = store.createRun(p.entries[0].config, ENV);
+    store.setStatus(again, 'finished');
+    expect(store.sweeps.record('2222222222222222', 'T3', {}, plan([0]).entries)).toEqual([]);
+    expect(store.sweeps.get('2222').runs[0].runId).toBeNull();
+    store.close();
+  });
+
   it('reports a run whose writer died as interrupted, also where the store is read-only and cannot mark it', () => {
     const file = join(dir, 'lab.db');
     const store = RunStore.open(file);
