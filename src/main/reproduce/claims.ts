@@ -1,5 +1,6 @@
 // The paper's four claims, each beside the measured evidence and a plain verdict. A difference counts when it
-// exceeds twice its standard error (over seeds); with one seed there is no error bar and the report says so.
+// exceeds twice its standard error (over seeds); with one seed there is no error bar, so no accuracy difference
+// decides a claim: the verdict is inconclusive and the report gives the direction measured.
 import { percent } from '../../shared/format';
 import type { Claim, Evidence, VariantAccuracy, Verdict } from '../../shared/reproduce';
 
@@ -14,13 +15,18 @@ function delta(a: VariantAccuracy, b: VariantAccuracy): { d: number; se: number 
   return { d: a.mean - b.mean, se };
 }
 
-/** Verdict on "a is lower than b". */
-function lower(a: VariantAccuracy, b: VariantAccuracy): { verdict: Verdict; text: string } {
+/** Verdict on "a is lower than b"; `oneSeed`: no error bar, so inconclusive whatever the sign. */
+function lower(a: VariantAccuracy, b: VariantAccuracy): { verdict: Verdict; text: string; oneSeed: boolean; d: number } {
   const { d, se } = delta(a, b);
-  const text = `${a.variant} − ${b.variant}: ${d >= 0 ? '+' : ''}${(100 * d).toFixed(2)} points${Number.isNaN(se) ? ' (one seed: no error bar)' : ` ± ${(100 * se).toFixed(2)} (SE)`}`;
-  if (Number.isNaN(se)) return { verdict: d < 0 ? 'agrees' : 'disagrees', text };
-  return { verdict: d < -2 * se ? 'agrees' : d > 2 * se ? 'disagrees' : 'inconclusive', text };
+  const oneSeed = Number.isNaN(se);
+  const text = `${a.variant} − ${b.variant}: ${d >= 0 ? '+' : ''}${(100 * d).toFixed(2)} points${oneSeed ? ' (one seed: no error bar)' : ` ± ${(100 * se).toFixed(2)} (SE)`}`;
+  if (oneSeed) return { verdict: 'inconclusive', text, oneSeed, d };
+  return { verdict: d < -2 * se ? 'agrees' : d > 2 * se ? 'disagrees' : 'inconclusive', text, oneSeed, d };
 }
+
+/** The why of a one-seed comparison: the direction measured, and that it decides nothing. */
+const oneSeedWhy = (subject: string, below: boolean): string =>
+  `one seed per variant, so no error bar: ${subject} ${below ? "below SGD, the paper's direction" : "at or above SGD, against the paper's direction"}, but the seed-to-seed spread is unknown; run more seeds (--seeds 3) to decide.`;
 
 /** All agree → agrees; any disagree → disagrees; else inconclusive. */
 const combine = (v: Verdict[]): Verdict => (v.every((x) => x === 'agrees') ? 'agrees' : v.includes('disagrees') ? 'disagrees' : 'inconclusive');
@@ -54,8 +60,9 @@ export function paperClaims(e: Evidence): Claim[] {
         'The negative eigenspectrum — the directions of local chaos — cannot be removed from SGD without hurting training: CGD neg (the gradient projected off every negative-curvature direction) ends below SGD in test accuracy.',
       evidence: [...accuracyLines(f1), neg.text, ...context],
       verdict: neg.verdict,
-      why:
-        neg.verdict === 'agrees'
+      why: neg.oneSeed
+        ? oneSeedWhy('CGD neg ends', neg.d < 0)
+        : neg.verdict === 'agrees'
           ? 'CGD neg ends below SGD beyond twice the standard error.'
           : neg.verdict === 'disagrees'
             ? 'CGD neg ends above SGD by more than twice the standard error: the measurement contradicts the paper here.'
@@ -73,8 +80,11 @@ export function paperClaims(e: Evidence): Claim[] {
       claim: 'Pruning the negative-curvature directions still costs accuracy when it starts late in training (steps 2000, 5000, 10000).',
       evidence: [...accuracyLines(f2), ...prunes.map((p) => p.text)],
       verdict,
-      why:
-        verdict === 'agrees'
+      why: prunes.some((p) => p.oneSeed)
+        ? prunes.every((p) => p.d < 0)
+          ? oneSeedWhy('every late start ends', true)
+          : oneSeedWhy('some late start ends', false)
+        : verdict === 'agrees'
           ? 'every late start ends below SGD beyond twice the standard error.'
           : verdict === 'disagrees'
             ? 'a late start ends above SGD beyond twice the standard error: the measurement contradicts the paper for that start.'

@@ -29,4 +29,20 @@ describe('the Figure 1 claim', () => {
     const close = curvature([variant('sgd', [0.8, 0.9, 0.85]), variant('cgd-neg', [0.82, 0.86, 0.84]), ...others]);
     expect(close.verdict).toBe('inconclusive');
   });
+
+  it('with one seed per variant there is no error bar: inconclusive whatever the sign, the direction stated (Figures 1 and 2)', () => {
+    const one = [variant('sgd', [0.92]), variant('cgd-neg', [0.36]), variant('cgd-pos', [0.79]), variant('cgd-chaotic', [0.36])];
+    const c = curvature(one);
+    expect(c.verdict).toBe('inconclusive');
+    expect(c.evidence).toContain('cgd-neg − sgd: -56.00 points (one seed: no error bar)');
+    expect(c.why).toMatch(/^one seed per variant, so no error bar: CGD neg ends below SGD, the paper's direction, .* run more seeds/);
+    const f2 = (finals: number[]) =>
+      paperClaims({ fig2: { variants: [variant('sgd', [0.92]), ...finals.map((f, i) => variant(`prune-${[2000, 5000, 10000][i]}`, [f]))] } }).find(
+        (x) => x.id === 'pruning-start',
+      )!;
+    const below = f2([0.912, 0.915, 0.916]);
+    expect(below.verdict).toBe('inconclusive');
+    expect(below.why).toMatch(/^one seed per variant, so no error bar: every late start ends below SGD, the paper's direction/);
+    expect(f2([0.912, 0.93, 0.916]).why).toMatch(/some late start ends at or above SGD, against the paper's direction/);
+  });
 });
