@@ -57,7 +57,7 @@ function logTicks(scale: PositionScale, lo: number, hi: number, length: number, 
     // Less than a decade: 1-2-5 (or finer) ticks read as plain numbers.
     for (let count = Math.max(2, Math.floor(length / spacing)); count >= 1; count = Math.floor(count * 0.7)) {
       const ticks = linearTicks(lo, hi, count).filter((t) => t.value > 0);
-      if (count === 1 || fits(scale, ticks, minGap, size)) return ticks;
+      if (count === 1 || fits(scale, ticks, minGap, size)) return withLowerSteps(scale, lo, ticks, minGap, size);
     }
   }
   // Every m-th decade so that labels keep apart.
@@ -69,6 +69,23 @@ function logTicks(scale: PositionScale, lo: number, hi: number, length: number, 
     const ticks = values.map((value, i) => ({ value, label: labels[i] }));
     if (ticks.length <= 2 || fits(scale, ticks, minGap, size)) return ticks;
   }
+}
+
+/**
+ * Evenly spaced values crowd at the top of a log axis (0.5, 1, 1.5, 2 over 0.12…2.2): below the lowest, the
+ * 1-2-5 values 5·10ᵏ, 2·10ᵏ, 10ᵏ, … that keep apart from the tick above them are labelled too.
+ */
+function withLowerSteps(scale: PositionScale, lo: number, ticks: Tick[], minGap: number, size: (l: Label) => number): Tick[] {
+  if (!ticks.length) return ticks;
+  const out = [...ticks];
+  for (let k = Math.floor(Math.log10(ticks[0].value)); 10 ** (k + 1) > lo; k--)
+    for (const m of [5, 2, 1]) {
+      const value = m * 10 ** k;
+      if (value >= out[0].value || value < lo) continue;
+      const t = { value, label: humanNumber(value) };
+      if (fits(scale, [t, out[0]], minGap, size)) out.unshift(t);
+    }
+  return out;
 }
 
 /** Unlabelled minor ticks of a log axis: 2…9 × 10ᵏ inside the domain, when the axis spans at least a decade. */

@@ -23,6 +23,8 @@ describe('ticks', () => {
     expect(short.length).toBeLessThan(10);
     for (let i = 1; i < short.length; i++) expect(Math.log10(short[i].value / short[i - 1].value)).toBe(Math.log10(short[1].value / short[0].value));
     expect(tickTexts(axisTicks('log', makeScale('log', [2, 8], [200, 0]), 200, 4, () => 10))).toEqual(['2', '3', '4', '5', '6', '7', '8']);
+    // A loss axis 0.12…2.2: the evenly spaced 0.5…2 would leave its lower third bare; 1-2-5 steps continue below.
+    expect(tickTexts(axisTicks('log', makeScale('log', [0.12, 2.2], [200, 0]), 200, 4, () => 10))).toEqual(['0.2', '0.5', '1', '1.5', '2']);
     expect(logMinorTicks(1, 100)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 20, 30, 40, 50, 60, 70, 80, 90]);
   });
 
