@@ -177,16 +177,17 @@ export async function lyapunovVectors(library: RunLibrary, id: string, req: Vect
       // Q = orth(Y·Q_0), are where a first forward half-sweep from a random start would arrive (with the run's k
       // vectors): the top block begins from them, backward.
       const own = !prior && req.which === 'top' && from === 0 ? library.vectors(run.id, vectorsName('final', 'top', 0), step).saved : null;
-      const given: InitialFrameOptions['start'] = prior
-        ? { vectors: prior.vectors, at: 'initial' }
+      const { given, start }: { given?: InitialFrameOptions['start']; start: string } = prior
+        ? {
+            given: { vectors: prior.vectors, at: 'initial' },
+            start: `the saved vectors (${prior.vectors.length / dim}) after ${prior.record?.halfSweeps ?? '?'} half-sweeps, forward first`,
+          }
         : own && own.n === dim
-          ? { vectors: own.data.subarray(0, own.k * dim), at: 'final' }
-          : undefined;
-      const start = prior
-        ? `the saved vectors (${prior.vectors.length / dim}) after ${prior.record?.halfSweeps ?? '?'} half-sweeps, forward first`
-        : given
-          ? `the run's own QR vectors after step ${step} (${own!.k}), backward first`
-          : 'random';
+          ? {
+              given: { vectors: own.data.subarray(0, own.k * dim), at: 'final' },
+              start: `the run's own QR vectors after step ${step} (${own.k}), backward first`,
+            }
+          : { start: 'random' };
       log(`initial-frame iteration ${prior ? 'continues' : 'starts'} from ${start}`);
       const [r] = initialFrameVectors(replay, {
         k,

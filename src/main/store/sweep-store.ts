@@ -82,13 +82,15 @@ export class SweepStore {
           }
           this.db.prepare('INSERT INTO sweeps (id, title, spec, created_at) VALUES (?, ?, ?, ?)').run(id, title, JSON.stringify(spec), now());
           const put = this.db.prepare('INSERT INTO sweep_runs (sweep_id, idx, name, stage, after_idx, config, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
-          const finished = this.db.prepare(
-            "SELECT id FROM runs WHERE config = ? AND status = 'finished' AND id NOT IN (SELECT run_id FROM sweep_runs WHERE run_id IS NOT NULL) ORDER BY created_at LIMIT 1",
-          );
+          const finished = this.db
+            .prepare(
+              "SELECT id FROM runs WHERE config = ? AND status = 'finished' AND id NOT IN (SELECT run_id FROM sweep_runs WHERE run_id IS NOT NULL) ORDER BY created_at LIMIT 1",
+            )
+            .pluck();
           const adopted: Adopted[] = [];
           for (const e of entries) {
             const config = JSON.stringify(e.config);
-            const runId = opts.adopt ? ((finished.pluck().get(config) as string | undefined) ?? null) : null;
+            const runId = opts.adopt ? ((finished.get(config) as string | undefined) ?? null) : null;
             put.run(id, e.index, e.name, e.stage, e.after, config, runId);
             if (runId) adopted.push({ index: e.index, name: e.name, runId });
           }
